@@ -1,0 +1,16 @@
+"""sklstm: LSTM time-series regression as scikit-learn estimators.
+
+The data flows one way: a series -> :func:`to_supervised` -> a
+:class:`~sklearn.pipeline.Pipeline` of a scaler, :class:`LagFeaturizer`,
+:class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions.
+``import sklstm`` does not import TensorFlow; it loads the first time an
+``LSTMRegressor`` is fitted or used.
+"""
+
+from ._lag import LagFeaturizer
+from ._regressor import LSTMRegressor
+from ._reshape import SequenceReshaper
+from ._supervised import to_supervised
+
+__all__ = ["LSTMRegressor", "LagFeaturizer", "SequenceReshaper", "to_supervised"]
+__version__ = "0.1.0"

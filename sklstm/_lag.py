@@ -1,0 +1,160 @@
+"""Lag windows: each row gets the values of the ``look_back`` latest steps."""
+
+from numbers import Integral, Real
+
+import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
+from sklearn.base import BaseEstimator, TransformerMixin
+from sklearn.utils._param_validation import Interval
+from sklearn.utils.validation import (
+    _check_feature_names_in,
+    check_is_fitted,
+    validate_data,
+)
+
+
+class LagFeaturizer(TransformerMixin, BaseEstimator):
+    """Replace each row by the window of the ``look_back`` latest rows.
+
+    Row ``t`` of the output is ``X[t - look_back + 1], ..., X[t]``, oldest
+    first and flattened step by step (all features of the oldest step come
+    first), so the output has ``look_back * n_features_in_`` columns. A row
+    only ever sees its own and earlier rows, never its future.
+
+    The first ``look_back - 1`` rows have too little history: the lags they
+    lack are ``fill_value`` (NaN by default, an honest "unknown" that
+    :class:`~sklstm.LSTMRegressor` masks). The number of rows never changes,
+    so the transformer fits in a :class:`~sklearn.pipeline.Pipeline` with the
+    target left untouched.
+
+    Parameters
+    ----------
+    look_back : int, default=1
+        Number of time steps in each window, the current one included
+        (``look_back=1`` keeps the input as it is). Tunable by a grid search as
+        ``<step name>__look_back``.
+    fill_value : float, default=np.nan
+        Value of the lags that lie before the first row.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during :meth:`fit`, when ``X`` has string
+        column names.
+
+    See Also
+    --------
+    SequenceReshaper : Turn the lag matrix into the 3-D array an LSTM reads.
+    to_supervised : Build ``X, y`` from a series.
+
+    Notes
+    -----
+    Windows are built with :func:`numpy.lib.stride_tricks.sliding_window_view`,
+    so the cost is one copy of the output.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LagFeaturizer
+    >>> X = np.array([[1.0], [2.0], [3.0], [4.0]])
+    >>> lags = LagFeaturizer(look_back=3).fit(X)
+    >>> lags.transform(X)
+    array([[nan, nan,  1.],
+           [nan,  1.,  2.],
+           [ 1.,  2.,  3.],
+           [ 2.,  3.,  4.]])
+    >>> lags.get_feature_names_out(["passengers"])
+    array(['passengers_lag2', 'passengers_lag1', 'passengers_lag0'], dtype=object)
+    """
+
+    _parameter_constraints: dict = {
+        "look_back": [Interval(Integral, 1, None, closed="left")],
+        "fill_value": [Real],
+    }
+
+    def __init__(self, look_back=1, *, fill_value=np.nan):
+        self.look_back = look_back
+        self.fill_value = fill_value
+
+    def fit(self, X, y=None):
+        """Check ``X`` and remember its number of features.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The series, oldest row first.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : LagFeaturizer
+            The fitted transformer.
+        """
+        self._validate_params()
+        X = validate_data(self, X, dtype=[np.float64, np.float32])
+        if self.look_back > X.shape[0]:
+            raise ValueError(
+                f"look_back={self.look_back} is larger than the data: X has only "
+                f"{X.shape[0]} rows. Use a look_back of at most {X.shape[0]} or "
+                "pass a longer series."
+            )
+        return self
+
+    def transform(self, X):
+        """Build the lag window of every row.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            The series, oldest row first.
+
+        Returns
+        -------
+        X_lags : ndarray of shape (n_samples, look_back * n_features)
+            Row ``t`` holds rows ``t - look_back + 1 .. t`` of ``X``, oldest
+            first, ``fill_value`` where they lie before the first row.
+        """
+        check_is_fitted(self)
+        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        n_samples, n_features = X.shape
+        padded = np.concatenate(
+            [np.full((self.look_back - 1, n_features), self.fill_value, X.dtype), X]
+        )
+        # sliding_window_view puts the window on the last axis:
+        # (n_samples, n_features, look_back) -> (n_samples, look_back, n_features)
+        windows = sliding_window_view(padded, self.look_back, axis=0)
+        return windows.transpose(0, 2, 1).reshape(n_samples, -1)
+
+    def get_feature_names_out(self, input_features=None):
+        """Names of the lag columns, ``<feature>_lag<k>``, oldest first.
+
+        Parameters
+        ----------
+        input_features : array-like of str or None, default=None
+            Input feature names; defaults to ``feature_names_in_`` or
+            ``x0, x1, ...``.
+
+        Returns
+        -------
+        feature_names_out : ndarray of str objects
+            ``<feature>_lag<k>`` where ``k`` steps back from the current row,
+            from ``k = look_back - 1`` down to ``0``.
+        """
+        check_is_fitted(self, "n_features_in_")
+        names = _check_feature_names_in(self, input_features)
+        return np.asarray(
+            [
+                f"{name}_lag{lag}"
+                for lag in range(self.look_back - 1, -1, -1)
+                for name in names
+            ],
+            dtype=object,
+        )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

@@ -1,0 +1,315 @@
+"""``LSTMRegressor``: the scikit-learn face of a Keras LSTM.
+
+Everything scikit-learn sees (parameters, validation, tags, seeding, target
+scaling) lives here and needs no TensorFlow; the network itself is built,
+trained and run by :mod:`sklstm._keras`, imported on first use.
+"""
+
+import importlib
+from numbers import Integral, Real
+
+import numpy as np
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils.validation import (
+    check_array,
+    check_consistent_length,
+    check_is_fitted,
+    validate_data,
+)
+
+# Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
+# identifiers; kept here so that validating them needs no TensorFlow.
+OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
+LOSSES = ("mse", "mae", "huber", "log_cosh")
+
+
+def _backend():
+    return importlib.import_module("sklstm._keras")
+
+
+class LSTMRegressor(RegressorMixin, BaseEstimator):
+    """Keras LSTM regressor (TensorFlow backend) as a scikit-learn estimator.
+
+    One or more LSTM layers followed by a linear ``Dense`` output layer with
+    one unit per target column. The network is built and trained in
+    :meth:`fit`; every hyperparameter is a plain constructor argument, so
+    ``GridSearchCV`` can tune it as ``<step name>__<parameter>``.
+
+    Parameters
+    ----------
+    units : int or tuple of int, default=32
+        Units of the LSTM layer; a tuple such as ``(32, 16)`` stacks one LSTM
+        layer per entry.
+    epochs : int, default=100
+        Passes over the training data.
+    batch_size : int, default=32
+        Samples per gradient update (the classic tutorial uses 1). A value
+        larger than the data trains on the whole data as one batch.
+    optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
+            default="adam"
+        Keras optimizer.
+    learning_rate : float, default=0.001
+        Learning rate of the optimizer.
+    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
+        Training loss, computed on the scaled target when ``scale_target``.
+    dropout : float in [0, 1), default=0.0
+        Fraction of the inputs of each LSTM layer dropped during training.
+    recurrent_dropout : float in [0, 1), default=0.0
+        Fraction of the recurrent state dropped during training.
+    scale_target : bool, default=True
+        Standardize the target (zero mean, unit variance per column) for
+        training, and map predictions back. Predictions and scores are always
+        in the target's own units; switch this off only for a target that is
+        already scaled.
+    random_state : int, RandomState instance or None, default=None
+        Seeds weight initialisation, dropout and batch shuffling. An int
+        gives the same predictions for the same data on every fit; ``None``
+        draws from NumPy's global random state. No global random state
+        (Python, NumPy, TensorFlow) is set.
+    verbose : int, default=0
+        Keras verbosity during training: 0 silent, 1 progress bar, 2 one line
+        per epoch.
+
+    Attributes
+    ----------
+    model_ : keras.Model
+        The trained network.
+    history_ : dict of str to list of float
+        Per-epoch training metrics; ``history_["loss"]`` is the loss curve.
+    n_features_in_ : int
+        Number of features per time step seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features, when ``X`` was a DataFrame with string column
+        names.
+    n_outputs_ : int
+        Number of target columns.
+    target_scaler_ : StandardScaler or None
+        The scaler applied to the target, or None when ``scale_target=False``.
+
+    See Also
+    --------
+    LagFeaturizer : Build lag windows from a series.
+    SequenceReshaper : Turn lag windows into the 3-D array this model reads.
+
+    Notes
+    -----
+    ``X`` is 3-D, ``[samples, time steps, features]``, or 2-D
+    ``[samples, features]``, read as a single time step. A time step with a
+    NaN feature is masked: the LSTM skips it, so the first rows of a series,
+    whose early lags are unknown, are shorter sequences rather than invented
+    values. A sample must have at least one observed time step. The number of
+    time steps may differ between ``fit`` and ``predict``; the number of
+    features per step may not. ``y`` may be 1-D, or 2-D with one column per
+    output (e.g. several forecast horizons); it may not contain NaN or inf.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import LSTMRegressor
+    >>> rng = np.random.RandomState(0)
+    >>> X = rng.uniform(size=(64, 3, 1))
+    >>> y = X.sum(axis=(1, 2))
+    >>> model = LSTMRegressor(units=8, epochs=5, random_state=0).fit(X, y)
+    >>> model.predict(X[:2]).shape
+    (2,)
+    >>> len(model.history_["loss"])
+    5
+    """
+
+    _parameter_constraints: dict = {
+        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
+        "epochs": [Interval(Integral, 1, None, closed="left")],
+        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        "optimizer": [StrOptions(set(OPTIMIZERS))],
+        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "loss": [StrOptions(set(LOSSES))],
+        "dropout": [Interval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "scale_target": ["boolean"],
+        "random_state": ["random_state"],
+        "verbose": ["verbose"],
+    }
+
+    def __init__(
+        self,
+        units=32,
+        *,
+        epochs=100,
+        batch_size=32,
+        optimizer="adam",
+        learning_rate=0.001,
+        loss="mse",
+        dropout=0.0,
+        recurrent_dropout=0.0,
+        scale_target=True,
+        random_state=None,
+        verbose=0,
+    ):
+        self.units = units
+        self.epochs = epochs
+        self.batch_size = batch_size
+        self.optimizer = optimizer
+        self.learning_rate = learning_rate
+        self.loss = loss
+        self.dropout = dropout
+        self.recurrent_dropout = recurrent_dropout
+        self.scale_target = scale_target
+        self.random_state = random_state
+        self.verbose = verbose
+
+    def fit(self, X, y):
+        """Build the network and train it on ``X, y``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_features) or \
+                (n_samples, n_features)
+            Input sequences, oldest step first; NaN marks a missing step.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values, finite.
+
+        Returns
+        -------
+        self : LSTMRegressor
+            The fitted regressor.
+        """
+        self._validate_params()
+        units = self._check_units()
+        X = self._validate_X(X, reset=True)
+        y = self._validate_y(y, X)
+        seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
+
+        self._y_ndim = y.ndim
+        y = y.reshape(len(y), -1)
+        self.n_outputs_ = y.shape[1]
+        self.target_scaler_ = StandardScaler().fit(y) if self.scale_target else None
+        if self.target_scaler_ is not None:
+            y = self.target_scaler_.transform(y)
+
+        backend = _backend()
+        self.model_ = backend.build_model(
+            n_features=self.n_features_in_,
+            n_outputs=self.n_outputs_,
+            units=units,
+            dropout=self.dropout,
+            recurrent_dropout=self.recurrent_dropout,
+            seed=seed,
+        )
+        self.history_ = backend.train(
+            self.model_,
+            X,
+            y,
+            epochs=self.epochs,
+            batch_size=self.batch_size,
+            optimizer=self.optimizer,
+            learning_rate=self.learning_rate,
+            loss=self.loss,
+            seed=seed,
+            verbose=self.verbose,
+        )
+        return self
+
+    def predict(self, X):
+        """Predict the target for each sequence in ``X``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_features) or \
+                (n_samples, n_features)
+            Input sequences, as in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
+            Predictions in the target's units, with the dimensions of the ``y``
+            given to :meth:`fit`.
+        """
+        check_is_fitted(self)
+        X = self._validate_X(X, reset=False)
+        y_pred = _backend().predict(self.model_, X).astype(np.float64)
+        if self.target_scaler_ is not None:
+            y_pred = self.target_scaler_.inverse_transform(y_pred)
+        return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def _check_units(self):
+        units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
+        if not units or not all(
+            isinstance(u, Integral) and not isinstance(u, bool) and u >= 1 for u in units
+        ):
+            raise ValueError(
+                "units must be a positive int or a non-empty tuple of positive ints "
+                f"(one per stacked LSTM layer); got {self.units!r}."
+            )
+        return tuple(int(u) for u in units)
+
+    def _validate_X(self, X, *, reset):
+        """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
+        if isinstance(X, (list, tuple)):
+            X = np.asarray(X)
+        ndim = getattr(X, "ndim", 2)
+        if ndim > 3:
+            raise ValueError(
+                "LSTMRegressor expects X of shape [samples, time steps, features] "
+                f"or [samples, features]; got an array with {ndim} dimension(s). "
+                "Build sequences with LagFeaturizer and SequenceReshaper."
+            )
+        check = dict(dtype=np.float32, ensure_all_finite="allow-nan")
+        if ndim < 3:  # validate_data explains how to reshape a 1-D X
+            X = validate_data(self, X, reset=reset, **check)[:, np.newaxis, :]
+        else:
+            X = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
+            self._check_n_features_3d(X, reset=reset)
+        if X.shape[1] == 0:
+            raise ValueError("X has 0 time steps; each sample needs at least one.")
+        empty = np.isnan(X).any(axis=2).all(axis=1)
+        if empty.any():
+            raise ValueError(
+                f"{int(empty.sum())} sample(s) of X (first: row "
+                f"{int(np.argmax(empty))}) have no observed time step: every step "
+                "holds a NaN. A step with a NaN is masked as missing, so keep one "
+                "lag per time step (SequenceReshaper(layout='steps')) or set "
+                "LagFeaturizer(fill_value=...)."
+            )
+        return X
+
+    def _check_n_features_3d(self, X, *, reset):
+        n_features = X.shape[2]
+        if n_features == 0:
+            raise ValueError("X has 0 features per time step; at least 1 is required.")
+        if reset:
+            self.n_features_in_ = n_features
+            if hasattr(self, "feature_names_in_"):
+                del self.feature_names_in_
+        elif n_features != self.n_features_in_:
+            raise ValueError(
+                f"X has {n_features} features, but {type(self).__name__} is "
+                f"expecting {self.n_features_in_} features as input."
+            )
+
+    def _validate_y(self, y, X):
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
+            )
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
+        )
+        if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
+            raise ValueError(
+                "y must be 1-D (one output) or 2-D [samples, outputs]; got shape "
+                f"{y.shape}."
+            )
+        check_consistent_length(X, y)
+        return y
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.three_d_array = True
+        # allow_nan stays False: it describes tabular (2-D) input, where a row
+        # is a single time step and a NaN leaves nothing observed, which is an
+        # error. NaN time steps of 3-D input are masked (see Notes).
+        tags.target_tags.multi_output = True
+        return tags

@@ -1,0 +1,164 @@
+"""Turn a time series into a supervised learning problem ``X, y``."""
+
+import numbers
+
+import numpy as np
+import pandas as pd
+
+
+def to_supervised(data, horizon=1, *, target=None):
+    """Pair each observation with the target value ``horizon`` steps later.
+
+    Row ``t`` of ``X`` holds the observation(s) at time ``t``; ``y`` holds the
+    target series at ``t + horizon``. Every row that has a target is kept:
+    a series of length ``n`` gives ``n - horizon`` samples (the classic
+    tutorial's ``create_dataset`` loses one more). Past values are not added
+    here; put a :class:`~sklstm.LagFeaturizer` in the pipeline for that, so
+    that the window is built inside cross-validation.
+
+    Parameters
+    ----------
+    data : pandas.Series, pandas.DataFrame or array-like of shape (n_samples,) \
+            or (n_samples, n_features)
+        The series in time order, oldest first. The columns of a DataFrame (or
+        of a 2-D array) are the features.
+    horizon : int or sequence of int, default=1
+        How many steps ahead the target lies. A sequence such as
+        ``range(1, 4)`` gives one target column per step ahead (direct
+        multi-step forecasting, a 2-D ``y``).
+    target : label or int, default=None
+        The column to forecast, for 2-D ``data`` with several columns (a
+        column label for a DataFrame, a column position for an array). Not
+        needed for a Series or a single column.
+
+    Returns
+    -------
+    X : pandas.DataFrame or ndarray of shape (n_samples - max(horizon), n_features)
+        The observations at time ``t``; a DataFrame keeps the input's index
+        and column names.
+    y : pandas.Series, pandas.DataFrame or ndarray
+        The target at ``t + horizon``, aligned with ``X`` (same index). A
+        Series (1-D array) for an int ``horizon``, a DataFrame (2-D array)
+        with columns ``"<name>_t+<h>"`` for a sequence.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm import to_supervised
+    >>> s = pd.Series([10.0, 20.0, 30.0, 40.0], name="sales")
+    >>> X, y = to_supervised(s)
+    >>> X
+       sales
+    0   10.0
+    1   20.0
+    2   30.0
+    >>> y
+    0    20.0
+    1    30.0
+    2    40.0
+    Name: sales, dtype: float64
+    >>> X, Y = to_supervised(s, horizon=[1, 2])
+    >>> Y
+       sales_t+1  sales_t+2
+    0       20.0       30.0
+    1       30.0       40.0
+    """
+    horizons = _check_horizon(horizon)
+    frame, is_pandas = _as_frame(data)
+    column = _target_column(frame, target)
+    _check_values(frame)
+    n_rows = len(frame) - max(horizons)
+    if n_rows < 1:
+        raise ValueError(
+            f"to_supervised needs more observations than the horizon: got "
+            f"{len(frame)} observation(s) and a horizon of {max(horizons)}. "
+            "Pass a longer series or a shorter horizon."
+        )
+
+    X = frame.iloc[:n_rows].copy()
+    series = frame[column]
+    shifted = {
+        f"{column}_t+{h}": series.shift(-h).iloc[:n_rows] for h in horizons
+    }
+    if isinstance(horizon, numbers.Integral):
+        y = next(iter(shifted.values())).rename(column)
+    else:
+        y = pd.DataFrame(shifted, index=X.index)
+    if is_pandas:
+        return X, y
+    return X.to_numpy(), y.to_numpy()
+
+
+def _check_horizon(horizon):
+    if isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool):
+        horizons = [int(horizon)]
+    elif isinstance(horizon, (list, tuple, range, np.ndarray)) and len(horizon):
+        horizons = list(horizon)
+    else:
+        raise TypeError(
+            "horizon must be a positive int or a non-empty sequence of positive "
+            f"ints such as range(1, 4); got {horizon!r}."
+        )
+    for h in horizons:
+        if (
+            not isinstance(h, numbers.Integral)
+            or isinstance(h, bool)
+            or h < 1
+        ):
+            raise ValueError(
+                f"horizon values must be ints >= 1 (steps ahead); got {h!r}."
+            )
+    return [int(h) for h in horizons]
+
+
+def _as_frame(data):
+    if isinstance(data, pd.Series):
+        name = data.name if data.name is not None else "y"
+        return data.to_frame(name=name), True
+    if isinstance(data, pd.DataFrame):
+        return data, True
+    array = np.asarray(data)
+    if array.ndim == 1:
+        array = array.reshape(-1, 1)
+    if array.ndim != 2:
+        raise ValueError(
+            "to_supervised expects a 1-D series or a 2-D table (rows = time "
+            f"steps, columns = features); got an array with {array.ndim} "
+            "dimensions."
+        )
+    return pd.DataFrame(array), False
+
+
+def _target_column(frame, target):
+    if target is None:
+        if frame.shape[1] != 1:
+            raise ValueError(
+                f"data has {frame.shape[1]} columns; pass target=<column> to "
+                "say which one to forecast."
+            )
+        return frame.columns[0]
+    if target not in frame.columns:
+        raise ValueError(
+            f"target {target!r} is not a column of data; the columns are "
+            f"{list(frame.columns)}."
+        )
+    return target
+
+
+def _check_values(frame):
+    if frame.shape[1] == 0:
+        raise ValueError("to_supervised got data with no columns.")
+    non_numeric = [
+        c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+    ]
+    if non_numeric:
+        raise TypeError(
+            f"to_supervised needs numeric data; column(s) {non_numeric} are not "
+            "numeric. Convert them (e.g. pd.to_numeric) or drop them."
+        )
+    values = frame.to_numpy(dtype=float)
+    if not np.isfinite(values).all():
+        raise ValueError(
+            "data contains NaN or infinite values; fill or drop them first "
+            "(e.g. series.interpolate() or series.dropna())."
+        )
