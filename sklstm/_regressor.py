@@ -294,14 +294,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
-        y = check_array(
+        y = check_array(  # rejects NaN, inf, >2 dimensions, 0 columns
             y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
-        if y.ndim not in (1, 2) or (y.ndim == 2 and y.shape[1] == 0):
-            raise ValueError(
-                "y must be 1-D (one output) or 2-D [samples, outputs]; got shape "
-                f"{y.shape}."
-            )
         check_consistent_length(X, y)
         return y
 

@@ -1,0 +1,118 @@
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra.numpy import arrays
+from sklearn.exceptions import NotFittedError
+
+from sklstm import LagFeaturizer
+
+
+def test_windows_are_oldest_first_and_step_major():
+    X = np.array([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0]])
+    out = LagFeaturizer(look_back=2).fit_transform(X)
+    expected = np.array(
+        [
+            [np.nan, np.nan, 1.0, 10.0],
+            [1.0, 10.0, 2.0, 20.0],
+            [2.0, 20.0, 3.0, 30.0],
+        ]
+    )
+    np.testing.assert_array_equal(out, expected)
+
+
+def test_look_back_one_is_identity():
+    X = np.arange(12.0).reshape(6, 2)
+    np.testing.assert_array_equal(LagFeaturizer().fit_transform(X), X)
+
+
+def test_row_count_never_changes_and_fill_value_is_used():
+    X = np.arange(5.0).reshape(-1, 1)
+    out = LagFeaturizer(look_back=5, fill_value=-1.0).fit_transform(X)
+    assert out.shape == (5, 5)
+    np.testing.assert_array_equal(out[0], [-1, -1, -1, -1, 0])
+    np.testing.assert_array_equal(out[-1], [0, 1, 2, 3, 4])
+
+
+def test_feature_names_and_pandas_output_keep_index():
+    X = pd.DataFrame(
+        {"passengers": [1.0, 2.0, 3.0], "month": [1.0, 2.0, 3.0]},
+        index=pd.period_range("1949-01", periods=3, freq="M"),
+    )
+    lags = LagFeaturizer(look_back=2).set_output(transform="pandas").fit(X)
+    out = lags.transform(X)
+    assert list(out.columns) == [
+        "passengers_lag1", "month_lag1", "passengers_lag0", "month_lag0",
+    ]
+    assert out.index.equals(X.index)
+    assert out.loc["1949-03", "passengers_lag1"] == 2.0
+    assert list(LagFeaturizer(look_back=2).fit(X.to_numpy()).get_feature_names_out()) == [
+        "x0_lag1", "x1_lag1", "x0_lag0", "x1_lag0",
+    ]
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    X=arrays(np.float64, st.tuples(st.integers(2, 30), st.integers(1, 3)),
+             elements=st.floats(-1e6, 1e6)),
+    look_back=st.integers(1, 6),
+    data=st.data(),
+)
+def test_no_row_sees_its_future(X, look_back, data):
+    """Changing the values after time t never changes the features of rows <= t."""
+    look_back = min(look_back, len(X))
+    t = data.draw(st.integers(0, len(X) - 2))
+    changed = X.copy()
+    changed[t + 1 :] = data.draw(
+        arrays(np.float64, changed[t + 1 :].shape, elements=st.floats(-1e6, 1e6))
+    )
+    lags = LagFeaturizer(look_back=look_back).fit(X)
+    before = lags.transform(X)[: t + 1]
+    after = lags.transform(changed)[: t + 1]
+    np.testing.assert_array_equal(before, after)
+
+
+def test_input_is_not_mutated():
+    X = np.arange(6.0).reshape(-1, 1)
+    copy = X.copy()
+    LagFeaturizer(look_back=3).fit_transform(X)
+    np.testing.assert_array_equal(X, copy)
+
+
+@pytest.mark.parametrize("look_back", [0, -1, 1.5, "3"])
+def test_invalid_look_back(look_back):
+    with pytest.raises((ValueError, TypeError), match="look_back"):
+        LagFeaturizer(look_back=look_back).fit(np.ones((5, 1)))
+
+
+def test_look_back_larger_than_data():
+    with pytest.raises(ValueError, match="look_back=6 is larger than the data"):
+        LagFeaturizer(look_back=6).fit(np.ones((5, 1)))
+
+
+@pytest.mark.parametrize("bad", [np.nan, np.inf])
+def test_nan_and_inf_are_rejected(bad):
+    X = np.ones((5, 1))
+    X[2, 0] = bad
+    with pytest.raises(ValueError, match="NaN|infinity"):
+        LagFeaturizer(look_back=2).fit(X)
+
+
+def test_non_numeric_is_rejected():
+    X = pd.DataFrame({"a": ["x", "y", "z"]})
+    with pytest.raises(ValueError, match="could not convert|dtype"):
+        LagFeaturizer().fit(X)
+
+
+def test_errors_before_fit_and_on_feature_mismatch():
+    with pytest.raises(NotFittedError):
+        LagFeaturizer().transform(np.ones((3, 1)))
+    lags = LagFeaturizer(look_back=2).fit(np.ones((3, 2)))
+    with pytest.raises(ValueError, match="X has 1 features, but LagFeaturizer is expecting 2"):
+        lags.transform(np.ones((3, 1)))
+
+
+def test_float32_is_preserved():
+    out = LagFeaturizer(look_back=2).fit_transform(np.ones((3, 1), dtype=np.float32))
+    assert out.dtype == np.float32

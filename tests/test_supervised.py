@@ -1,0 +1,64 @@
+import numpy as np
+import pandas as pd
+import pytest
+
+from sklstm import to_supervised
+from sklstm.datasets import load_airline
+
+
+def test_series_keeps_every_usable_sample_and_the_index():
+    y = load_airline()
+    X, target = to_supervised(y)
+    assert len(X) == len(target) == 143  # the tutorial's create_dataset gives 142
+    assert X.index.equals(y.index[:-1]) and target.index.equals(X.index)
+    assert list(X.columns) == ["passengers"]
+    assert target.name == "passengers"
+    np.testing.assert_array_equal(target.to_numpy(), y.to_numpy()[1:])
+    np.testing.assert_array_equal(X["passengers"].to_numpy(), y.to_numpy()[:-1])
+
+
+def test_horizon_and_multi_step_targets():
+    s = pd.Series(np.arange(10.0), name="s")
+    X, y = to_supervised(s, horizon=3)
+    assert len(X) == 7 and (y.to_numpy() - X["s"].to_numpy() == 3).all()
+    X, Y = to_supervised(s, horizon=range(1, 4))
+    assert list(Y.columns) == ["s_t+1", "s_t+2", "s_t+3"]
+    assert len(X) == 7
+    np.testing.assert_array_equal(Y.iloc[0], [1.0, 2.0, 3.0])
+
+
+def test_dataframe_with_target_column_and_numpy_in_numpy_out():
+    df = pd.DataFrame({"sales": [1.0, 2.0, 3.0], "price": [5.0, 6.0, 7.0]})
+    X, y = to_supervised(df, target="sales")
+    assert list(X.columns) == ["sales", "price"]
+    np.testing.assert_array_equal(y, [2.0, 3.0])
+    Xa, ya = to_supervised(np.array([1.0, 2.0, 3.0]))
+    assert isinstance(Xa, np.ndarray) and Xa.shape == (2, 1)
+    np.testing.assert_array_equal(ya, [2.0, 3.0])
+
+
+def test_input_is_not_mutated():
+    s = pd.Series([1.0, 2.0, 3.0])
+    copy = s.copy()
+    X, _ = to_supervised(s)
+    X.iloc[0, 0] = 99.0
+    pd.testing.assert_series_equal(s, copy)
+
+
+@pytest.mark.parametrize(
+    "data, kwargs, error, match",
+    [
+        (pd.Series([1.0, np.nan, 3.0]), {}, ValueError, "NaN or infinite"),
+        (pd.Series([1.0, np.inf, 3.0]), {}, ValueError, "NaN or infinite"),
+        (pd.Series(["a", "b", "c"]), {}, TypeError, "numeric"),
+        (pd.Series([1.0, 2.0]), {"horizon": 2}, ValueError, "more observations"),
+        (pd.Series([1.0, 2.0]), {"horizon": 0}, ValueError, "horizon"),
+        (pd.Series([1.0, 2.0]), {"horizon": 1.5}, TypeError, "horizon"),
+        (pd.DataFrame({"a": [1.0, 2], "b": [3.0, 4]}), {}, ValueError, "target="),
+        (pd.DataFrame({"a": [1.0, 2]}), {"target": "z"}, ValueError, "not a column"),
+        (np.ones((2, 2, 2)), {}, ValueError, "dimensions"),
+    ],
+)
+def test_bad_input(data, kwargs, error, match):
+    with pytest.raises(error, match=match):
+        to_supervised(data, **kwargs)
