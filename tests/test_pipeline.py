@@ -1,0 +1,62 @@
+"""End to end: the airline tutorial as a Pipeline, tuned and cross-validated in time order."""
+
+import numpy as np
+import pytest
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit, cross_val_score
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
+from sklstm.datasets import load_airline
+
+
+def airline_pipeline(look_back=1, units=4):
+    return Pipeline(
+        [
+            ("scale", MinMaxScaler()),
+            ("lags", LagFeaturizer(look_back=look_back)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=units, epochs=3, batch_size=16, random_state=0)),
+        ]
+    )
+
+
+@pytest.mark.slow
+def test_grid_search_over_time_series_split_tunes_look_back_and_units():
+    X, y = to_supervised(load_airline())
+    search = GridSearchCV(
+        airline_pipeline(),
+        {"lags__look_back": [1, 3], "lstm__units": [2, 4]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_root_mean_squared_error",
+    ).fit(X, y)
+    scores = search.cv_results_["mean_test_score"]
+    assert len(scores) == 4 and np.isfinite(scores).all()
+    assert len(set(np.round(scores, 6))) > 1  # candidates are told apart
+    assert search.best_params_ in search.cv_results_["params"]
+    assert search.predict(X).shape == (len(X),)
+    # the refitted network saw look_back time steps per sample
+    assert search.best_estimator_["seq"].n_steps_ == search.best_params_["lags__look_back"]
+
+
+@pytest.mark.slow
+def test_cross_val_score_in_passengers():
+    X, y = to_supervised(load_airline())
+    rmse = -cross_val_score(
+        airline_pipeline(look_back=3),
+        X,
+        y,
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_root_mean_squared_error",
+    )
+    assert rmse.shape == (2,)
+    # errors in passengers: positive, and below the spread of the series itself
+    assert (rmse > 0).all() and (rmse < 3 * y.std()).all()
+
+
+@pytest.mark.slow
+def test_every_row_is_predicted_without_imputation():
+    X, y = to_supervised(load_airline())
+    pipe = airline_pipeline(look_back=12).fit(X.iloc[:100], y.iloc[:100])
+    pred = pipe.predict(X.iloc[100:])
+    assert pred.shape == (len(X) - 100,) and np.isfinite(pred).all()
