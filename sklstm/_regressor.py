@@ -76,7 +76,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     model_ : keras.Model
-        The trained network.
+        The trained network (float32). :meth:`predict` runs a float64 copy of
+        its weights, made on the first call, so that a sample's prediction
+        does not depend on the other samples in the batch.
     history_ : dict of str to list of float
         Per-epoch training metrics; ``history_["loss"]`` is the loss curve.
     n_features_in_ : int

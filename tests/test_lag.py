@@ -5,8 +5,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra.numpy import arrays
 from sklearn.exceptions import NotFittedError
+from sklearn.pipeline import make_pipeline
 
-from sklstm import LagFeaturizer
+from sklstm import LagFeaturizer, SequenceReshaper
 
 
 def test_windows_are_oldest_first_and_step_major():
@@ -67,9 +68,10 @@ def test_no_row_sees_its_future(X, look_back, data):
     changed[t + 1 :] = data.draw(
         arrays(np.float64, changed[t + 1 :].shape, elements=st.floats(-1e6, 1e6))
     )
-    lags = LagFeaturizer(look_back=look_back).fit(X)
-    before = lags.transform(X)[: t + 1]
-    after = lags.transform(changed)[: t + 1]
+    features = make_pipeline(LagFeaturizer(look_back=look_back), SequenceReshaper())
+    features.fit(X)
+    before = features.transform(X)[: t + 1]
+    after = features.transform(changed)[: t + 1]
     np.testing.assert_array_equal(before, after)
 
 

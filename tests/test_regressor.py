@@ -205,3 +205,23 @@ def test_diverging_training_is_loud():
     X = rng.normal(scale=1e4, size=(32, 3, 1))
     with pytest.raises(ValueError, match="diverged"):
         tiny(optimizer="sgd", learning_rate=1e6, scale_target=False).fit(X, 1e6 * X[:, -1, 0])
+
+
+def test_verbose_shows_keras_progress(sequences, capsys):
+    X, y = sequences
+    tiny(verbose=0).fit(X, y)
+    assert "loss" not in capsys.readouterr().out
+    tiny(verbose=2).fit(X, y)
+    assert "loss:" in capsys.readouterr().out
+
+
+def test_a_prediction_does_not_depend_on_the_rest_of_the_batch(sequences):
+    X, y = sequences
+    model = tiny().fit(X, y)
+    full = model.predict(X)
+    rng = np.random.RandomState(0)
+    for _ in range(5):
+        order = rng.permutation(len(X))
+        np.testing.assert_allclose(model.predict(X[order]), full[order], rtol=1e-12)
+    for i in (0, 17, 47):
+        np.testing.assert_allclose(model.predict(X[i : i + 1]), full[i : i + 1], rtol=1e-12)
