@@ -44,11 +44,34 @@ accepts on a GPU.
 """
 
 import contextlib
+import os
 import weakref
 
 import keras
 import numpy as np
 import tensorflow as tf
+
+
+def _limit_threads():
+    """Give TensorFlow the thread budget the process was given, if any.
+
+    joblib's process workers (``GridSearchCV(n_jobs=...)``) and Dask's nanny
+    set ``OMP_NUM_THREADS`` to their share of the cores, but TensorFlow sizes
+    its thread pools by the whole machine, so parallel fits would fight over
+    the cores. Reading the same variable keeps one thread budget for
+    everything. It has no effect once TensorFlow has run an operation.
+    """
+    n_threads = os.environ.get("OMP_NUM_THREADS", "")
+    if not n_threads.isdigit() or int(n_threads) < 1:
+        return
+    try:
+        tf.config.threading.set_intra_op_parallelism_threads(int(n_threads))
+        tf.config.threading.set_inter_op_parallelism_threads(int(n_threads))
+    except RuntimeError:  # TensorFlow is already running
+        pass
+
+
+_limit_threads()
 
 # Compiled float64 forward pass of each live model, made on its first predict.
 _FORWARD = weakref.WeakKeyDictionary()
@@ -203,10 +226,13 @@ def predict(model, X):
     """
     forward = _FORWARD.get(model)
     if forward is None:
+        # One concrete function for any batch and sequence length: calling it
+        # skips tf.function's per-call signature matching.
         twin = _float64_twin(model)
-        forward = _FORWARD[model] = _quiet_function(
-            lambda inputs: twin(inputs, training=False), reduce_retracing=True
-        )
+        spec = tf.TensorSpec([None, None, model.input_shape[-1]], tf.float64)
+        forward = _FORWARD[model] = tf.function(
+            lambda inputs: twin(inputs, training=False)
+        ).get_concrete_function(spec)
     X = _left_align(X.astype(np.float64, copy=False))
     chunks = [
         forward(tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()

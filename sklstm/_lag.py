@@ -126,7 +126,9 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         # sliding_window_view puts the window on the last axis:
         # (n_samples, n_features, look_back) -> (n_samples, look_back, n_features)
         windows = sliding_window_view(padded, self.look_back, axis=0)
-        return windows.transpose(0, 2, 1).reshape(n_samples, -1)
+        # The reshape is still a read-only view of overlapping windows: copy
+        # once, so the caller gets an ordinary writable array.
+        return windows.transpose(0, 2, 1).reshape(n_samples, -1).copy()
 
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, ``<feature>_lag<k>``, oldest first.

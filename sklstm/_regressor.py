@@ -232,8 +232,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         X = self._validate_X(X, reset=False)
         y_pred = _backend().predict(self.model_, X).astype(np.float64)
-        if self.target_scaler_ is not None:
-            y_pred = self.target_scaler_.inverse_transform(y_pred)
+        if self.target_scaler_ is not None:  # inverse_transform, without re-validation
+            y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def _check_units(self):

@@ -118,3 +118,11 @@ def test_errors_before_fit_and_on_feature_mismatch():
 def test_float32_is_preserved():
     out = LagFeaturizer(look_back=2).fit_transform(np.ones((3, 1), dtype=np.float32))
     assert out.dtype == np.float32
+
+
+def test_output_is_an_ordinary_writable_array():
+    X = np.arange(10.0).reshape(-1, 2)
+    out = LagFeaturizer(look_back=3).fit_transform(X)
+    assert out.flags.writeable and out.flags.c_contiguous
+    out[:] = 0.0
+    assert X.sum() == 45.0

@@ -1,0 +1,264 @@
+"""Speed and memory of sklstm against plain Keras and scikeras, in one run.
+
+Every figure is a ratio against a baseline measured in the same run, on the
+same machine, so the table is comparable across machines. Run::
+
+    pip install -e ".[benchmark]"
+    python benchmarks/bench.py            # the full run (about 10 minutes on 2 cores)
+    python benchmarks/bench.py --quick    # a smoke run with tiny sizes
+
+Sections (``--only NAME`` runs one): import, fit, predict, grid, memory,
+lags. scikeras rows are skipped when scikeras is not installed.
+"""
+
+import argparse
+import gc
+import os
+import statistics
+import subprocess
+import sys
+import time
+
+import numpy as np
+
+ROWS = []
+
+
+def report(section, what, baseline_name, baseline_s, ours_s, unit="s", note=""):
+    ratio = baseline_s / ours_s if ours_s > 0 else float("inf")
+    ROWS.append((section, what, baseline_name, baseline_s, ours_s, ratio, unit, note))
+    print(
+        f"  {what}: {baseline_name} {baseline_s:.4g} {unit}, sklstm {ours_s:.4g} {unit}"
+        f" -> {ratio:.2f}x {note}",
+        flush=True,
+    )
+
+
+def timed(function, repeat=1):
+    times = []
+    for _ in range(repeat):
+        start = time.perf_counter()
+        function()
+        times.append(time.perf_counter() - start)
+    return statistics.median(times)
+
+
+def rss_mib():
+    with open("/proc/self/statm") as handle:
+        return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+# ----------------------------------------------------------------- the models
+def keras_model(n_steps, n_features, units):
+    """The tutorial's network: LSTM(units) + Dense(1), adam, mse."""
+    import keras
+
+    model = keras.Sequential(
+        [keras.Input((n_steps, n_features)), keras.layers.LSTM(units), keras.layers.Dense(1)]
+    )
+    model.compile(optimizer="adam", loss="mse")
+    return model
+
+
+def tutorial_data():
+    """Airline passengers scaled on the training part, look_back=1 (94 samples)."""
+    from sklstm.datasets import load_airline
+
+    values = load_airline().to_numpy(dtype=np.float32)
+    n_train = int(len(values) * 0.67)
+    low, high = values[:n_train].min(), values[:n_train].max()
+    scaled = (values[:n_train] - low) / (high - low)
+    return scaled[:-1].reshape(-1, 1, 1), scaled[1:]
+
+
+def synthetic(n_samples, n_steps, seed=0):
+    rng = np.random.RandomState(seed)
+    X = rng.normal(size=(n_samples, n_steps, 1)).astype(np.float32)
+    return X, X[:, -3:, 0].sum(axis=1)
+
+
+def sklstm_model(units, epochs, batch_size, seed=0):
+    from sklstm import LSTMRegressor
+
+    return LSTMRegressor(
+        units=units, epochs=epochs, batch_size=batch_size, scale_target=False,
+        random_state=seed,
+    )
+
+
+def tutorial_network(units=4):
+    return keras_model(1, 1, units)
+
+
+def scikeras_model(units, epochs, batch_size):
+    """scikeras's KerasRegressor around the tutorial network, or None."""
+    try:
+        from scikeras.wrappers import KerasRegressor
+    except ImportError:
+        return None
+    return KerasRegressor(
+        model=tutorial_network, model__units=units, epochs=epochs,
+        batch_size=batch_size, verbose=0,
+    )
+
+
+# ------------------------------------------------------------------- sections
+def bench_import(args):
+    print("import (fresh interpreter, median of 3)")
+
+    def seconds(code):
+        def run():
+            subprocess.run([sys.executable, "-c", code], check=True)
+        return timed(run, repeat=3)
+
+    python = seconds("pass")
+    sklearn = seconds("import sklearn.base") - python
+    ours = seconds("import sklstm") - python
+    tensorflow = seconds("import tensorflow") - python
+    report("import", "import sklstm vs import tensorflow", "tensorflow", tensorflow, ours)
+    report("import", "import sklstm vs sklearn.base (its own dependency)", "sklearn.base",
+           sklearn, ours)
+
+
+def bench_fit(args):
+    epochs = 10 if args.quick else 100
+    X, y = tutorial_data()
+    print(f"fit: tutorial configuration ({len(X)} samples, look_back 1, LSTM(4), "
+          f"{epochs} epochs, batch_size 1; median of {args.repeat})")
+    plain = timed(lambda: keras_model(1, 1, 4).fit(X, y, epochs=epochs, batch_size=1,
+                                                   verbose=0), args.repeat)
+    ours = timed(lambda: sklstm_model(4, epochs, 1).fit(X, y), args.repeat)
+    report("fit", "tutorial fit", "Keras model.fit", plain, ours)
+    wrapped = scikeras_model(4, epochs, 1)
+    if wrapped is not None:
+        scikeras = timed(lambda: wrapped.fit(X, y), args.repeat)
+        report("fit", "tutorial fit", "scikeras KerasRegressor", scikeras, ours)
+
+    n_samples, epochs = (5_000, 1) if args.quick else (50_000, 2)
+    X, y = synthetic(n_samples, 48)
+    print(f"fit: large configuration ({n_samples} samples, look_back 48, LSTM(64), "
+          f"batch 256, {epochs} epochs)")
+    plain = timed(lambda: keras_model(48, 1, 64).fit(X, y, epochs=epochs, batch_size=256,
+                                                     verbose=0))
+    ours = timed(lambda: sklstm_model(64, epochs, 256).fit(X, y))
+    report("fit", "large fit", "Keras model.fit", plain, ours)
+
+
+def bench_predict(args):
+    X, y = tutorial_data()
+    calls = 50 if args.quick else 300
+    print(f"predict: 5 rows, median over {calls} calls after a first call")
+    model = keras_model(1, 1, 4)
+    model.fit(X, y, epochs=1, verbose=0)
+    ours = sklstm_model(4, 1, 32).fit(X, y)
+    rows = X[:5]
+
+    def per_call(function):
+        function()
+        return timed(function, repeat=calls)
+
+    ours_s = per_call(lambda: ours.predict(rows))
+    report("predict", "predict 5 rows", "Keras model.predict",
+           per_call(lambda: model.predict(rows, verbose=0)) * 1e3, ours_s * 1e3, unit="ms")
+    report("predict", "predict 5 rows", "Keras predict_on_batch",
+           per_call(lambda: model.predict_on_batch(rows)) * 1e3, ours_s * 1e3, unit="ms")
+
+
+def bench_grid(args):
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    X, y = tutorial_data()
+    if args.quick:
+        grid, epochs = {"units": [2, 4], "batch_size": [4, 8]}, 5
+    else:
+        grid, epochs = {"units": [2, 3, 4, 5], "batch_size": [1, 2, 3, 4, 5]}, 100
+    print(f"grid: {grid}, {epochs} epochs, TimeSeriesSplit(3), refit")
+
+    def search(estimator, n_jobs):
+        return GridSearchCV(estimator, grid, cv=TimeSeriesSplit(3),
+                            scoring="neg_root_mean_squared_error", n_jobs=n_jobs)
+
+    one = timed(lambda: search(sklstm_model(4, epochs, 1), 1).fit(X, y))
+    every = timed(lambda: search(sklstm_model(4, epochs, 1), -1).fit(X, y))
+    report("grid", f"grid search n_jobs=-1 ({os.cpu_count()} cores) vs n_jobs=1",
+           "sklstm n_jobs=1", one, every, note=f"(sklstm n_jobs=-1: {every:.1f} s)")
+    wrapped = scikeras_model(4, epochs, 1)
+    if wrapped is not None and (args.quick or args.scikeras_grid):
+        scikeras_grid = {"model__units": grid["units"], "batch_size": grid["batch_size"]}
+        scikeras = timed(lambda: GridSearchCV(
+            wrapped, scikeras_grid, cv=TimeSeriesSplit(3),
+            scoring="neg_root_mean_squared_error").fit(X, y))
+        report("grid", "grid search n_jobs=1", "scikeras n_jobs=1", scikeras, one)
+
+
+def bench_memory(args):
+    n_fits = 20 if args.quick else 100
+    X, y = tutorial_data()
+    print(f"memory: {n_fits} sequential fits in one process (5 epochs, batch 8)")
+
+    def run(fit):
+        fit()  # warm up: TensorFlow's one-off allocations are not growth
+        gc.collect()
+        start_rss, times = rss_mib(), []
+        for _ in range(n_fits):
+            times.append(timed(fit))
+        gc.collect()
+        return rss_mib() - start_rss, times
+
+    def plain_fit():
+        keras_model(1, 1, 4).fit(X, y, epochs=5, batch_size=8, verbose=0)
+
+    plain_growth, _ = run(plain_fit)
+    growth, times = run(lambda: sklstm_model(4, 5, 8).fit(X, y))
+    report("memory", f"RSS growth over {n_fits} fits", "Keras model.fit", plain_growth,
+           growth, unit="MiB")
+    early = statistics.median(times[5:15])
+    late = statistics.median(times[-10:])
+    report("memory", "fit time, fits 6-15 vs the last 10 (sklstm)", "early fits", early, late,
+           note="(1.00x = no slow-down)")
+
+
+def bench_lags(args):
+    from sklstm import LagFeaturizer
+
+    sizes = [10_000, 100_000] if args.quick else [100_000, 1_000_000]
+    print("lags: LagFeaturizer(look_back=24) on n x 4 vs a numpy copy of the output")
+    for n_rows in sizes:
+        X = np.random.RandomState(0).normal(size=(n_rows, 4))
+        lags = LagFeaturizer(look_back=24).fit(X)
+        out = lags.transform(X)
+        copy_s = timed(lambda: out.copy(), repeat=3)
+        del out
+        gc.collect()
+        ours = timed(lambda: lags.transform(X), repeat=3)
+        report("lags", f"{n_rows:,} rows ({n_rows * 96 * 8 / 2**20:.0f} MiB out)",
+               "numpy copy", copy_s, ours)
+
+
+SECTIONS = {
+    "import": bench_import, "fit": bench_fit, "predict": bench_predict,
+    "grid": bench_grid, "memory": bench_memory, "lags": bench_lags,
+}
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
+    parser.add_argument("--only", choices=sorted(SECTIONS), action="append")
+    parser.add_argument("--repeat", type=int, default=None, help="timing repeats")
+    parser.add_argument("--scikeras-grid", action="store_true",
+                        help="also run the grid with scikeras (slow)")
+    args = parser.parse_args(argv)
+    args.repeat = args.repeat or (1 if args.quick else 3)
+    for name in args.only or SECTIONS:
+        SECTIONS[name](args)
+
+    print("\n| section | measure | baseline | baseline | sklstm | ratio (baseline / sklstm) |")
+    print("|---|---|---|---|---|---|")
+    for section, what, base, base_v, ours_v, ratio, unit, _ in ROWS:
+        print(f"| {section} | {what} | {base} | {base_v:.4g} {unit} | {ours_v:.4g} {unit} | "
+              f"{ratio:.2f}x |")
+
+
+if __name__ == "__main__":
+    main()
