@@ -43,8 +43,10 @@ the same, and a right-padded mask is the one form cuDNN's fast kernel
 accepts on a GPU.
 """
 
+import collections
 import contextlib
 import os
+import threading
 import weakref
 
 import keras
@@ -73,8 +75,9 @@ def _limit_threads():
 
 _limit_threads()
 
-# Compiled float64 forward pass of each live model, made on its first predict.
-_FORWARD = weakref.WeakKeyDictionary()
+# How many trainers and predictors (each a network and its traced function,
+# a few MiB) are kept for reuse: enough for the candidates of a grid search.
+_POOL_SIZE = 16
 
 # Longest sequence whose LSTM loop is unrolled for training on a CPU: longer
 # ones make the traced graph (and its tracing time) grow with little gain.
@@ -103,7 +106,9 @@ class NaNMask(keras.layers.Layer):
         return input_shape
 
 
-def build_model(*, n_features, n_outputs, units, dropout, recurrent_dropout, seed):
+def build_model(
+    *, n_features, n_outputs, units, dropout, recurrent_dropout, seed, dtype="float32"
+):
     """A (stacked) LSTM followed by one linear ``Dense`` layer.
 
     Every random initializer and dropout layer gets its own seed drawn from
@@ -111,8 +116,8 @@ def build_model(*, n_features, n_outputs, units, dropout, recurrent_dropout, see
     TensorFlow's global random state.
     """
     seeds = iter(np.random.RandomState(seed).randint(0, 2**31 - 1, size=3 * len(units) + 1))
-    inputs = keras.Input(shape=(None, n_features), dtype="float32")
-    x = NaNMask()(inputs)
+    inputs = keras.Input(shape=(None, n_features), dtype=dtype)
+    x = NaNMask(dtype=dtype)(inputs)
     for depth, n_units in enumerate(units):
         x = keras.layers.LSTM(
             n_units,
@@ -122,66 +127,59 @@ def build_model(*, n_features, n_outputs, units, dropout, recurrent_dropout, see
             kernel_initializer=keras.initializers.GlorotUniform(seed=int(next(seeds))),
             recurrent_initializer=keras.initializers.Orthogonal(seed=int(next(seeds))),
             seed=int(next(seeds)),
+            dtype=dtype,
         )(x)
     outputs = keras.layers.Dense(
-        n_outputs, kernel_initializer=keras.initializers.GlorotUniform(seed=int(next(seeds)))
+        n_outputs,
+        kernel_initializer=keras.initializers.GlorotUniform(seed=int(next(seeds))),
+        dtype=dtype,
     )(x)
     return keras.Model(inputs, outputs)
 
 
 def train(model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose):
-    """Train ``model`` with mini-batch gradient descent; return the history.
+    """Train ``model`` (from :func:`build_model`) in place; return the history.
 
-    The loop is Keras's own arithmetic (the model's forward pass, the Keras
-    loss, the Keras optimizer's update) with Python taken out of it: one
-    compiled ``tf.function`` runs a whole epoch, so the per-step overhead of
-    ``Model.fit`` (a Python round trip and a ``tf.data`` step per batch) is
-    paid once per epoch instead. The batches of each epoch follow a
-    permutation drawn from ``numpy.random.RandomState(seed)``: reproducible,
-    and no global random state is touched. The reported loss is the
-    batch-size weighted mean over the epoch, as ``Model.fit`` reports it.
+    The arithmetic is Keras's own (the model's forward pass, the Keras loss,
+    the Keras optimizer's update) without ``Model.fit``'s per-batch Python and
+    ``tf.data`` overhead: a compiled ``tf.function`` runs a whole epoch. The
+    batches of each epoch follow a permutation drawn from
+    ``numpy.random.RandomState(seed)``: reproducible, and no global random
+    state is touched. The reported loss is the batch-size weighted mean over
+    the epoch, as ``Model.fit`` reports it.
+
+    Tracing that function costs far more than training a small network, and
+    every trace keeps a few MiB that TensorFlow never frees. So the traced
+    loop is kept and reused (see :class:`_Trainer`) for every later fit of the
+    same shape, as in the folds and candidates of a grid search: ``model``'s
+    starting weights are copied in, and the trained weights copied back.
 
     Raises
     ------
     ValueError
         If the loss becomes NaN or infinite (training diverged).
     """
-    opt = keras.optimizers.get(
-        {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
+    X = _left_align(X.astype(np.float32, copy=False))
+    key = (
+        _architecture(model), X.shape[1], optimizer, float(learning_rate), loss, batch_size
     )
-    model.compile(optimizer=opt, loss=loss)  # so that model_ is a usable Keras model
-    loss_fn = keras.losses.get(loss)
-    X = tf.constant(_left_align(X.astype(np.float32, copy=False)))
-    y = tf.constant(y.astype(np.float32, copy=False))
-    n_samples = int(X.shape[0])
-    batch_size = min(batch_size, n_samples)
-    n_batches = -(-n_samples // batch_size)
-    variables = model.trainable_variables
-    opt.build(variables)  # slot variables must exist before tracing
-
-    def run_epoch(order):
-        total = tf.constant(0.0)
-        for batch in tf.range(n_batches):
-            index = order[batch * batch_size : (batch + 1) * batch_size]
-            X_batch, y_batch = tf.gather(X, index), tf.gather(y, index)
-            with tf.GradientTape() as tape:
-                batch_loss = keras.ops.mean(loss_fn(y_batch, model(X_batch, training=True)))
-            opt.apply_gradients(zip(tape.gradient(batch_loss, variables), variables))
-            total += batch_loss * tf.cast(tf.shape(index)[0], tf.float32)
-        return total / n_samples
-
-    run_epoch = _quiet_function(run_epoch)
-    with _unrolled_if_short(model, n_steps=int(X.shape[1])):
-        return _run_epochs(run_epoch, n_samples, epochs, seed, verbose)
+    with _TRAINERS.borrow(key) as trainer:
+        _copy_variables(model, trainer.model)
+        trainer.reset_optimizer()
+        try:
+            return _run_epochs(trainer.run_epoch, X, y, epochs, seed, verbose)
+        finally:
+            _copy_variables(trainer.model, model)
 
 
-def _run_epochs(run_epoch, n_samples, epochs, seed, verbose):
+def _run_epochs(run_epoch, X, y, epochs, seed, verbose):
+    X, y = tf.constant(X), tf.constant(y.astype(np.float32, copy=False))
     rng = np.random.RandomState(seed)
     progress = keras.utils.Progbar(epochs, verbose=verbose, unit_name="epoch") if verbose else None
     losses = []
     for epoch in range(epochs):
-        order = tf.constant(rng.permutation(n_samples).astype(np.int32))
-        losses.append(float(run_epoch(order)))
+        order = tf.constant(rng.permutation(len(X)).astype(np.int32))
+        losses.append(float(run_epoch(X, y, order)))
         if progress is not None:
             progress.update(epoch + 1, values=[("loss", losses[-1])])
         if not np.isfinite(losses[-1]):
@@ -193,16 +191,91 @@ def _run_epochs(run_epoch, n_samples, epochs, seed, verbose):
     return {"loss": losses}
 
 
+class _Trainer:
+    """A network of one shape, its optimizer, and its traced epoch loop.
+
+    Built once per key (architecture, time steps, optimizer, learning rate,
+    loss, batch size); the number of samples may change between fits.
+    """
+
+    def __init__(self, key):
+        architecture, n_steps, optimizer, learning_rate, loss, batch_size = key
+        self.model = build_model(**dict(architecture), seed=0)
+        self.optimizer = keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
+        )
+        variables = self.model.trainable_variables
+        self.optimizer.build(variables)  # slot variables must exist before tracing
+        self._optimizer_start = [v.numpy() for v in self.optimizer.variables]
+        loss_fn = keras.losses.get(loss)
+        model, opt = self.model, self.optimizer
+        n_features, n_outputs = model.input_shape[-1], model.output_shape[-1]
+
+        @tf.function(
+            input_signature=[
+                tf.TensorSpec([None, n_steps, n_features], tf.float32),
+                tf.TensorSpec([None, n_outputs], tf.float32),
+                tf.TensorSpec([None], tf.int32),
+            ]
+        )
+        def run_epoch(X, y, order):
+            n_samples = tf.shape(order)[0]
+            total = tf.constant(0.0)
+            for start in tf.range(0, n_samples, batch_size):
+                index = order[start : start + batch_size]
+                X_batch, y_batch = tf.gather(X, index), tf.gather(y, index)
+                with tf.GradientTape() as tape:
+                    batch_loss = keras.ops.mean(loss_fn(y_batch, model(X_batch, training=True)))
+                opt.apply_gradients(zip(tape.gradient(batch_loss, variables), variables))
+                total += batch_loss * tf.cast(tf.shape(index)[0], tf.float32)
+            return total / tf.cast(n_samples, tf.float32)
+
+        with _unrolled_if_short(model, n_steps):
+            self.run_epoch = run_epoch.get_concrete_function()
+
+    def reset_optimizer(self):
+        for variable, value in zip(self.optimizer.variables, self._optimizer_start):
+            variable.assign(value)
+
+
+class _Pool:
+    """Objects kept by key for reuse, each lent to one user at a time.
+
+    A borrowed object leaves the pool until it is given back, so two threads
+    never share one; a second borrower of a busy key gets a new object. The
+    least recently used keys are dropped beyond ``size``.
+    """
+
+    def __init__(self, factory, size):
+        self._factory, self._size = factory, size
+        self._items = collections.OrderedDict()
+        self._lock = threading.Lock()
+
+    @contextlib.contextmanager
+    def borrow(self, key):
+        with self._lock:
+            item = self._items.pop(key, None)
+        if item is None:
+            item = self._factory(key)
+        yield item
+        with self._lock:
+            self._items[key] = item
+            while len(self._items) > self._size:
+                self._items.popitem(last=False)
+
+
+_TRAINERS = _Pool(_Trainer, size=_POOL_SIZE)
+
+
 @contextlib.contextmanager
 def _unrolled_if_short(model, n_steps):
-    """Unroll the LSTM loops while training on short sequences on a CPU.
+    """Unroll the LSTM loops while tracing training on short sequences on a CPU.
 
     An unrolled LSTM runs about 3x faster per step on a CPU for a few time
     steps (no ``while_loop`` and its gradient bookkeeping); the arithmetic is
-    the same. The layers are built with ``unroll=False`` so that the fitted
+    the same. The layers are built with ``unroll=False`` so that a fitted
     model accepts any number of time steps and, on a GPU, uses cuDNN; the
-    flag is set only while the training function is traced, where the
-    number of steps is fixed.
+    flag only matters while a function is traced.
     """
     lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
     unroll = n_steps <= _UNROLL_MAX_STEPS and not tf.config.list_physical_devices("GPU")
@@ -216,51 +289,63 @@ def _unrolled_if_short(model, n_steps):
 
 
 def predict(model, X):
-    """Predict with a compiled float64 copy of ``model``, in chunks.
+    """Predict in float64 with a reused compiled network, in chunks.
 
     The network is trained in float32, where a sample's prediction can change
     in the 7th digit with its position in a batch (the matrix kernels round
     differently at block edges). Predicting with a float64 copy of the trained
     weights makes every prediction independent of the rest of the batch, to
     within float64 rounding, at a cost that does not matter for inference.
+    The float64 network and its traced forward pass are kept per architecture
+    (see :class:`_Predictor`); a model's weights are copied in when it is not
+    the one loaded already.
     """
-    forward = _FORWARD.get(model)
-    if forward is None:
-        # One concrete function for any batch and sequence length: calling it
-        # skips tf.function's per-call signature matching.
-        twin = _float64_twin(model)
-        spec = tf.TensorSpec([None, None, model.input_shape[-1]], tf.float64)
-        forward = _FORWARD[model] = tf.function(
-            lambda inputs: twin(inputs, training=False)
-        ).get_concrete_function(spec)
     X = _left_align(X.astype(np.float64, copy=False))
-    chunks = [
-        forward(tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
-        for start in range(0, len(X), _PREDICT_CHUNK)
-    ]
-    return np.concatenate(chunks)
+    with _PREDICTORS.borrow(_architecture(model)) as predictor:
+        predictor.load(model)
+        return np.concatenate(
+            [
+                predictor.forward(tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
+                for start in range(0, len(X), _PREDICT_CHUNK)
+            ]
+        )
 
 
-def _float64_twin(model):
-    config = model.get_config()
-    for layer in config["layers"]:
-        if layer["config"].get("dtype") is not None:
-            layer["config"]["dtype"] = "float64"
-    twin = keras.Model.from_config(config)
-    twin.set_weights([weights.astype(np.float64) for weights in model.get_weights()])
-    return twin
+class _Predictor:
+    """A float64 network of one architecture and its traced forward pass."""
+
+    def __init__(self, architecture):
+        self.model = build_model(**dict(architecture), seed=0, dtype="float64")
+        spec = tf.TensorSpec([None, None, self.model.input_shape[-1]], tf.float64)
+        self.forward = tf.function(
+            lambda inputs: self.model(inputs, training=False)
+        ).get_concrete_function(spec)
+        self._loaded = None  # weak reference to the model whose weights are in
+
+    def load(self, model):
+        if self._loaded is None or self._loaded() is not model:
+            _copy_variables(model, self.model)
+            self._loaded = weakref.ref(model)
 
 
-def _quiet_function(python_function, **options):
-    """``tf.function`` without the "frequent retracing" warning.
+_PREDICTORS = _Pool(_Predictor, size=_POOL_SIZE)
 
-    Every fitted model has its own compiled functions, so a grid search traces
-    the same Python code once per model by design; TensorFlow would warn about
-    that after five models.
-    """
-    function = tf.function(python_function, **options)
-    function._omit_frequent_tracing_warning = True
-    return function
+
+def _architecture(model):
+    """The :func:`build_model` arguments, but the seed, that give ``model``'s shape."""
+    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    return (
+        ("n_features", model.input_shape[-1]),
+        ("n_outputs", model.output_shape[-1]),
+        ("units", tuple(layer.units for layer in lstms)),
+        ("dropout", float(lstms[0].dropout)),
+        ("recurrent_dropout", float(lstms[0].recurrent_dropout)),
+    )
+
+
+def _copy_variables(source, target):
+    for source_var, target_var in zip(source.variables, target.variables, strict=True):
+        target_var.assign(tf.cast(source_var, target_var.dtype))
 
 
 def _left_align(X):

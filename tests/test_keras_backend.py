@@ -42,3 +42,32 @@ def test_left_align_moves_observed_steps_first():
     np.testing.assert_array_equal(aligned[0, :2, 0], [1.0, 2.0])
     assert np.isnan(aligned[0, 2:]).all()
     np.testing.assert_array_equal(aligned[1], X[1])
+
+
+def _fit_predict(X, y, seed, dropout=0.2):
+    from sklstm import LSTMRegressor
+
+    model = LSTMRegressor(units=(4, 3), epochs=3, batch_size=8, dropout=dropout,
+                          recurrent_dropout=dropout, random_state=seed)
+    return model.fit(X, y).predict(X)
+
+
+def test_reused_training_loop_carries_nothing_between_fits():
+    """The traced loop is reused across fits of one shape: no state may leak."""
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
+    first = _fit_predict(X, y, seed=0)
+    _fit_predict(X[:20], y[:20], seed=5)  # same shape, other data and seed
+    np.testing.assert_array_equal(_fit_predict(X, y, seed=0), first)
+
+
+def test_concurrent_fits_in_threads_match_sequential_fits():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.RandomState(1)
+    X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
+    sequential = [_fit_predict(X, y, seed) for seed in range(4)]
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        threaded = list(pool.map(lambda seed: _fit_predict(X, y, seed), range(4)))
+    for expected, got in zip(sequential, threaded):
+        np.testing.assert_allclose(got, expected, rtol=1e-6)
