@@ -107,17 +107,21 @@ class NaNMask(keras.layers.Layer):
 
 
 def build_model(
-    *, n_features, n_outputs, units, dropout, recurrent_dropout, seed, dtype="float32"
+    *, n_features, n_outputs, units, dropout, recurrent_dropout, seed,
+    dtype="float32", masked=True,
 ):
     """A (stacked) LSTM followed by one linear ``Dense`` layer.
 
     Every random initializer and dropout layer gets its own seed drawn from
     ``seed``, so the model is reproducible without touching Keras's or
-    TensorFlow's global random state.
+    TensorFlow's global random state. ``masked=False`` leaves out the
+    :class:`NaNMask` (it has no weights, so weights copy across): a mask makes
+    every LSTM step select between old and new state, work that data
+    without a missing step does not need.
     """
     seeds = iter(np.random.RandomState(seed).randint(0, 2**31 - 1, size=3 * len(units) + 1))
     inputs = keras.Input(shape=(None, n_features), dtype=dtype)
-    x = NaNMask(dtype=dtype)(inputs)
+    x = NaNMask(dtype=dtype)(inputs) if masked else inputs
     for depth, n_units in enumerate(units):
         x = keras.layers.LSTM(
             n_units,
@@ -161,7 +165,8 @@ def train(model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, se
     """
     X = _left_align(X.astype(np.float32, copy=False))
     key = (
-        _architecture(model), X.shape[1], optimizer, float(learning_rate), loss, batch_size
+        _architecture(model), X.shape[1], bool(np.isnan(X).any()),
+        optimizer, float(learning_rate), loss, batch_size,
     )
     with _TRAINERS.borrow(key) as trainer:
         _copy_variables(model, trainer.model)
@@ -194,13 +199,14 @@ def _run_epochs(run_epoch, X, y, epochs, seed, verbose):
 class _Trainer:
     """A network of one shape, its optimizer, and its traced epoch loop.
 
-    Built once per key (architecture, time steps, optimizer, learning rate,
-    loss, batch size); the number of samples may change between fits.
+    Built once per key (architecture, time steps, whether any step is
+    missing, optimizer, learning rate, loss, batch size); the number of
+    samples may change between fits.
     """
 
     def __init__(self, key):
-        architecture, n_steps, optimizer, learning_rate, loss, batch_size = key
-        self.model = build_model(**dict(architecture), seed=0)
+        architecture, n_steps, masked, optimizer, learning_rate, loss, batch_size = key
+        self.model = build_model(**dict(architecture), seed=0, masked=masked)
         self.optimizer = keras.optimizers.get(
             {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
         )
@@ -301,7 +307,8 @@ def predict(model, X):
     the one loaded already.
     """
     X = _left_align(X.astype(np.float64, copy=False))
-    with _PREDICTORS.borrow(_architecture(model)) as predictor:
+    key = (_architecture(model), bool(np.isnan(X).any()))
+    with _PREDICTORS.borrow(key) as predictor:
         predictor.load(model)
         return np.concatenate(
             [
@@ -312,10 +319,11 @@ def predict(model, X):
 
 
 class _Predictor:
-    """A float64 network of one architecture and its traced forward pass."""
+    """A float64 network of one architecture (masked or not) and its forward pass."""
 
-    def __init__(self, architecture):
-        self.model = build_model(**dict(architecture), seed=0, dtype="float64")
+    def __init__(self, key):
+        architecture, masked = key
+        self.model = build_model(**dict(architecture), seed=0, dtype="float64", masked=masked)
         spec = tf.TensorSpec([None, None, self.model.input_shape[-1]], tf.float64)
         self.forward = tf.function(
             lambda inputs: self.model(inputs, training=False)

@@ -10,7 +10,6 @@ from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import (
@@ -187,6 +186,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        # Imported here: sklearn.preprocessing is most of sklstm's import time.
+        from sklearn.preprocessing import StandardScaler
+
         self.target_scaler_ = StandardScaler().fit(y) if self.scale_target else None
         if self.target_scaler_ is not None:
             y = self.target_scaler_.transform(y)
