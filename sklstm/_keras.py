@@ -263,11 +263,13 @@ class _Pool:
             item = self._items.pop(key, None)
         if item is None:
             item = self._factory(key)
-        yield item
-        with self._lock:
-            self._items[key] = item
-            while len(self._items) > self._size:
-                self._items.popitem(last=False)
+        try:
+            yield item
+        finally:  # also after an error: every borrower resets what it uses
+            with self._lock:
+                self._items[key] = item
+                while len(self._items) > self._size:
+                    self._items.popitem(last=False)
 
 
 _TRAINERS = _Pool(_Trainer, size=_POOL_SIZE)
