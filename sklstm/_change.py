@@ -1,0 +1,270 @@
+"""Learn the change from the last observation, predict in the original units."""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from scipy import sparse
+from sklearn.base import BaseEstimator, RegressorMixin, clone
+from sklearn.utils import get_tags
+from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+
+
+class ChangeRegressor(RegressorMixin, BaseEstimator):
+    """Fit a regressor to the change from the last observation.
+
+    A model trained on the levels of a trending series cannot forecast beyond
+    the range it saw (an LSTM's outputs are bounded, a tree's predictions are
+    averages of training targets). This meta-estimator makes the wrapped
+    regressor learn the *change* from the last observed value instead, and
+    adds that value back, so predictions and scores stay in the target's own
+    units, like :class:`~sklearn.compose.TransformedTargetRegressor` does for
+    a transformed target.
+
+    With ``kind="diff"`` the wrapped regressor is fitted on
+    ``y - X[level]``; :meth:`predict` returns ``X[level] + change``. With
+    ``kind="log"`` it is fitted on the log change ``log(y) - log(X[level])``
+    (about the relative change), and :meth:`predict` returns
+    ``X[level] * exp(change)``: the choice for a multiplicative series, whose
+    changes grow with its level.
+
+    ``X`` reaches the wrapped regressor unchanged (a DataFrame keeps its
+    index and columns), so a :class:`~sklearn.pipeline.Pipeline` inside still
+    builds its lags from the levels.
+
+    Parameters
+    ----------
+    regressor : estimator object
+        The regressor (or pipeline ending in one) to fit to the change. It is
+        cloned in :meth:`fit`; tune its parameters as ``regressor__<name>``.
+    kind : {"diff", "log"}, default="diff"
+        ``"diff"``: the change is ``y - last``. ``"log"``: the change is
+        ``log(y) - log(last)``; ``y`` and the last value must be positive.
+    level : str, int or None, default=None
+        The column of ``X`` that holds the last observed value of the target:
+        a column label of a DataFrame ``X``, or a column position (negative
+        positions count from the end). A DataFrame column label takes
+        precedence over a position. ``None`` means the only column, when
+        ``X`` has exactly one.
+
+    Attributes
+    ----------
+    regressor_ : estimator object
+        The clone of ``regressor`` fitted to the change.
+    n_features_in_ : int
+        Number of features seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        Names of the features seen during :meth:`fit`, when ``X`` has string
+        column names.
+
+    See Also
+    --------
+    sklearn.compose.TransformedTargetRegressor : Fit a regressor to a
+        function of the target alone.
+    to_supervised : Build ``X`` (the last observations) and ``y`` (the values
+        ahead) from a series.
+    LagFeaturizer : Give each row the last ``look_back`` observations.
+
+    Notes
+    -----
+    ``y`` may be 2-D, one column per forecast horizon (as
+    ``to_supervised(series, horizon=[1, 2, 3])`` makes): every column is
+    taken as a change from the same last observation. The level column must
+    hold finite values in :meth:`fit` and :meth:`predict`; the change of the
+    target has no meaning without them.
+
+    With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
+    the log change, not on the original units.
+
+    Examples
+    --------
+    A linear trend: a regression on the levels reproduces the trend it saw,
+    a regression on the change extends it.
+
+    >>> import numpy as np
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from sklstm import ChangeRegressor
+    >>> series = 100.0 + 2.0 * np.arange(20)
+    >>> X, y = series[:-1, np.newaxis], series[1:]
+    >>> model = ChangeRegressor(LinearRegression()).fit(X[:10], y[:10])
+    >>> model.predict([[200.0]])
+    array([202.])
+    >>> model.regressor_.predict([[200.0]])  # the change it learned
+    array([2.])
+
+    A series that doubles each step, forecast from the log change:
+
+    >>> series = 2.0 ** np.arange(1, 12)
+    >>> model = ChangeRegressor(LinearRegression(), kind="log")
+    >>> model.fit(series[:-1, np.newaxis], series[1:]).predict([[4096.0]])
+    array([8192.])
+    """
+
+    _parameter_constraints: dict = {
+        "regressor": [HasMethods(["fit", "predict"])],
+        "kind": [StrOptions({"diff", "log"})],
+        "level": "no_validation",  # a column label or position; see _level_values
+    }
+
+    def __init__(self, regressor, *, kind="diff", level=None):
+        self.regressor = regressor
+        self.kind = kind
+        self.level = level
+
+    def fit(self, X, y, **fit_params):
+        """Fit a clone of ``regressor`` to the change of ``y`` from ``X[level]``.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, one of them the last observed value of the target.
+            Passed unchanged to the regressor.
+        y : array-like of shape (n_samples,) or (n_samples, n_outputs)
+            Target values in their own units (the values ahead), finite;
+            positive for ``kind="log"``.
+        **fit_params : dict
+            Passed to the ``fit`` method of the regressor (for a pipeline:
+            ``<step>__<param>``).
+
+        Returns
+        -------
+        self : ChangeRegressor
+            The fitted estimator.
+        """
+        self._validate_params()
+        if y is None:
+            raise ValueError(
+                f"{type(self).__name__} requires y to be passed, but the target "
+                "y is None."
+            )
+        self._check_X(X, reset=True)
+        last = self._level_values(X)
+        y = check_array(
+            y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
+        )
+        if y.shape[0] != last.shape[0]:
+            raise ValueError(
+                f"X and y have different numbers of samples: {last.shape[0]} "
+                f"and {y.shape[0]}."
+            )
+        last = last if y.ndim == 1 else last[:, np.newaxis]
+        if self.kind == "log":
+            self._check_positive(y, "y")
+            change = np.log(y) - np.log(last)
+        else:
+            change = y - last
+        self._y_ndim = y.ndim
+        self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
+        return self
+
+    def predict(self, X):
+        """Forecast in the target's units: ``X[level]`` plus the predicted change.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, as in :meth:`fit`.
+
+        Returns
+        -------
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs)
+            ``X[level] + change`` (``kind="diff"``) or
+            ``X[level] * exp(change)`` (``kind="log"``), with the dimensions
+            of the ``y`` given to :meth:`fit`.
+        """
+        check_is_fitted(self)
+        self._check_X(X, reset=False)
+        last = self._level_values(X)
+        change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
+        if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
+            change = change.ravel()
+        if change.ndim == 2:
+            last = last[:, np.newaxis]
+        if self.kind == "log":
+            return last * np.exp(change)
+        return last + change
+
+    def _check_X(self, X, *, reset):
+        """Check the shape of ``X`` and its features, without converting it.
+
+        The regressor gets ``X`` itself (a DataFrame keeps its index), so the
+        conversion ``check_array`` makes is only looked at, never passed on.
+        """
+        check_array(
+            X,
+            accept_sparse=True,
+            dtype=None,
+            ensure_all_finite=False,
+            input_name="X",
+            estimator=self,
+        )
+        validate_data(self, X, reset=reset, skip_check_array=True)
+
+    def _level_values(self, X):
+        """The level column of ``X`` as a finite float64 1-D array."""
+        level = self.level
+        if isinstance(level, (bool, np.bool_)):
+            raise TypeError(
+                f"level must be a column label or position, not a bool ({level!r})."
+            )
+        if isinstance(X, pd.DataFrame):
+            if level is not None and level in X.columns:
+                column = X[level]
+            else:
+                column = X.iloc[:, self._level_position(X.shape[1], X.columns)]
+        elif sparse.issparse(X):
+            position = self._level_position(X.shape[1], None)
+            column = X.tocsc()[:, [position]].toarray()
+        else:
+            X = np.asarray(X)  # 2-D: _check_X has checked it
+            column = X[:, self._level_position(X.shape[1], None)]
+        name = "the level column of X"
+        last = check_array(
+            column, ensure_2d=False, dtype=np.float64, input_name=name, estimator=self
+        ).reshape(-1)
+        if self.kind == "log":
+            self._check_positive(last, name)
+        return last
+
+    def _level_position(self, n_columns, columns):
+        level = self.level
+        if level is None:
+            if n_columns != 1:
+                raise ValueError(
+                    f"X has {n_columns} columns; pass level=<column label or "
+                    "position> to say which one holds the last observed value of "
+                    "the target."
+                )
+            return 0
+        if not isinstance(level, Integral):
+            where = (
+                f"the columns of X are {list(columns)}"
+                if columns is not None
+                else "X has no column labels (pass a DataFrame, or a position)"
+            )
+            raise ValueError(f"level={level!r} is not a column of X: {where}.")
+        if not -n_columns <= level < n_columns:
+            raise ValueError(
+                f"level={level} is out of range for X with {n_columns} column(s)."
+            )
+        return int(level)
+
+    def _check_positive(self, values, name):
+        if not (values > 0).all():
+            raise ValueError(
+                f"kind='log' needs positive values, but {name} has "
+                f"{int((values <= 0).sum())} value(s) <= 0. Use kind='diff', or "
+                "shift the series to positive values first."
+            )
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        inner = get_tags(self.regressor)
+        tags.input_tags.allow_nan = inner.input_tags.allow_nan
+        tags.input_tags.sparse = inner.input_tags.sparse
+        tags.target_tags.multi_output = inner.target_tags.multi_output
+        tags.target_tags.positive_only = self.kind == "log"
+        tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
+        tags.non_deterministic = inner.non_deterministic
+        return tags
