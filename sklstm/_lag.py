@@ -3,6 +3,7 @@
 from numbers import Integral, Real
 
 import numpy as np
+import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval
@@ -27,6 +28,20 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     so the transformer fits in a :class:`~sklearn.pipeline.Pipeline` with the
     target left untouched.
 
+    **History across folds.** When ``X`` is a pandas object whose index
+    directly continues the index seen in :meth:`fit` (the test fold of a
+    :class:`~sklearn.model_selection.TimeSeriesSplit`, or the test part of a
+    train/test split in time order), its first rows take their missing lags
+    from the last ``look_back - 1`` rows seen in :meth:`fit`: values from
+    their past, never their future. "Directly continues" means the first
+    label of ``X`` is the label after the last fitted one: ``+1`` for a
+    ``PeriodIndex`` or an integer index (``+step`` for a ``RangeIndex``),
+    ``+freq`` for a ``DatetimeIndex``/``TimedeltaIndex`` with a known or
+    inferable frequency. Anything else (a NumPy array, any other index)
+    gets ``fill_value`` as above. In a pipeline, the index only reaches this
+    step if the steps before it output pandas, e.g.
+    ``MinMaxScaler().set_output(transform="pandas")``.
+
     Parameters
     ----------
     look_back : int, default=1
@@ -40,6 +55,12 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
+    tail_ : ndarray of shape (look_back - 1, n_features_in_)
+        The last ``look_back - 1`` rows seen during :meth:`fit`: the history
+        given to data that continues the fitted data.
+    next_index_ : object or None
+        The index label that data continuing the fitted data starts with, or
+        None when ``X`` had no index it can be told from.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during :meth:`fit`, when ``X`` has string
         column names.
@@ -67,6 +88,15 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
            [ 2.,  3.,  4.]])
     >>> lags.get_feature_names_out(["passengers"])
     array(['passengers_lag2', 'passengers_lag1', 'passengers_lag0'], dtype=object)
+
+    A test set whose index continues the training data gets its history:
+
+    >>> import pandas as pd
+    >>> series = pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0, 5.0]})
+    >>> lags = LagFeaturizer(look_back=3).fit(series.iloc[:3])
+    >>> lags.transform(series.iloc[3:])
+    array([[2., 3., 4.],
+           [3., 4., 5.]])
     """
 
     _parameter_constraints: dict = {
@@ -94,6 +124,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
+        index = _index_of(X)
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         if self.look_back > X.shape[0]:
             raise ValueError(
@@ -101,6 +132,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
                 f"{X.shape[0]} rows. Use a look_back of at most {X.shape[0]} or "
                 "pass a longer series."
             )
+        self.tail_ = X[X.shape[0] - (self.look_back - 1) :].copy()
+        self.next_index_ = _next_label(index)
         return self
 
     def transform(self, X):
@@ -109,26 +142,40 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The series, oldest row first.
+            The series, oldest row first. A DataFrame whose index continues
+            the fitted data gets the fitted tail as history (see above).
 
         Returns
         -------
         X_lags : ndarray of shape (n_samples, look_back * n_features)
             Row ``t`` holds rows ``t - look_back + 1 .. t`` of ``X``, oldest
-            first, ``fill_value`` where they lie before the first row.
+            first; rows before the first row come from the fitted data when
+            ``X`` continues it, else they are ``fill_value``.
         """
         check_is_fitted(self)
+        continues = self._continues(_index_of(X))
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         n_samples, n_features = X.shape
-        padded = np.concatenate(
-            [np.full((self.look_back - 1, n_features), self.fill_value, X.dtype), X]
-        )
+        if continues:
+            before = self.tail_.astype(X.dtype)
+        else:
+            before = np.full((self.look_back - 1, n_features), self.fill_value, X.dtype)
+        padded = np.concatenate([before, X])
         # sliding_window_view puts the window on the last axis:
         # (n_samples, n_features, look_back) -> (n_samples, look_back, n_features)
         windows = sliding_window_view(padded, self.look_back, axis=0)
         # The reshape is still a read-only view of overlapping windows: copy
         # once, so the caller gets an ordinary writable array.
         return windows.transpose(0, 2, 1).reshape(n_samples, -1).copy()
+
+    def _continues(self, index):
+        """Whether rows with ``index`` start right after the fitted rows."""
+        if self.next_index_ is None or index is None or len(index) == 0:
+            return False
+        try:
+            return bool(index[0] == self.next_index_)
+        except (TypeError, ValueError):  # labels of incomparable types
+            return False
 
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, ``<feature>_lag<k>``, oldest first.
@@ -160,3 +207,25 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         tags = super().__sklearn_tags__()
         tags.transformer_tags.preserves_dtype = ["float64", "float32"]
         return tags
+
+
+def _index_of(X):
+    return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
+
+
+def _next_label(index):
+    """The label that comes right after ``index``, or None if it cannot be told."""
+    if index is None or len(index) == 0:
+        return None
+    if isinstance(index, pd.PeriodIndex):
+        return index[-1] + 1
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
+        freq = index.freq
+        if freq is None and len(index) >= 3:  # a regular index without its freq set
+            freq = type(index)(index, freq="infer").freq
+        return None if freq is None else index[-1] + freq
+    if isinstance(index, pd.RangeIndex):
+        return index[-1] + index.step
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return index[-1] + 1
+    return None

@@ -126,3 +126,106 @@ def test_output_is_an_ordinary_writable_array():
     assert out.flags.writeable and out.flags.c_contiguous
     out[:] = 0.0
     assert X.sum() == 45.0
+
+
+# History across folds -------------------------------------------------------
+
+INDEXES = {
+    "range": lambda n: pd.RangeIndex(n),
+    "range_step": lambda n: pd.RangeIndex(10, 10 + 3 * n, 3),
+    "period": lambda n: pd.period_range("1949-01", periods=n, freq="M"),
+    "datetime": lambda n: pd.date_range("2020-01-01", periods=n, freq="D"),
+    "datetime_no_freq": lambda n: pd.DatetimeIndex(
+        pd.date_range("2020-01-01", periods=n, freq="h").to_numpy()
+    ),
+}
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    X=arrays(np.float64, st.tuples(st.integers(5, 30), st.integers(1, 3)),
+             elements=st.floats(-1e6, 1e6)),
+    look_back=st.integers(1, 4),
+    kind=st.sampled_from(sorted(INDEXES)),
+    data=st.data(),
+)
+def test_test_fold_continuing_the_index_gets_the_fitted_past(X, look_back, kind, data):
+    n = len(X)
+    # (a frequency is inferred from 3 timestamps or more)
+    split = data.draw(st.integers(max(look_back, 3), n - 1), label="split")
+    frame = pd.DataFrame(X, index=INDEXES[kind](n))
+    lags = LagFeaturizer(look_back=look_back).fit(frame.iloc[:split])
+    # Same lags as if the whole series had been transformed at once: every
+    # value used is from the row's own past, and the fitted past is used.
+    whole = LagFeaturizer(look_back=look_back).fit_transform(frame)
+    np.testing.assert_array_equal(lags.transform(frame.iloc[split:]), whole[split:])
+    # The history is the fitted data's, not the rows after it: changing the
+    # test rows changes no lag that lies before them.
+    later = frame.iloc[split:] + 1.0
+    out = lags.transform(later)
+    width = (look_back - 1) * X.shape[1]
+    for row in range(min(look_back - 1, n - split)):
+        past = width - row * X.shape[1]
+        np.testing.assert_array_equal(out[row, :past], whole[split + row, :past])
+
+
+def test_data_that_does_not_continue_the_fit_gets_fill_value():
+    frame = pd.DataFrame({"y": np.arange(10.0)})
+    lags = LagFeaturizer(look_back=3).fit(frame.iloc[:5])
+    expected_nan = [[np.nan, np.nan, 6.0], [np.nan, 6.0, 7.0]]
+    # a gap of one row (TimeSeriesSplit(gap=1)), a bare array, a restart
+    np.testing.assert_array_equal(lags.transform(frame.iloc[6:8]), expected_nan)
+    np.testing.assert_array_equal(lags.transform(frame.iloc[6:8].to_numpy()), expected_nan)
+    np.testing.assert_array_equal(lags.transform(frame.iloc[:2])[:, :2], [[np.nan] * 2, [np.nan, 0]])
+    # a string index cannot be told to continue anything
+    named = frame.set_axis([f"r{i}" for i in range(10)])
+    lags = LagFeaturizer(look_back=2).fit(named.iloc[:5])
+    assert np.isnan(lags.transform(named.iloc[5:])[0, 0])
+    # fitted on an array: no index, no history
+    lags = LagFeaturizer(look_back=2).fit(frame.iloc[:5].to_numpy())
+    assert lags.next_index_ is None
+    assert np.isnan(lags.transform(frame.iloc[5:])[0, 0])
+
+
+def test_tail_is_a_copy_and_history_keeps_the_input_dtype():
+    X = np.arange(6.0, dtype=np.float32).reshape(-1, 1)
+    frame = pd.DataFrame(X)
+    lags = LagFeaturizer(look_back=3).fit(frame.iloc[:4])
+    X[:] = -1  # the user's array changes after fit
+    np.testing.assert_array_equal(lags.tail_, [[2.0], [3.0]])
+    out = lags.transform(pd.DataFrame(np.array([[4.0], [5.0]], dtype=np.float32), index=[4, 5]))
+    assert out.dtype == np.float32
+    np.testing.assert_array_equal(out, [[2, 3, 4], [3, 4, 5]])
+
+
+def _rows_with_missing_lags(estimator, X, y):
+    """Scorer: how many rows reach the final step with a missing lag."""
+    return float(np.isnan(estimator[:-1].transform(X)).any(axis=1).sum())
+
+
+@pytest.mark.parametrize("pandas_output", [True, False])
+def test_test_folds_get_history_inside_grid_search(pandas_output):
+    from sklearn.dummy import DummyRegressor
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from sklstm import to_supervised
+    from sklstm.datasets import load_airline
+
+    X, y = to_supervised(load_airline())
+    scaler = MinMaxScaler()
+    if pandas_output:  # the recommended pipeline: the index reaches the lags
+        scaler.set_output(transform="pandas")
+    pipe = Pipeline([("scale", scaler), ("lags", LagFeaturizer()), ("model", DummyRegressor())])
+    search = GridSearchCV(
+        pipe, {"lags__look_back": [3, 12]}, cv=TimeSeriesSplit(n_splits=3),
+        scoring=_rows_with_missing_lags, return_train_score=True,
+    ).fit(X, y)
+    results = search.cv_results_
+    # the training folds start at the series' start: their first rows lack lags
+    np.testing.assert_array_equal(results["mean_train_score"], [2, 11])
+    # the test folds continue the training folds: no row lacks a lag, unless
+    # the index was lost on the way (a scaler with NumPy output)
+    expected = [0, 0] if pandas_output else [2, 11]
+    np.testing.assert_array_equal(results["mean_test_score"], expected)
