@@ -132,7 +132,7 @@ LOOK_BACK = "regressor__features__lags__window__look_back"
 LSTM_GRID = {
     LOOK_BACK: [13, 14],
     "regressor__lstm__batch_size": [16, 32],
-    "regressor__lstm__epochs": [50, 100, 200],
+    "regressor__lstm__epochs": [25, 50, 100],
 }
 RIDGE_GRID = {LOOK_BACK: [13, 14], "regressor__ridge__alpha": [0.1, 1.0, 10.0]}
 QUICK_GRID = {LOOK_BACK: [13], "regressor__lstm__units": [4, 8]}
