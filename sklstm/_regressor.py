@@ -58,6 +58,21 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Fraction of the inputs of each LSTM layer dropped during training.
     recurrent_dropout : float in [0, 1), default=0.0
         Fraction of the recurrent state dropped during training.
+    early_stopping : bool, default=False
+        Hold out the last ``validation_fraction`` of the training rows (the
+        most recent ones, in time order: never a random or an early part),
+        stop when their loss has not improved for ``n_iter_no_change``
+        epochs, and keep the weights of the best epoch. The target scaler is
+        fitted on the rows trained on. When the validation loss never
+        improves after the first epoch, training stops after
+        ``n_iter_no_change + 1`` epochs with the first epoch's weights.
+    validation_fraction : float in (0, 1), default=0.1
+        Fraction of the training rows, taken from the end, held out for early
+        stopping. Used only when ``early_stopping=True``; both parts must keep
+        at least one row.
+    n_iter_no_change : int, default=10
+        Epochs without a better validation loss before training stops. Used
+        only when ``early_stopping=True``.
     scale_target : bool, default=True
         Standardize the target (zero mean, unit variance per column) for
         training, and map predictions back. Predictions and scores are always
@@ -79,7 +94,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         its weights, made on the first call, so that a sample's prediction
         does not depend on the other samples in the batch.
     history_ : dict of str to list of float
-        Per-epoch training metrics; ``history_["loss"]`` is the loss curve.
+        Per-epoch training metrics: ``history_["loss"]`` is the loss curve,
+        ``history_["val_loss"]`` the validation loss with early stopping
+        (both on the scaled target when ``scale_target``).
+    n_iter_ : int
+        Number of epochs run: ``epochs``, or fewer when early stopping ended
+        training.
     n_features_in_ : int
         Number of features per time step seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -129,6 +149,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "loss": [StrOptions(set(LOSSES))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "scale_target": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -145,6 +168,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         loss="mse",
         dropout=0.0,
         recurrent_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
         scale_target=True,
         random_state=None,
         verbose=0,
@@ -157,6 +183,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.loss = loss
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.scale_target = scale_target
         self.random_state = random_state
         self.verbose = verbose
@@ -186,12 +215,15 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        X, y, validation = self._split_validation(X, y)
         # Imported here: sklearn.preprocessing is most of sklstm's import time.
         from sklearn.preprocessing import StandardScaler
 
         self.target_scaler_ = StandardScaler().fit(y) if self.scale_target else None
         if self.target_scaler_ is not None:
             y = self.target_scaler_.transform(y)
+            if validation is not None:
+                validation = (validation[0], self.target_scaler_.transform(validation[1]))
 
         backend = _backend()
         self.model_ = backend.build_model(
@@ -213,8 +245,26 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             loss=self.loss,
             seed=seed,
             verbose=self.verbose,
+            validation=validation,
+            n_iter_no_change=self.n_iter_no_change,
         )
+        self.n_iter_ = len(self.history_["loss"])
         return self
+
+    def _split_validation(self, X, y):
+        """The training rows and, with early stopping, the validation tail."""
+        if not self.early_stopping:
+            return X, y, None
+        n_val = int(np.ceil(self.validation_fraction * len(X)))
+        if n_val >= len(X):
+            raise ValueError(
+                f"early_stopping needs at least 2 samples to hold out the last "
+                f"validation_fraction={self.validation_fraction} of them; got "
+                f"{len(X)}. Pass more data, a smaller validation_fraction, or "
+                "early_stopping=False."
+            )
+        split = len(X) - n_val
+        return X[:split], y[:split], (X[split:], y[split:])
 
     def predict(self, X):
         """Predict the target for each sequence in ``X``.
