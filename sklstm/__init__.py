@@ -2,15 +2,22 @@
 
 The data flows one way: a series -> :func:`to_supervised` -> a
 :class:`~sklearn.pipeline.Pipeline` of a scaler, :class:`LagFeaturizer`,
-:class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions.
+:class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions; :func:`recursive_forecast` continues a series beyond its end.
 ``import sklstm`` does not import TensorFlow; it loads the first time an
 ``LSTMRegressor`` is fitted or used.
 """
 
+from ._forecast import recursive_forecast
 from ._lag import LagFeaturizer
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
 from ._supervised import to_supervised
 
-__all__ = ["LSTMRegressor", "LagFeaturizer", "SequenceReshaper", "to_supervised"]
+__all__ = [
+    "LSTMRegressor",
+    "LagFeaturizer",
+    "SequenceReshaper",
+    "recursive_forecast",
+    "to_supervised",
+]
 __version__ = "0.1.0"

@@ -60,3 +60,36 @@ def test_every_row_is_predicted_without_imputation():
     pipe = airline_pipeline(look_back=12).fit(X.iloc[:100], y.iloc[:100])
     pred = pipe.predict(X.iloc[100:])
     assert pred.shape == (len(X) - 100,) and np.isfinite(pred).all()
+
+
+@pytest.mark.slow
+def test_exogenous_input_carries_the_signal():
+    """y[t+1] = x[t] (+ month effect): only a model that reads x can forecast it."""
+    import pandas as pd
+    from sklearn.metrics import root_mean_squared_error
+
+    rng = np.random.RandomState(0)
+    n = 240
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    x = rng.normal(size=n)
+    month = index.month.to_numpy().astype(float)
+    y = np.r_[0.0, x[:-1]] + 0.5 * np.sin(2 * np.pi * month / 12) + 0.05 * rng.normal(size=n)
+    frame = pd.DataFrame({"x": x, "month": month, "y": y}, index=index)
+
+    def rmse_with(features):
+        X, target = to_supervised(frame, target="y", features=features)
+        pipe = Pipeline(
+            [
+                ("scale", MinMaxScaler().set_output(transform="pandas")),
+                ("lags", LagFeaturizer(look_back=3)),
+                ("seq", SequenceReshaper(features_per_step=len(features))),
+                ("lstm", LSTMRegressor(units=8, epochs=40, learning_rate=0.01, random_state=0)),
+            ]
+        ).fit(X.iloc[:180], target.iloc[:180])
+        assert pipe["seq"].n_steps_ == 3 and pipe["lstm"].n_features_in_ == len(features)
+        return root_mean_squared_error(target.iloc[180:], pipe.predict(X.iloc[180:]))
+
+    with_x = rmse_with(["x", "month"])  # the target itself is not an input
+    without_x = rmse_with(["y", "month"])
+    assert with_x < 0.5 * without_x, (with_x, without_x)
+    assert with_x < 0.3  # x has unit variance: most of it is explained
