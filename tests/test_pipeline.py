@@ -93,3 +93,25 @@ def test_exogenous_input_carries_the_signal():
     without_x = rmse_with(["y", "month"])
     assert with_x < 0.5 * without_x, (with_x, without_x)
     assert with_x < 0.3  # x has unit variance: most of it is explained
+
+
+@pytest.mark.slow
+def test_direct_multi_step_target_is_learned_by_one_network():
+    import pandas as pd
+
+    series = load_airline()
+    X, Y = to_supervised(series, horizon=range(1, 4))
+    pipe = airline_pipeline(look_back=3)
+    pipe.set_params(scale=MinMaxScaler().set_output(transform="pandas"))
+    # gap=2: the last training targets (t+3) must not lie in the test fold
+    scores = cross_val_score(pipe, X, Y, cv=TimeSeriesSplit(n_splits=2, gap=2),
+                             scoring="neg_root_mean_squared_error")
+    assert scores.shape == (2,) and np.isfinite(scores).all()
+    pipe.fit(X.iloc[:100], Y.iloc[:100])
+    assert pipe["lstm"].n_outputs_ == 3
+    pred = pipe.predict(X.iloc[100:])
+    assert pred.shape == (len(X) - 100, 3)
+    # the last row's prediction is the forecast of the three months after it
+    assert isinstance(Y, pd.DataFrame) and list(Y.columns) == [
+        "passengers_t+1", "passengers_t+2", "passengers_t+3",
+    ]
