@@ -8,9 +8,17 @@ The data flows one way: a series -> :func:`to_supervised` -> a
 """
 
 from ._lag import LagFeaturizer
+from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
 from ._supervised import to_supervised
 
-__all__ = ["LSTMRegressor", "LagFeaturizer", "SequenceReshaper", "to_supervised"]
+__all__ = [
+    "LSTMRegressor",
+    "LagFeaturizer",
+    "SequenceReshaper",
+    "load_model",
+    "save_model",
+    "to_supervised",
+]
 __version__ = "0.1.0"

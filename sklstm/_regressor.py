@@ -5,6 +5,7 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._keras`, imported on first use.
 """
 
+import functools
 import importlib
 from numbers import Integral, Real
 
@@ -27,6 +28,27 @@ LOSSES = ("mse", "mae", "huber", "log_cosh")
 
 def _backend():
     return importlib.import_module("sklstm._keras")
+
+
+def _unfitted_on_error(fit):
+    """Make a ``fit`` that raises leave the estimator unfitted.
+
+    Without this, a fit that fails midway (a diverging loss, an interrupt)
+    would leave fitted attributes behind: a network with NaN weights, or the
+    previous fit's network beside this fit's ``n_features_in_``.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            params = set(self._get_param_names())
+            for name in [name for name in vars(self) if name not in params]:
+                delattr(self, name)
+            raise
+
+    return wrapper
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -161,6 +183,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_unfitted_on_error
     def fit(self, X, y):
         """Build the network and train it on ``X, y``.
 
@@ -237,6 +260,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
             y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def __getstate__(self):
+        # The network travels as Keras's .keras bytes, rebuilt by sklstm._keras
+        # on unpickling: that import registers the NaNMask layer, which a fresh
+        # process would otherwise not know.
+        state = super().__getstate__()
+        if "model_" in state:
+            state = {**state, "model_": _backend().network_to_bytes(state["model_"])}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), bytes):
+            state = {**state, "model_": _backend().network_from_bytes(state["model_"])}
+        super().__setstate__(state)
 
     def _check_units(self):
         units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
