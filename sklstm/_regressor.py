@@ -64,11 +64,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     units : int or tuple of int, default=32
         Units of the LSTM layer; a tuple such as ``(32, 16)`` stacks one LSTM
         layer per entry.
-    epochs : int, default=100
-        Passes over the training data.
+    epochs : int >= 1, default=100
+        Passes over the training data. ``epochs=0`` (an untrained network) is
+        refused by :meth:`fit` with ``InvalidParameterError``, a
+        ``ValueError``.
     batch_size : int, default=32
         Samples per gradient update (the classic tutorial uses 1). A value
-        larger than the data trains on the whole data as one batch.
+        larger than the data trains on all rows as one batch per epoch.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
             default="adam"
         Keras optimizer.
@@ -86,10 +88,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         in the target's own units; switch this off only for a target that is
         already scaled.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout and batch shuffling. An int
-        gives the same predictions for the same data on every fit; ``None``
-        draws from NumPy's global random state. No global random state
-        (Python, NumPy, TensorFlow) is set.
+        Seeds weight initialisation, dropout and batch shuffling; each fit
+        draws one seed from it. An int gives bit-identical predictions for the
+        same data on every fit, clone and process. A ``RandomState`` instance
+        is advanced by each fit, so successive fits differ; ``None`` draws
+        from NumPy's global random state (reproducible after
+        ``numpy.random.seed``). No global random state (Python, NumPy,
+        TensorFlow, Keras) is set or, with an int or an instance, used.
     verbose : int, default=0
         Keras verbosity during training: 0 silent, 1 progress bar, 2 one line
         per epoch.
@@ -199,6 +204,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         -------
         self : LSTMRegressor
             The fitted regressor.
+
+        Raises
+        ------
+        ValueError
+            If the loss becomes NaN or infinite (training diverged). A fit
+            that raises leaves the estimator unfitted: no network with NaN
+            weights, and no attribute of an earlier fit, is kept.
         """
         self._validate_params()
         units = self._check_units()

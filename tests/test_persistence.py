@@ -4,9 +4,11 @@ import io
 import json
 import os
 import pickle
+import re
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import joblib
 import numpy as np
@@ -27,6 +29,8 @@ from sklstm import (
     to_supervised,
 )
 from sklstm.datasets import load_airline
+
+ROOT = Path(__file__).resolve().parents[1]
 
 
 def tiny(**params):
@@ -317,3 +321,12 @@ def test_load_model_rejects_a_network_with_objects_sklstm_never_builds(saved, tm
 
 def test_save_and_load_are_public():
     assert {"save_model", "load_model"} <= set(sklstm.__all__)
+
+
+def test_the_docs_snippet_runs(capsys, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "docs" / "persistence.md").read_text()
+    (snippet,) = re.findall(r"```python\n(.*?)```", text, flags=re.S)
+    exec(compile(snippet, "docs/persistence.md", "exec"), {})
+    assert capsys.readouterr().out.split() == ["4", "3"]
+    assert os.listdir(tmp_path) == ["airline.sklstm"]
