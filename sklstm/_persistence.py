@@ -317,9 +317,11 @@ def _keys(what, mapping, required, optional=()):
     unknown = set(mapping) - set(required) - set(optional)
     missing = set(required) - set(mapping)
     if unknown or missing:
+        problems = [f"unknown keys {sorted(unknown)}"] if unknown else []
+        problems += [f"no {sorted(missing)}"] if missing else []
         raise ValueError(
-            f"{_ESTIMATOR_FILE}: {what} has unknown keys {sorted(unknown)} and lacks "
-            f"{sorted(missing)}; it was not written by this version's save_model."
+            f"{_ESTIMATOR_FILE}: {what} has {' and '.join(problems)}; the file was not "
+            "written by save_model of this version of sklstm."
         )
 
 

@@ -240,10 +240,21 @@ def set_in(keys, value):
     return change
 
 
+def drop(keys):
+    def change(document):
+        target = document
+        for key in keys[:-1]:
+            target = target[key]
+        del target[keys[-1]]
+
+    return change
+
+
 @pytest.mark.parametrize(
     "change, match",
     [
         (set_in(["format_version"], 99), "format_version 99"),
+        (drop(["fitted", "history_"]), r"no \['history_'\]"),
         (set_in(["format"], "something.else"), "does not describe"),
         (set_in(["params", "no_such_param"], 1), r"unknown keys \['no_such_param'\]"),
         (set_in(["fitted", "no_such_attribute_"], 1), "unknown keys"),
@@ -264,6 +275,14 @@ def test_load_model_rejects_a_bad_document(saved, tmp_path, change, match):
     path = write_archive(tmp_path / "bad.sklstm", with_document(saved, change))
     with pytest.raises(ValueError, match=match):
         load_model(path)
+
+
+def test_a_parameter_missing_from_the_file_keeps_its_default(saved, tmp_path):
+    """Files from before a parameter existed still load."""
+    members = with_document(saved, drop(["params", "verbose"]))
+    loaded = load_model(write_archive(tmp_path / "old.sklstm", members))
+    assert loaded.verbose == LSTMRegressor().verbose
+    assert loaded.units == 4
 
 
 def test_load_model_rejects_non_finite_json_and_foreign_archives(saved, tmp_path):
