@@ -88,6 +88,7 @@ def fresh_process_predictions(tmp_path_factory):
     return folder, expected
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("how", ["pickle", "joblib", "sklstm"])
 def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_predictions, how):
     folder, expected = fresh_process_predictions

@@ -53,6 +53,7 @@ def test_an_int_seed_gives_bit_identical_refits(data):
     assert not np.array_equal(tiny(random_state=1).fit(X, y).predict(X), first)
 
 
+@pytest.mark.slow
 def test_an_int_seed_gives_the_same_predictions_in_other_processes(data, tmp_path):
     X, y = data
     here = tiny().fit(X, y).predict(X)
