@@ -425,18 +425,24 @@ def network_from_bytes(data):
 
 
 def _config_objects(config):
-    """Every ``(module, class_name, registered_name)`` named in a Keras config."""
+    """Every ``(package, class_name, registered_name)`` named in a Keras config.
+
+    The package is the first part of the module (``keras``, ``sklstm``): the
+    modules inside Keras move between Keras versions, which must not make a
+    file unreadable, but no object may come from outside Keras or sklstm.
+    """
     found, todo = set(), [config]
     while todo:
         item = todo.pop()
         if isinstance(item, dict):
             if "class_name" in item:
+                module = item.get("module")
+                if isinstance(module, str):
+                    module = module.split(".")[0]
                 found.add(
                     tuple(
                         value if value is None or isinstance(value, str) else repr(value)
-                        for value in (
-                            item.get("module"), item["class_name"], item.get("registered_name")
-                        )
+                        for value in (module, item["class_name"], item.get("registered_name"))
                     )
                 )
             todo.extend(item.values())

@@ -350,3 +350,25 @@ def test_the_docs_snippet_runs(capsys, tmp_path, monkeypatch):
     exec(compile(snippet, "docs/persistence.md", "exec"), {})
     assert capsys.readouterr().out.split() == ["4", "3"]
     assert os.listdir(tmp_path) == ["airline.sklstm"]
+
+
+def test_a_network_object_from_outside_keras_is_rejected(saved, tmp_path):
+    def from_elsewhere(config):
+        find_layer(config, "Dense")["module"] = "os"
+
+    network = rewrite_network_config(saved["model.keras"], from_elsewhere)
+    path = write_archive(tmp_path / "bad.sklstm", {**saved, "model.keras": network})
+    with pytest.raises(ValueError, match="never builds"):
+        load_model(path)
+
+
+def test_a_network_whose_keras_modules_moved_still_loads(saved, sequences, tmp_path):
+    """Keras moves classes between its own modules across versions."""
+
+    def moved(config):
+        find_layer(config, "Dense")["module"] = "keras.src.layers.core.dense"
+
+    network = rewrite_network_config(saved["model.keras"], moved)
+    path = write_archive(tmp_path / "moved.sklstm", {**saved, "model.keras": network})
+    X, y = sequences
+    np.testing.assert_array_equal(load_model(path).predict(X), tiny().fit(X, y).predict(X))
