@@ -113,8 +113,10 @@ def save_model(estimator, path):
     temporary = os.path.join(
         folder, f".{os.path.basename(path)}.{os.urandom(8).hex()}.tmp"
     )
-    # O_EXCL: never write through an existing file or link; 0o666 honours the umask.
-    descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    # O_EXCL: never write through an existing file or link; 0o666 honours the
+    # umask; O_BINARY (Windows only) keeps bytes as they are.
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(temporary, flags, 0o666)
     try:
         with os.fdopen(descriptor, "wb") as file:
             with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
