@@ -9,6 +9,7 @@ The data flows one way: a series -> :func:`to_supervised` -> a
 
 from ._forecast import recursive_forecast
 from ._lag import LagFeaturizer
+from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
 from ._supervised import to_supervised
@@ -18,6 +19,8 @@ __all__ = [
     "LagFeaturizer",
     "SequenceReshaper",
     "recursive_forecast",
+    "load_model",
+    "save_model",
     "to_supervised",
 ]
 __version__ = "0.1.0"

@@ -45,9 +45,14 @@ accepts on a GPU.
 
 import collections
 import contextlib
+import functools
+import io
+import json
 import os
+import tempfile
 import threading
 import weakref
+import zipfile
 
 import keras
 import numpy as np
@@ -417,3 +422,91 @@ def _left_align(X):
         return X
     order = np.argsort(missing, axis=1, kind="stable")
     return np.take_along_axis(X, order[:, :, None], axis=1)
+
+
+# Saving and loading a network
+# ----------------------------
+# Keras's native ``.keras`` format (a zip of a JSON config and HDF5 weights),
+# as bytes, for :mod:`sklstm._persistence` and for pickling an LSTMRegressor.
+# Loading runs Keras with ``safe_mode=True`` and, before that, checks the
+# config against the objects :func:`build_model` itself creates, so a crafted
+# file cannot make Keras build anything else.
+
+_NETWORK_FILE = "model.keras"
+
+
+def network_to_bytes(model):
+    """``model`` in Keras's ``.keras`` format, as bytes."""
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, _NETWORK_FILE)
+        keras.saving.save_model(model, path)
+        with open(path, "rb") as file:
+            return file.read()
+
+
+def network_from_bytes(data):
+    """The network that :func:`network_to_bytes` wrote, loaded without running its code.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a ``.keras`` archive, or its config holds an object
+        that :func:`build_model` never creates (a ``Lambda`` layer, a function
+        reference, another layer type).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            config = json.loads(archive.read("config.json").decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The network is not a valid .keras archive: {error}.") from None
+    unexpected = _config_objects(config) - _expected_config_objects()
+    if unexpected:
+        raise ValueError(
+            "The network's config holds objects that sklstm never builds, so it was "
+            f"not written by sklstm and is not loaded: {sorted(unexpected, key=str)}."
+        )
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, _NETWORK_FILE)
+        with open(path, "wb") as file:
+            file.write(data)
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+
+
+def _config_objects(config):
+    """Every ``(package, class_name, registered_name)`` named in a Keras config.
+
+    The package is the first part of the module (``keras``, ``sklstm``): the
+    modules inside Keras move between Keras versions, which must not make a
+    file unreadable, but no object may come from outside Keras or sklstm.
+    """
+    found, todo = set(), [config]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            if "class_name" in item:
+                module = item.get("module")
+                if isinstance(module, str):
+                    module = module.split(".")[0]
+                found.add(
+                    tuple(
+                        value if value is None or isinstance(value, str) else repr(value)
+                        for value in (module, item["class_name"], item.get("registered_name"))
+                    )
+                )
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return found
+
+
+@functools.cache
+def _expected_config_objects():
+    """The config objects of networks from :func:`build_model`, of every variant."""
+    found = set()
+    for masked in (True, False):
+        model = build_model(
+            n_features=1, n_outputs=1, units=(1, 1), dropout=0.5, recurrent_dropout=0.5,
+            seed=0, masked=masked,
+        )
+        found |= _config_objects(keras.saving.serialize_keras_object(model))
+    return frozenset(found)

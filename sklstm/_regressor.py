@@ -5,6 +5,7 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._keras`, imported on first use.
 """
 
+import functools
 import importlib
 from numbers import Integral, Real
 
@@ -29,6 +30,27 @@ def _backend():
     return importlib.import_module("sklstm._keras")
 
 
+def _unfitted_on_error(fit):
+    """Make a ``fit`` that raises leave the estimator unfitted.
+
+    Without this, a fit that fails midway (a diverging loss, an interrupt)
+    would leave fitted attributes behind: a network with NaN weights, or the
+    previous fit's network beside this fit's ``n_features_in_``.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            params = set(self._get_param_names())
+            for name in [name for name in vars(self) if name not in params]:
+                delattr(self, name)
+            raise
+
+    return wrapper
+
+
 class LSTMRegressor(RegressorMixin, BaseEstimator):
     """Keras LSTM regressor (TensorFlow backend) as a scikit-learn estimator.
 
@@ -42,11 +64,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     units : int or tuple of int, default=32
         Units of the LSTM layer; a tuple such as ``(32, 16)`` stacks one LSTM
         layer per entry.
-    epochs : int, default=100
-        Passes over the training data.
+    epochs : int >= 1, default=100
+        Passes over the training data. ``epochs=0`` (an untrained network) is
+        refused by :meth:`fit` with ``InvalidParameterError``, a
+        ``ValueError``.
     batch_size : int, default=32
         Samples per gradient update (the classic tutorial uses 1). A value
-        larger than the data trains on the whole data as one batch.
+        larger than the data trains on all rows as one batch per epoch.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
             default="adam"
         Keras optimizer.
@@ -79,10 +103,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         in the target's own units; switch this off only for a target that is
         already scaled.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout and batch shuffling. An int
-        gives the same predictions for the same data on every fit; ``None``
-        draws from NumPy's global random state. No global random state
-        (Python, NumPy, TensorFlow) is set.
+        Seeds weight initialisation, dropout and batch shuffling; each fit
+        draws one seed from it. An int gives bit-identical predictions for the
+        same data on every fit, clone and process. A ``RandomState`` instance
+        is advanced by each fit, so successive fits differ; ``None`` draws
+        from NumPy's global random state (reproducible after
+        ``numpy.random.seed``). No global random state (Python, NumPy,
+        TensorFlow, Keras) is set or, with an int or an instance, used.
     verbose : int, default=0
         Keras verbosity during training: 0 silent, 1 progress bar, 2 one line
         per epoch.
@@ -190,6 +217,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
+    @_unfitted_on_error
     def fit(self, X, y):
         """Build the network and train it on ``X, y``.
 
@@ -205,6 +233,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         -------
         self : LSTMRegressor
             The fitted regressor.
+
+        Raises
+        ------
+        ValueError
+            If the loss becomes NaN or infinite (training diverged). A fit
+            that raises leaves the estimator unfitted: no network with NaN
+            weights, and no attribute of an earlier fit, is kept.
         """
         self._validate_params()
         units = self._check_units()
@@ -287,6 +322,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
             y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def __getstate__(self):
+        # The network travels as Keras's .keras bytes, rebuilt by sklstm._keras
+        # on unpickling: that import registers the NaNMask layer, which a fresh
+        # process would otherwise not know.
+        state = super().__getstate__()
+        if "model_" in state:
+            state = {**state, "model_": _backend().network_to_bytes(state["model_"])}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), bytes):
+            state = {**state, "model_": _backend().network_from_bytes(state["model_"])}
+        super().__setstate__(state)
 
     def _check_units(self):
         units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
