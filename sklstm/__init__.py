@@ -7,10 +7,18 @@ The data flows one way: a series -> :func:`to_supervised` -> a
 ``LSTMRegressor`` is fitted or used.
 """
 
+from ._display import ForecastDisplay, LossCurveDisplay
 from ._lag import LagFeaturizer
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
 from ._supervised import to_supervised
 
-__all__ = ["LSTMRegressor", "LagFeaturizer", "SequenceReshaper", "to_supervised"]
+__all__ = [
+    "ForecastDisplay",
+    "LSTMRegressor",
+    "LagFeaturizer",
+    "LossCurveDisplay",
+    "SequenceReshaper",
+    "to_supervised",
+]
 __version__ = "0.1.0"
