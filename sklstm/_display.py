@@ -14,7 +14,6 @@ import pandas as pd
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.figure import Figure
     from matplotlib.lines import Line2D
 
 
@@ -292,7 +291,7 @@ class ForecastDisplay:
         ax.set(xlabel=y_true.index.name or "time", ylabel=series_name or "value")
         ax.legend(loc="best")
         self.ax_ = ax
-        self.figure_: Figure = ax.figure
+        self.figure_ = ax.figure
         return self
 
     @classmethod
@@ -596,7 +595,7 @@ class LossCurveDisplay:
         ax.set(xlabel="epoch", ylabel="loss" if self.name is None else f"loss ({self.name})")
         ax.legend(loc="best")
         self.ax_ = ax
-        self.figure_: Figure = ax.figure
+        self.figure_ = ax.figure
         return self
 
     @classmethod
