@@ -120,15 +120,18 @@ class ForecastDisplay:
 
     Parameters
     ----------
-    y_true : pandas.Series
-        The observed values, indexed by the time they were observed.
-    y_pred : pandas.Series
-        The predictions of ``y_true``, with the same index.
+    y_true : pandas.Series or array-like of shape (n_samples,)
+        The observed values, indexed by the time they were observed (an
+        array is placed at positions ``0, 1, ...``).
+    y_pred : pandas.Series or array-like of shape (n_samples,)
+        The predictions of ``y_true``, matched to it by position and drawn
+        at the Series' own index (``y_true``'s index for an array).
     n_train : int or None, default=None
         The first ``n_train`` predictions are on the training data, the rest
         on the test data. ``None`` draws all as one "prediction" line.
-    y_forecast : pandas.Series or None, default=None
-        Forecasts beyond the data, indexed by the time they forecast.
+    y_forecast : pandas.Series, array-like or None, default=None
+        Forecasts beyond the data, a Series indexed by the time they
+        forecast, or values for the steps after the last of ``y_true``.
     name : str or None, default=None
         Name of the model, shown in the legend.
 
@@ -182,10 +185,10 @@ class ForecastDisplay:
     def __init__(
         self,
         *,
-        y_true: pd.Series,
-        y_pred: pd.Series,
+        y_true: Any,
+        y_pred: Any,
         n_train: int | None = None,
-        y_forecast: pd.Series | None = None,
+        y_forecast: Any = None,
         name: str | None = None,
     ) -> None:
         self.y_true = y_true
@@ -229,7 +232,12 @@ class ForecastDisplay:
         ax = _axes(ax)
         name = self.name if name is None else name
         prefix = "" if name is None else f"{name} "
-        y_true, y_pred = self.y_true, self.y_pred
+        y_true = _as_series(self.y_true, "y_true")
+        y_pred = _as_series(self.y_pred, "y_pred", index=y_true.index)
+        y_forecast = self.y_forecast
+        if y_forecast is not None and not isinstance(y_forecast, pd.Series):
+            y_forecast = _as_series(y_forecast, "y_forecast")
+            y_forecast.index = _steps_after(y_true.index, len(y_forecast))
         n_train = self.n_train
 
         series_name = y_true.name if isinstance(y_true.name, str) else None
@@ -267,14 +275,14 @@ class ForecastDisplay:
             )
 
         self.forecast_line_ = None
-        if self.y_forecast is not None and len(self.y_forecast):
+        if y_forecast is not None and len(y_forecast):
             self.forecast_line_ = ax.plot(
-                _plot_x(self.y_forecast.index),
-                self.y_forecast.to_numpy(),
+                _plot_x(y_forecast.index),
+                y_forecast.to_numpy(),
                 **{
                     "linestyle": "--",
                     "marker": ".",
-                    "label": f"{prefix}forecast ({len(self.y_forecast)} steps)",
+                    "label": f"{prefix}forecast ({len(y_forecast)} steps)",
                     **(forecast_kwargs or {}),
                 },
             )[0]

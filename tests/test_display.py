@@ -282,3 +282,13 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
     with pytest.raises(ImportError, match=r"sklstm\[examples\]"):
         call()
+
+
+def test_display_built_by_hand_from_arrays():
+    display = ForecastDisplay(
+        y_true=[1.0, 2.0, 3.0], y_pred=[1.0, 2.0, 4.0], n_train=2, y_forecast=[5.0]
+    ).plot()
+    np.testing.assert_array_equal(display.test_line_.get_xdata(), [2])
+    np.testing.assert_array_equal(display.forecast_line_.get_xdata(), [3])
+    assert display.train_rmse_ == 0.0 and display.test_rmse_ == 1.0
+    assert display.y_true == [1.0, 2.0, 3.0]  # stored as given
