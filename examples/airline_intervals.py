@@ -109,7 +109,9 @@ def main(argv=None):
     online_bounds = np.empty_like(split_bounds)
     with warnings.catch_warnings():
         # update() warns that its confidence_level/gamma arguments are unused.
-        warnings.filterwarnings("ignore", message=r"\s*This function behavior", category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"\s*This function behavior", category=UserWarning
+        )
         for i in range(len(X_test)):
             month = X_test.iloc[i : i + 1]
             _, bounds = online.predict(month, confidence_level=args.confidence)
@@ -126,7 +128,10 @@ def main(argv=None):
           f"(persistence forecast: {root_mean_squared_error(truth, base):.1f})")
     print(f"{args.confidence:.0%} intervals on the {len(truth)} test months:")
     bands = {}
-    for name, growth_bounds in [("split conformal", split_bounds), ("online (EnbPI)", online_bounds)]:
+    for name, growth_bounds in [
+        ("split conformal", split_bounds),
+        ("online (EnbPI)", online_bounds),
+    ]:
         lower, upper = base * np.exp(growth_bounds[:, 0]), base * np.exp(growth_bounds[:, 1])
         coverage = np.mean((lower <= truth) & (truth <= upper))
         width = np.mean(upper - lower)
@@ -146,7 +151,9 @@ def main(argv=None):
             ax.plot(months, upper, color=colors[name], linestyle="--")
     ax.axvline(months[0], color="0.6", linestyle=":", linewidth=1)
     ax.set_ylabel("passengers (thousands)")
-    ax.set_title(f"{args.confidence:.0%} conformal prediction intervals (MAPIE) on the test months")
+    ax.set_title(
+        f"{args.confidence:.0%} conformal prediction intervals (MAPIE) on the test months"
+    )
     ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(args.output, dpi=100)
