@@ -234,10 +234,25 @@ def test_loss_curve_of_a_pipeline_is_its_lstm_history(airline_fit):
     assert n_val == int("val_loss" in pipe[-1].history_)
 
 
-def test_loss_curve_of_a_bare_regressor():
+@pytest.fixture(scope="module")
+def bare_fit():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(16, 2, 1))
-    model = LSTMRegressor(units=2, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    y = X.sum(axis=(1, 2))
+    return LSTMRegressor(units=2, epochs=2, random_state=0).fit(X, y), X, y
+
+
+def test_from_estimator_with_3d_arrays_places_samples_by_position(bare_fit):
+    model, X, y = bare_fit
+    display = ForecastDisplay.from_estimator(model, X, y, train_size=12)
+    np.testing.assert_array_equal(display.actual_line_.get_xdata(), np.arange(1, 17))
+    np.testing.assert_array_equal(display.actual_line_.get_ydata(), y)
+    np.testing.assert_array_equal(display.test_line_.get_xdata(), np.arange(13, 17))
+    np.testing.assert_allclose(display.test_line_.get_ydata(), model.predict(X)[12:])
+
+
+def test_loss_curve_of_a_bare_regressor(bare_fit):
+    model = bare_fit[0]
     display = LossCurveDisplay.from_estimator(model, log_scale=True)
     np.testing.assert_allclose(display.loss_line_.get_ydata(), model.history_["loss"])
     assert display.ax_.get_yscale() == "log"
