@@ -254,7 +254,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # Imported here: sklearn.preprocessing is most of sklstm's import time.
         from sklearn.preprocessing import StandardScaler
 
-        self.target_scaler_ = StandardScaler().fit(y) if self.scale_target else None
+        self.target_scaler_ = (
+            StandardScaler().set_output(transform="default").fit(y) if self.scale_target else None
+        )
         if self.target_scaler_ is not None:
             y = self.target_scaler_.transform(y)
             if validation is not None:

@@ -267,3 +267,12 @@ def test_early_stopping_needs_rows_to_hold_out():
         tiny(early_stopping=True).fit(np.ones((1, 2, 1)), [1.0])
     model = tiny(early_stopping=False).fit(np.ones((1, 2, 1)), [1.0])
     assert "val_loss" not in model.history_ and model.n_iter_ == 3
+
+
+def test_global_pandas_output_changes_nothing(sequences):
+    import sklearn
+
+    X, y = sequences
+    expected = tiny().fit(X, y).predict(X)
+    with sklearn.config_context(transform_output="pandas"):
+        np.testing.assert_array_equal(tiny().fit(X, y).predict(X), expected)
