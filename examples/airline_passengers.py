@@ -46,7 +46,9 @@ def main(argv=None):
 
     model = Pipeline(
         [
-            ("scale", MinMaxScaler()),  # fitted on X_train only
+            # fitted on X_train only; pandas output passes the months on, so
+            # the test rows get their lags from the last training months
+            ("scale", MinMaxScaler().set_output(transform="pandas")),
             ("lags", LagFeaturizer(look_back=args.look_back)),
             ("seq", SequenceReshaper()),
             (

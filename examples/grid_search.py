@@ -41,7 +41,7 @@ def main(argv=None):
     n_train = int(len(X) * 0.67)
     pipe = Pipeline(
         [
-            ("scale", MinMaxScaler()),
+            ("scale", MinMaxScaler().set_output(transform="pandas")),
             ("lags", LagFeaturizer(look_back=1)),
             ("seq", SequenceReshaper()),
             ("lstm", LSTMRegressor(epochs=epochs, random_state=7)),

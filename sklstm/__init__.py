@@ -2,22 +2,31 @@
 
 The data flows one way: a series -> :func:`to_supervised` -> a
 :class:`~sklearn.pipeline.Pipeline` of a scaler, :class:`LagFeaturizer`,
-:class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions.
+:class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions;
+:func:`recursive_forecast` continues a series beyond its end.
 ``import sklstm`` does not import TensorFlow; it loads the first time an
 ``LSTMRegressor`` is fitted or used.
 """
 
 from ._change import ChangeRegressor
+from ._display import ForecastDisplay, LossCurveDisplay
+from ._forecast import recursive_forecast
 from ._lag import LagFeaturizer
+from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
 from ._supervised import to_supervised
 
 __all__ = [
     "ChangeRegressor",
+    "ForecastDisplay",
     "LSTMRegressor",
     "LagFeaturizer",
+    "LossCurveDisplay",
     "SequenceReshaper",
+    "load_model",
+    "recursive_forecast",
+    "save_model",
     "to_supervised",
 ]
 __version__ = "0.1.0"

@@ -45,9 +45,14 @@ accepts on a GPU.
 
 import collections
 import contextlib
+import functools
+import io
+import json
 import os
+import tempfile
 import threading
 import weakref
+import zipfile
 
 import keras
 import numpy as np
@@ -141,7 +146,10 @@ def build_model(
     return keras.Model(inputs, outputs)
 
 
-def train(model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose):
+def train(
+    model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose,
+    validation=None, n_iter_no_change=10,
+):
     """Train ``model`` (from :func:`build_model`) in place; return the history.
 
     The arithmetic is Keras's own (the model's forward pass, the Keras loss,
@@ -151,6 +159,10 @@ def train(model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, se
     ``numpy.random.RandomState(seed)``: reproducible, and no global random
     state is touched. The reported loss is the batch-size weighted mean over
     the epoch, as ``Model.fit`` reports it.
+
+    ``validation=(X_val, y_val)`` adds the loss on those rows after every
+    epoch (``"val_loss"``); training stops when it has not improved for
+    ``n_iter_no_change`` epochs, and the weights of the best epoch are kept.
 
     Tracing that function costs far more than training a small network, and
     every trace keeps a few MiB that TensorFlow never frees. So the traced
@@ -164,36 +176,63 @@ def train(model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, se
         If the loss becomes NaN or infinite (training diverged).
     """
     X = _left_align(X.astype(np.float32, copy=False))
+    if validation is not None:
+        X_val, y_val = validation
+        validation = (_left_align(X_val.astype(np.float32, copy=False)), y_val)
+    has_nan = bool(np.isnan(X).any()) or (
+        validation is not None and bool(np.isnan(validation[0]).any())
+    )
     key = (
-        _architecture(model), X.shape[1], bool(np.isnan(X).any()),
+        _architecture(model), X.shape[1], has_nan,
         optimizer, float(learning_rate), loss, batch_size,
     )
     with _TRAINERS.borrow(key) as trainer:
         _copy_variables(model, trainer.model)
         trainer.reset_optimizer()
         try:
-            return _run_epochs(trainer.run_epoch, X, y, epochs, seed, verbose)
+            return _run_epochs(
+                trainer, X, y, epochs, seed, verbose, validation, n_iter_no_change
+            )
         finally:
             _copy_variables(trainer.model, model)
 
 
-def _run_epochs(run_epoch, X, y, epochs, seed, verbose):
+def _run_epochs(trainer, X, y, epochs, seed, verbose, validation, n_iter_no_change):
     X, y = tf.constant(X), tf.constant(y.astype(np.float32, copy=False))
+    if validation is not None:
+        X_val, y_val = (tf.constant(a.astype(np.float32, copy=False)) for a in validation)
     rng = np.random.RandomState(seed)
     progress = keras.utils.Progbar(epochs, verbose=verbose, unit_name="epoch") if verbose else None
-    losses = []
+    history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
+    best_loss, best_weights, since_best = np.inf, None, 0
     for epoch in range(epochs):
         order = tf.constant(rng.permutation(len(X)).astype(np.int32))
-        losses.append(float(run_epoch(X, y, order)))
+        history["loss"].append(float(trainer.run_epoch(X, y, order)))
+        if validation is not None:
+            history["val_loss"].append(float(trainer.evaluate(X_val, y_val)))
+        last = {name: values[-1] for name, values in history.items()}
         if progress is not None:
-            progress.update(epoch + 1, values=[("loss", losses[-1])])
-        if not np.isfinite(losses[-1]):
+            progress.update(epoch + 1, values=list(last.items()))
+        bad = [f"{name}={value}" for name, value in last.items() if not np.isfinite(value)]
+        if bad:
             raise ValueError(
-                f"Training diverged: the loss became {losses[-1]} at epoch "
-                f"{epoch + 1}. Lower learning_rate, or scale X (e.g. "
-                "MinMaxScaler in the pipeline)."
+                f"Training diverged: {', '.join(bad)} at epoch {epoch + 1}. "
+                "Lower learning_rate, or scale X (e.g. MinMaxScaler in the "
+                "pipeline)."
             )
-    return {"loss": losses}
+        if validation is None:
+            continue
+        if last["val_loss"] < best_loss:
+            best_loss, since_best = last["val_loss"], 0
+            best_weights = [v.numpy() for v in trainer.model.variables]
+        else:
+            since_best += 1
+            if since_best >= n_iter_no_change:
+                break
+    if best_weights is not None:  # keep the epoch that did best on validation
+        for variable, value in zip(trainer.model.variables, best_weights):
+            variable.assign(value)
+    return history
 
 
 class _Trainer:
@@ -238,6 +277,20 @@ class _Trainer:
 
         with _unrolled_if_short(model, n_steps):
             self.run_epoch = run_epoch.get_concrete_function()
+        self._loss_fn = loss_fn
+        self._evaluate = None
+
+    def evaluate(self, X, y):
+        """Mean loss on ``X, y`` without training (the validation loss)."""
+        if self._evaluate is None:  # traced on first use: most fits never validate
+            model, loss_fn = self.model, self._loss_fn
+            self._evaluate = tf.function(
+                lambda X, y: keras.ops.mean(loss_fn(y, model(X, training=False)))
+            ).get_concrete_function(
+                tf.TensorSpec([None, None, model.input_shape[-1]], tf.float32),
+                tf.TensorSpec([None, model.output_shape[-1]], tf.float32),
+            )
+        return self._evaluate(X, y)
 
     def reset_optimizer(self):
         for variable, value in zip(self.optimizer.variables, self._optimizer_start):
@@ -369,3 +422,91 @@ def _left_align(X):
         return X
     order = np.argsort(missing, axis=1, kind="stable")
     return np.take_along_axis(X, order[:, :, None], axis=1)
+
+
+# Saving and loading a network
+# ----------------------------
+# Keras's native ``.keras`` format (a zip of a JSON config and HDF5 weights),
+# as bytes, for :mod:`sklstm._persistence` and for pickling an LSTMRegressor.
+# Loading runs Keras with ``safe_mode=True`` and, before that, checks the
+# config against the objects :func:`build_model` itself creates, so a crafted
+# file cannot make Keras build anything else.
+
+_NETWORK_FILE = "model.keras"
+
+
+def network_to_bytes(model):
+    """``model`` in Keras's ``.keras`` format, as bytes."""
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, _NETWORK_FILE)
+        keras.saving.save_model(model, path)
+        with open(path, "rb") as file:
+            return file.read()
+
+
+def network_from_bytes(data):
+    """The network that :func:`network_to_bytes` wrote, loaded without running its code.
+
+    Raises
+    ------
+    ValueError
+        If ``data`` is not a ``.keras`` archive, or its config holds an object
+        that :func:`build_model` never creates (a ``Lambda`` layer, a function
+        reference, another layer type).
+    """
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            config = json.loads(archive.read("config.json").decode("utf-8"))
+    except (zipfile.BadZipFile, KeyError, UnicodeDecodeError, json.JSONDecodeError) as error:
+        raise ValueError(f"The network is not a valid .keras archive: {error}.") from None
+    unexpected = _config_objects(config) - _expected_config_objects()
+    if unexpected:
+        raise ValueError(
+            "The network's config holds objects that sklstm never builds, so it was "
+            f"not written by sklstm and is not loaded: {sorted(unexpected, key=str)}."
+        )
+    with tempfile.TemporaryDirectory() as work:
+        path = os.path.join(work, _NETWORK_FILE)
+        with open(path, "wb") as file:
+            file.write(data)
+        return keras.saving.load_model(path, compile=False, safe_mode=True)
+
+
+def _config_objects(config):
+    """Every ``(package, class_name, registered_name)`` named in a Keras config.
+
+    The package is the first part of the module (``keras``, ``sklstm``): the
+    modules inside Keras move between Keras versions, which must not make a
+    file unreadable, but no object may come from outside Keras or sklstm.
+    """
+    found, todo = set(), [config]
+    while todo:
+        item = todo.pop()
+        if isinstance(item, dict):
+            if "class_name" in item:
+                module = item.get("module")
+                if isinstance(module, str):
+                    module = module.split(".")[0]
+                found.add(
+                    tuple(
+                        value if value is None or isinstance(value, str) else repr(value)
+                        for value in (module, item["class_name"], item.get("registered_name"))
+                    )
+                )
+            todo.extend(item.values())
+        elif isinstance(item, list):
+            todo.extend(item)
+    return found
+
+
+@functools.cache
+def _expected_config_objects():
+    """The config objects of networks from :func:`build_model`, of every variant."""
+    found = set()
+    for masked in (True, False):
+        model = build_model(
+            n_features=1, n_outputs=1, units=(1, 1), dropout=0.5, recurrent_dropout=0.5,
+            seed=0, masked=masked,
+        )
+        found |= _config_objects(keras.saving.serialize_keras_object(model))
+    return frozenset(found)

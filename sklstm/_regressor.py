@@ -5,6 +5,7 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._keras`, imported on first use.
 """
 
+import functools
 import importlib
 from numbers import Integral, Real
 
@@ -29,6 +30,27 @@ def _backend():
     return importlib.import_module("sklstm._keras")
 
 
+def _unfitted_on_error(fit):
+    """Make a ``fit`` that raises leave the estimator unfitted.
+
+    Without this, a fit that fails midway (a diverging loss, an interrupt)
+    would leave fitted attributes behind: a network with NaN weights, or the
+    previous fit's network beside this fit's ``n_features_in_``.
+    """
+
+    @functools.wraps(fit)
+    def wrapper(self, *args, **kwargs):
+        try:
+            return fit(self, *args, **kwargs)
+        except BaseException:
+            params = set(self._get_param_names())
+            for name in [name for name in vars(self) if name not in params]:
+                delattr(self, name)
+            raise
+
+    return wrapper
+
+
 class LSTMRegressor(RegressorMixin, BaseEstimator):
     """Keras LSTM regressor (TensorFlow backend) as a scikit-learn estimator.
 
@@ -42,11 +64,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     units : int or tuple of int, default=32
         Units of the LSTM layer; a tuple such as ``(32, 16)`` stacks one LSTM
         layer per entry.
-    epochs : int, default=100
-        Passes over the training data.
+    epochs : int >= 1, default=100
+        Passes over the training data. ``epochs=0`` (an untrained network) is
+        refused by :meth:`fit` with ``InvalidParameterError``, a
+        ``ValueError``.
     batch_size : int, default=32
         Samples per gradient update (the classic tutorial uses 1). A value
-        larger than the data trains on the whole data as one batch.
+        larger than the data trains on all rows as one batch per epoch.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
             default="adam"
         Keras optimizer.
@@ -58,16 +82,34 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Fraction of the inputs of each LSTM layer dropped during training.
     recurrent_dropout : float in [0, 1), default=0.0
         Fraction of the recurrent state dropped during training.
+    early_stopping : bool, default=False
+        Hold out the last ``validation_fraction`` of the training rows (the
+        most recent ones, in time order: never a random or an early part),
+        stop when their loss has not improved for ``n_iter_no_change``
+        epochs, and keep the weights of the best epoch. The target scaler is
+        fitted on the rows trained on. When the validation loss never
+        improves after the first epoch, training stops after
+        ``n_iter_no_change + 1`` epochs with the first epoch's weights.
+    validation_fraction : float in (0, 1), default=0.1
+        Fraction of the training rows, taken from the end, held out for early
+        stopping. Used only when ``early_stopping=True``; both parts must keep
+        at least one row.
+    n_iter_no_change : int, default=10
+        Epochs without a better validation loss before training stops. Used
+        only when ``early_stopping=True``.
     scale_target : bool, default=True
         Standardize the target (zero mean, unit variance per column) for
         training, and map predictions back. Predictions and scores are always
         in the target's own units; switch this off only for a target that is
         already scaled.
     random_state : int, RandomState instance or None, default=None
-        Seeds weight initialisation, dropout and batch shuffling. An int
-        gives the same predictions for the same data on every fit; ``None``
-        draws from NumPy's global random state. No global random state
-        (Python, NumPy, TensorFlow) is set.
+        Seeds weight initialisation, dropout and batch shuffling; each fit
+        draws one seed from it. An int gives bit-identical predictions for the
+        same data on every fit, clone and process. A ``RandomState`` instance
+        is advanced by each fit, so successive fits differ; ``None`` draws
+        from NumPy's global random state (reproducible after
+        ``numpy.random.seed``). No global random state (Python, NumPy,
+        TensorFlow, Keras) is set or, with an int or an instance, used.
     verbose : int, default=0
         Keras verbosity during training: 0 silent, 1 progress bar, 2 one line
         per epoch.
@@ -79,7 +121,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         its weights, made on the first call, so that a sample's prediction
         does not depend on the other samples in the batch.
     history_ : dict of str to list of float
-        Per-epoch training metrics; ``history_["loss"]`` is the loss curve.
+        Per-epoch training metrics: ``history_["loss"]`` is the loss curve,
+        ``history_["val_loss"]`` the validation loss with early stopping
+        (both on the scaled target when ``scale_target``).
+    n_iter_ : int
+        Number of epochs run: ``epochs``, or fewer when early stopping ended
+        training.
     n_features_in_ : int
         Number of features per time step seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -129,6 +176,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "loss": [StrOptions(set(LOSSES))],
         "dropout": [Interval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "early_stopping": ["boolean"],
+        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
         "scale_target": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -145,6 +195,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         loss="mse",
         dropout=0.0,
         recurrent_dropout=0.0,
+        early_stopping=False,
+        validation_fraction=0.1,
+        n_iter_no_change=10,
         scale_target=True,
         random_state=None,
         verbose=0,
@@ -157,10 +210,14 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.loss = loss
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
+        self.early_stopping = early_stopping
+        self.validation_fraction = validation_fraction
+        self.n_iter_no_change = n_iter_no_change
         self.scale_target = scale_target
         self.random_state = random_state
         self.verbose = verbose
 
+    @_unfitted_on_error
     def fit(self, X, y):
         """Build the network and train it on ``X, y``.
 
@@ -176,6 +233,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         -------
         self : LSTMRegressor
             The fitted regressor.
+
+        Raises
+        ------
+        ValueError
+            If the loss becomes NaN or infinite (training diverged). A fit
+            that raises leaves the estimator unfitted: no network with NaN
+            weights, and no attribute of an earlier fit, is kept.
         """
         self._validate_params()
         units = self._check_units()
@@ -186,12 +250,17 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        X, y, validation = self._split_validation(X, y)
         # Imported here: sklearn.preprocessing is most of sklstm's import time.
         from sklearn.preprocessing import StandardScaler
 
-        self.target_scaler_ = StandardScaler().fit(y) if self.scale_target else None
+        self.target_scaler_ = (
+            StandardScaler().set_output(transform="default").fit(y) if self.scale_target else None
+        )
         if self.target_scaler_ is not None:
             y = self.target_scaler_.transform(y)
+            if validation is not None:
+                validation = (validation[0], self.target_scaler_.transform(validation[1]))
 
         backend = _backend()
         self.model_ = backend.build_model(
@@ -213,8 +282,26 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             loss=self.loss,
             seed=seed,
             verbose=self.verbose,
+            validation=validation,
+            n_iter_no_change=self.n_iter_no_change,
         )
+        self.n_iter_ = len(self.history_["loss"])
         return self
+
+    def _split_validation(self, X, y):
+        """The training rows and, with early stopping, the validation tail."""
+        if not self.early_stopping:
+            return X, y, None
+        n_val = int(np.ceil(self.validation_fraction * len(X)))
+        if n_val >= len(X):
+            raise ValueError(
+                f"early_stopping needs at least 2 samples to hold out the last "
+                f"validation_fraction={self.validation_fraction} of them; got "
+                f"{len(X)}. Pass more data, a smaller validation_fraction, or "
+                "early_stopping=False."
+            )
+        split = len(X) - n_val
+        return X[:split], y[:split], (X[split:], y[split:])
 
     def predict(self, X):
         """Predict the target for each sequence in ``X``.
@@ -237,6 +324,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
             y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def __getstate__(self):
+        # The network travels as Keras's .keras bytes, rebuilt by sklstm._keras
+        # on unpickling: that import registers the NaNMask layer, which a fresh
+        # process would otherwise not know.
+        state = super().__getstate__()
+        if "model_" in state:
+            state = {**state, "model_": _backend().network_to_bytes(state["model_"])}
+        return state
+
+    def __setstate__(self, state):
+        if isinstance(state.get("model_"), bytes):
+            state = {**state, "model_": _backend().network_from_bytes(state["model_"])}
+        super().__setstate__(state)
 
     def _check_units(self):
         units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)

@@ -109,6 +109,27 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         X = self._validate(X, reset=False)
         return X.reshape(X.shape[0], self.n_steps_, -1).copy()
 
+    def set_output(self, *, transform=None):
+        """Accept an output container setting; the 3-D output stays an ndarray.
+
+        A DataFrame cannot hold ``[samples, time steps, features]``, so this
+        step ignores the setting. It exists so that
+        ``Pipeline.set_output(transform="pandas")`` works on a whole pipeline:
+        the steps before this one then pass the index on to
+        :class:`~sklstm.LagFeaturizer`.
+
+        Parameters
+        ----------
+        transform : {"default", "pandas", "polars"} or None, default=None
+            Ignored.
+
+        Returns
+        -------
+        self : SequenceReshaper
+            The transformer, unchanged.
+        """
+        return self
+
     def _validate(self, X, reset):
         return validate_data(
             self,

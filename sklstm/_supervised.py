@@ -6,7 +6,7 @@ import numpy as np
 import pandas as pd
 
 
-def to_supervised(data, horizon=1, *, target=None):
+def to_supervised(data, horizon=1, *, target=None, features=None):
     """Pair each observation with the target value ``horizon`` steps later.
 
     Row ``t`` of ``X`` holds the observation(s) at time ``t``; ``y`` holds the
@@ -30,6 +30,11 @@ def to_supervised(data, horizon=1, *, target=None):
         The column to forecast, for 2-D ``data`` with several columns (a
         column label for a DataFrame, a column position for an array). Not
         needed for a Series or a single column.
+    features : list of labels or ints, default=None
+        The columns that make ``X`` (labels for a DataFrame, positions for an
+        array); all columns by default. The target need not be one of them:
+        ``features=["temperature", "month"]`` forecasts ``target`` from other
+        series alone.
 
     Returns
     -------
@@ -62,6 +67,17 @@ def to_supervised(data, horizon=1, *, target=None):
        sales_t+1  sales_t+2
     0       20.0       30.0
     1       30.0       40.0
+
+    Exogenous inputs: forecast ``sales`` from ``ads`` only.
+
+    >>> df = pd.DataFrame({"ads": [1.0, 2.0, 3.0], "sales": [5.0, 6.0, 7.0]})
+    >>> X, y = to_supervised(df, target="sales", features=["ads"])
+    >>> X
+       ads
+    0  1.0
+    1  2.0
+    >>> y.tolist()
+    [6.0, 7.0]
     """
     horizons = _check_horizon(horizon)
     frame, is_pandas = _as_frame(data)
@@ -75,7 +91,7 @@ def to_supervised(data, horizon=1, *, target=None):
             "Pass a longer series or a shorter horizon."
         )
 
-    X = frame.iloc[:n_rows].copy()
+    X = frame[_feature_columns(frame, features)].iloc[:n_rows].copy()
     series = frame[column]
     shifted = {
         f"{column}_t+{h}": series.shift(-h).iloc[:n_rows] for h in horizons
@@ -143,6 +159,26 @@ def _target_column(frame, target):
             f"{list(frame.columns)}."
         )
     return target
+
+
+def _feature_columns(frame, features):
+    if features is None:
+        return list(frame.columns)
+    if isinstance(features, (str, bytes)) or not hasattr(features, "__iter__"):
+        raise TypeError(
+            f"features must be a list of columns, such as [{features!r}]; got "
+            f"{features!r}."
+        )
+    features = list(features)
+    if not features:
+        raise ValueError("features is empty; name at least one input column.")
+    missing = [f for f in features if f not in frame.columns]
+    if missing:
+        raise ValueError(
+            f"features {missing} are not columns of data; the columns are "
+            f"{list(frame.columns)}."
+        )
+    return features
 
 
 def _check_values(frame):

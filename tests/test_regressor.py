@@ -225,3 +225,54 @@ def test_a_prediction_does_not_depend_on_the_rest_of_the_batch(sequences):
         np.testing.assert_allclose(model.predict(X[order]), full[order], rtol=1e-12)
     for i in (0, 17, 47):
         np.testing.assert_allclose(model.predict(X[i : i + 1]), full[i : i + 1], rtol=1e-12)
+
+
+def test_early_stopping_validates_on_the_last_rows_and_keeps_the_best_epoch():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(200, 3, 1))
+    y = X.sum(axis=(1, 2)) + np.linspace(0, 1, 200)  # the tail's targets are the largest
+    model = LSTMRegressor(
+        units=4, epochs=300, learning_rate=0.05, early_stopping=True,
+        validation_fraction=0.1, n_iter_no_change=5, random_state=0,
+    ).fit(X, y)
+    # the scaler (like the training) saw the first 180 rows only: the
+    # validation rows are the last ones, in time order
+    np.testing.assert_allclose(model.target_scaler_.mean_, [y[:180].mean()])
+    val_loss = model.history_["val_loss"]
+    assert len(val_loss) == len(model.history_["loss"]) == model.n_iter_ < 300
+    best = int(np.argmin(val_loss))
+    assert model.n_iter_ == best + 1 + 5  # stopped 5 epochs after the best one
+    # the weights kept are the best epoch's: their loss on the tail is its val_loss
+    scaled = (model.predict(X[180:]) - model.target_scaler_.mean_) / model.target_scaler_.scale_
+    tail = (y[180:] - model.target_scaler_.mean_) / model.target_scaler_.scale_
+    assert np.mean((scaled - tail) ** 2) == pytest.approx(val_loss[best], rel=1e-4)
+
+
+def test_early_stopping_that_never_improves_keeps_the_first_epoch():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(100, 2, 1))
+    y = X.sum(axis=(1, 2))
+    y[90:] *= -1  # the validation tail follows the opposite rule
+    params = dict(units=4, learning_rate=0.05, early_stopping=True, n_iter_no_change=1,
+                  random_state=0)
+    model = LSTMRegressor(epochs=50, **params).fit(X, y)
+    val_loss = model.history_["val_loss"]
+    assert len(val_loss) == model.n_iter_ == 2 and val_loss[1] >= val_loss[0]
+    one_epoch = LSTMRegressor(epochs=1, **params).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), one_epoch.predict(X))
+
+
+def test_early_stopping_needs_rows_to_hold_out():
+    with pytest.raises(ValueError, match="early_stopping needs at least 2 samples"):
+        tiny(early_stopping=True).fit(np.ones((1, 2, 1)), [1.0])
+    model = tiny(early_stopping=False).fit(np.ones((1, 2, 1)), [1.0])
+    assert "val_loss" not in model.history_ and model.n_iter_ == 3
+
+
+def test_global_pandas_output_changes_nothing(sequences):
+    import sklearn
+
+    X, y = sequences
+    expected = tiny().fit(X, y).predict(X)
+    with sklearn.config_context(transform_output="pandas"):
+        np.testing.assert_array_equal(tiny().fit(X, y).predict(X), expected)

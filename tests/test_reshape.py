@@ -52,3 +52,21 @@ def test_errors():
         SequenceReshaper().fit(np.array([[1.0, np.inf]]))
     with pytest.raises(ValueError, match="layout"):
         SequenceReshaper(layout="columns").fit(np.ones((3, 2)))
+
+
+def test_pipeline_wide_pandas_output_passes_the_index_to_the_lags():
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from sklstm import LagFeaturizer
+
+    frame = pd.DataFrame({"y": np.arange(8.0)})
+    pipe = Pipeline(
+        [("scale", MinMaxScaler()), ("lags", LagFeaturizer(look_back=3)), ("seq", SequenceReshaper())]
+    ).set_output(transform="pandas")
+    pipe.fit(frame.iloc[:5])
+    out = pipe.transform(frame.iloc[5:])
+    assert isinstance(out, np.ndarray) and out.shape == (3, 3, 1)  # 3-D stays an array
+    # the scaler's pandas output kept the index: the first row has real lags
+    np.testing.assert_allclose(out[0, :, 0], np.array([3.0, 4.0, 5.0]) / 4.0)

@@ -62,3 +62,26 @@ def test_input_is_not_mutated():
 def test_bad_input(data, kwargs, error, match):
     with pytest.raises(error, match=match):
         to_supervised(data, **kwargs)
+
+
+def test_features_select_the_inputs_and_may_leave_out_the_target():
+    df = pd.DataFrame({"ads": [1.0, 2.0, 3.0, 4.0], "sales": [5.0, 6.0, 7.0, 8.0]})
+    X, y = to_supervised(df, target="sales", features=["ads"])
+    assert list(X.columns) == ["ads"]
+    np.testing.assert_array_equal(X["ads"], [1.0, 2.0, 3.0])
+    np.testing.assert_array_equal(y, [6.0, 7.0, 8.0])
+    X, Y = to_supervised(df.to_numpy(), horizon=[1, 2], target=1, features=[0])
+    np.testing.assert_array_equal(X, [[1.0], [2.0]])
+    np.testing.assert_array_equal(Y, [[6.0, 7.0], [7.0, 8.0]])
+    X, _ = to_supervised(df, target="sales", features=["sales", "ads"])
+    assert list(X.columns) == ["sales", "ads"]  # the order asked for
+
+
+@pytest.mark.parametrize(
+    "features, error",
+    [(["price"], ValueError), ([], ValueError), ("ads", TypeError), (3, TypeError)],
+)
+def test_bad_features(features, error):
+    df = pd.DataFrame({"ads": [1.0, 2.0, 3.0], "sales": [5.0, 6.0, 7.0]})
+    with pytest.raises(error, match="features"):
+        to_supervised(df, target="sales", features=features)

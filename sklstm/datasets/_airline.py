@@ -5,7 +5,7 @@ from importlib import resources
 import pandas as pd
 
 
-def load_airline():
+def load_airline() -> pd.Series:
     """Load the monthly airline passengers series (144 values, 1949-1960).
 
     The classic Box & Jenkins series of monthly totals of international

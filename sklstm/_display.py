@@ -1,0 +1,689 @@
+"""Plots in scikit-learn's Display style: forecasts against the series, loss curves.
+
+matplotlib is optional (the ``examples`` extra): it is imported only when a
+display is created or plotted, never by ``import sklstm``.
+"""
+
+from __future__ import annotations
+
+import numbers
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+import pandas as pd
+
+if TYPE_CHECKING:  # pragma: no cover
+    from matplotlib.axes import Axes
+    from matplotlib.lines import Line2D
+
+
+def _check_matplotlib(caller: str) -> None:
+    """Raise an ImportError that says how to get matplotlib."""
+    try:
+        import matplotlib  # noqa: F401
+    except ImportError as exc:
+        raise ImportError(
+            f"{caller} needs matplotlib, an optional dependency of sklstm. "
+            'Install it with `pip install "sklstm[examples]"` (or `pip install '
+            "matplotlib`)."
+        ) from exc
+
+
+def _axes(ax: Axes | None) -> Axes:
+    import matplotlib.pyplot as plt
+
+    if ax is None:
+        _, ax = plt.subplots()
+    return ax
+
+
+def _plot_x(index: pd.Index) -> Any:
+    """Index values matplotlib can place: periods become timestamps."""
+    if isinstance(index, pd.PeriodIndex):
+        return index.to_timestamp()
+    return index
+
+
+def _shift_index(index: pd.Index, steps: int) -> pd.Index:
+    """The labels ``steps`` time steps after each label of ``index``."""
+    if steps == 0:
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index + steps
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is None and len(index) >= 3:
+            index = pd.DatetimeIndex(index, freq="infer")
+        if index.freq is None:
+            raise ValueError(
+                "Cannot step a DatetimeIndex without a frequency: set one (e.g. "
+                "y.asfreq('MS') or index.freq) or pass y_true with horizon=0, "
+                "indexed by the time each target is observed."
+            )
+        return index.shift(steps)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return pd.Index(np.asarray(index) + steps, name=index.name)
+    raise ValueError(
+        f"Cannot step an index of dtype {index.dtype} forward in time. Use a "
+        "PeriodIndex, a DatetimeIndex with a frequency or integer positions, or "
+        "pass horizon=0 with y_true indexed by the time each target is observed."
+    )
+
+
+def _as_series(values: Any, name: str, index: pd.Index | None = None) -> pd.Series:
+    """A 1-D float Series; ``index`` is used when ``values`` has none of its own."""
+    if isinstance(values, pd.DataFrame):
+        if values.shape[1] != 1:
+            raise ValueError(
+                f"{name} must be one series; got a DataFrame with {values.shape[1]} "
+                f"columns. Plot one column at a time, e.g. {name}.iloc[:, 0]."
+            )
+        values = values.iloc[:, 0]
+    if isinstance(values, pd.Series):
+        return values.astype(np.float64)
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one value per time step); got shape {array.shape}. "
+            "Plot one output column at a time."
+        )
+    if index is None:
+        index = pd.RangeIndex(len(array))
+    return pd.Series(array, index=index)
+
+
+def _check_train_size(train_size: float | int | None, n_samples: int) -> int | None:
+    if train_size is None:
+        return None
+    if isinstance(train_size, numbers.Integral) and not isinstance(train_size, bool):
+        if 0 <= train_size <= n_samples:
+            return int(train_size)
+    elif isinstance(train_size, numbers.Real) and 0.0 < train_size < 1.0:
+        return int(n_samples * train_size)
+    raise ValueError(
+        "train_size must be an int between 0 and the number of samples "
+        f"({n_samples}), a float in (0, 1) or None; got {train_size!r}."
+    )
+
+
+class ForecastDisplay:
+    """Forecasts plotted against the series they forecast.
+
+    Draws the observed series, the one-step-ahead (or ``horizon``-step-ahead)
+    predictions on the training and the test part, each placed at the time
+    it forecasts and labelled with its RMSE, and optionally forecasts beyond
+    the end of the data.
+
+    Create it with :meth:`from_estimator` or :meth:`from_predictions`; all
+    parameters are stored as attributes, and :meth:`plot` draws them.
+
+    Parameters
+    ----------
+    y_true : pandas.Series or array-like of shape (n_samples,)
+        The observed values, indexed by the time they were observed (an
+        array is placed at positions ``0, 1, ...``).
+    y_pred : pandas.Series or array-like of shape (n_samples,)
+        The predictions of ``y_true``, matched to it by position and drawn
+        at the Series' own index (``y_true``'s index for an array).
+    n_train : int or None, default=None
+        The first ``n_train`` predictions are on the training data, the rest
+        on the test data. ``None`` draws all as one "prediction" line.
+    y_forecast : pandas.Series, array-like or None, default=None
+        Forecasts beyond the data, a Series indexed by the time they
+        forecast, or values for the steps after the last of ``y_true``.
+    name : str or None, default=None
+        Name of the model, shown in the legend.
+
+    Attributes
+    ----------
+    actual_line_ : matplotlib.lines.Line2D
+        The observed series.
+    train_line_ : matplotlib.lines.Line2D or None
+        Predictions on the training part; None without a training part.
+    test_line_ : matplotlib.lines.Line2D or None
+        Predictions on the test part (all predictions when ``n_train`` is
+        None); None when every prediction is on the training part.
+    forecast_line_ : matplotlib.lines.Line2D or None
+        Forecasts beyond the data, when ``y_forecast`` was given.
+    split_line_ : matplotlib.lines.Line2D or None
+        Vertical line at the first test time, when there are both parts.
+    train_rmse_ : float or None
+        Root mean squared error of the training predictions.
+    test_rmse_ : float or None
+        Root mean squared error of the test (or all) predictions.
+    ax_ : matplotlib.axes.Axes
+        The axes plotted on.
+    figure_ : matplotlib.figure.Figure
+        The figure holding ``ax_``.
+
+    See Also
+    --------
+    LossCurveDisplay : The training loss curve of an LSTMRegressor.
+    sklearn.metrics.PredictionErrorDisplay : Residuals against predictions.
+
+    Notes
+    -----
+    A :class:`pandas.PeriodIndex` is drawn at the start of each period
+    (``index.to_timestamp()``), since matplotlib cannot place periods.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> from sklstm import ForecastDisplay
+    >>> y_true = np.array([1.0, 2.0, 3.0, 4.0, 5.0, 6.0])
+    >>> y_pred = np.array([1.5, 2.0, 2.5, 4.5, 5.0, 5.5])
+    >>> display = ForecastDisplay.from_predictions(
+    ...     y_true, y_pred, train_size=4, horizon=0, y_forecast=[6.5, 7.0]
+    ... )
+    >>> display.train_line_.get_label()
+    'train prediction (RMSE 0.43)'
+    >>> display.forecast_line_.get_xydata().tolist()
+    [[6.0, 6.5], [7.0, 7.0]]
+    """
+
+    def __init__(
+        self,
+        *,
+        y_true: Any,
+        y_pred: Any,
+        n_train: int | None = None,
+        y_forecast: Any = None,
+        name: str | None = None,
+    ) -> None:
+        self.y_true = y_true
+        self.y_pred = y_pred
+        self.n_train = n_train
+        self.y_forecast = y_forecast
+        self.name = name
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        name: str | None = None,
+        actual_kwargs: dict | None = None,
+        train_kwargs: dict | None = None,
+        test_kwargs: dict | None = None,
+        forecast_kwargs: dict | None = None,
+    ) -> ForecastDisplay:
+        """Draw the series, the predictions and the forecasts.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        name : str or None, default=None
+            Model name for the legend; defaults to the ``name`` attribute.
+        actual_kwargs, train_kwargs, test_kwargs, forecast_kwargs : dict or \
+                None, default=None
+            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of the
+            observed series, the training predictions, the test predictions
+            and the forecasts; they override the defaults (e.g. ``label``).
+
+        Returns
+        -------
+        display : ForecastDisplay
+            This display, with the artists stored as attributes.
+        """
+        _check_matplotlib(f"{type(self).__name__}.plot")
+        from sklearn.metrics import root_mean_squared_error
+
+        ax = _axes(ax)
+        name = self.name if name is None else name
+        prefix = "" if name is None else f"{name} "
+        y_true = _as_series(self.y_true, "y_true")
+        y_pred = _as_series(self.y_pred, "y_pred", index=y_true.index)
+        y_forecast = self.y_forecast
+        if y_forecast is not None and not isinstance(y_forecast, pd.Series):
+            y_forecast = _as_series(y_forecast, "y_forecast")
+            y_forecast.index = _steps_after(y_true.index, len(y_forecast))
+        n_train = self.n_train
+
+        series_name = y_true.name if isinstance(y_true.name, str) else None
+        self.actual_line_ = ax.plot(
+            _plot_x(y_true.index),
+            y_true.to_numpy(),
+            **{"color": "0.3", "label": series_name or "observed", **(actual_kwargs or {})},
+        )[0]
+
+        def prediction_line(part, label, kwargs):
+            """Plot ``y_pred[part]``; its RMSE against ``y_true[part]`` (by position)."""
+            pred = y_pred.iloc[part]
+            if len(pred) == 0:
+                return None, None
+            truth = y_true.to_numpy()[part]
+            rmse = float(root_mean_squared_error(truth, pred.to_numpy()))
+            line = ax.plot(
+                _plot_x(pred.index),
+                pred.to_numpy(),
+                **{"label": f"{prefix}{label} (RMSE {rmse:.2f})", **(kwargs or {})},
+            )[0]
+            return line, rmse
+
+        if n_train is None:
+            self.train_line_, self.train_rmse_ = None, None
+            self.test_line_, self.test_rmse_ = prediction_line(
+                slice(None), "prediction", test_kwargs
+            )
+        else:
+            self.train_line_, self.train_rmse_ = prediction_line(
+                slice(None, n_train), "train prediction", train_kwargs
+            )
+            self.test_line_, self.test_rmse_ = prediction_line(
+                slice(n_train, None), "test prediction", test_kwargs
+            )
+
+        self.forecast_line_ = None
+        if y_forecast is not None and len(y_forecast):
+            self.forecast_line_ = ax.plot(
+                _plot_x(y_forecast.index),
+                y_forecast.to_numpy(),
+                **{
+                    "linestyle": "--",
+                    "marker": ".",
+                    "label": f"{prefix}forecast ({len(y_forecast)} steps)",
+                    **(forecast_kwargs or {}),
+                },
+            )[0]
+
+        self.split_line_ = None
+        if n_train is not None and 0 < n_train < len(y_pred):
+            self.split_line_ = ax.axvline(
+                _plot_x(y_pred.index[n_train : n_train + 1])[0],
+                color="0.6",
+                linestyle=":",
+                linewidth=1,
+            )
+
+        ax.set(xlabel=y_true.index.name or "time", ylabel=series_name or "value")
+        ax.legend(loc="best")
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: Any,
+        X: Any,
+        y: Any,
+        *,
+        train_size: float | int | None = None,
+        horizon: int = 1,
+        y_forecast: Any = None,
+        name: str | None = None,
+        ax: Axes | None = None,
+        **plot_kwargs: Any,
+    ) -> ForecastDisplay:
+        """Predict ``X`` with a fitted model and plot the predictions against ``y``.
+
+        ``X`` and ``y`` are the whole data in time order, as
+        :func:`~sklstm.to_supervised` gives them: the training part first,
+        then the test part. All of ``X`` is predicted in one call, so that a
+        lag window at the start of the test part is filled with the observed
+        values before it (observations, not predictions: one-step-ahead
+        forecasts).
+
+        Parameters
+        ----------
+        estimator : estimator instance
+            A fitted regressor or pipeline, e.g. one ending in
+            :class:`~sklstm.LSTMRegressor`, with a 1-D target.
+        X : array-like or pandas.DataFrame of shape (n_samples, n_features)
+            Inputs, oldest first.
+        y : array-like or pandas.Series of shape (n_samples,)
+            Targets: ``y[t]`` is the value ``horizon`` steps after row ``t``
+            of ``X``.
+        train_size : int, float or None, default=None
+            Number (int) or fraction (float) of the first samples that were
+            used for training; they are drawn as "train prediction", the rest
+            as "test prediction". None draws one "prediction" line.
+        horizon : int, default=1
+            How many time steps after its index label each target lies (the
+            ``horizon`` given to :func:`~sklstm.to_supervised`); everything
+            is drawn at the time it forecasts. Use 0 when ``y`` is already
+            indexed by the time it was observed.
+        y_forecast : array-like or pandas.Series or None, default=None
+            Forecasts beyond the data: a Series indexed by the time forecast,
+            or values for the steps that follow the last target.
+        name : str or None, default=None
+            Model name for the legend; defaults to the estimator's class name
+            (the last step's, for a pipeline).
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        **plot_kwargs
+            Passed to :meth:`plot` (``actual_kwargs``, ``train_kwargs``, ...).
+
+        Returns
+        -------
+        display : ForecastDisplay
+            The display, plotted.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        y_pred = estimator.predict(X)
+        if name is None:
+            final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+            name = type(final).__name__
+        if not isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(X, pd.DataFrame):
+            y = _as_series(y, "y", index=X.index)  # the time labels are X's
+        return cls.from_predictions(
+            y,
+            y_pred,
+            train_size=train_size,
+            horizon=horizon,
+            y_forecast=y_forecast,
+            name=name,
+            ax=ax,
+            **plot_kwargs,
+        )
+
+    @classmethod
+    def from_predictions(
+        cls,
+        y_true: Any,
+        y_pred: Any,
+        *,
+        train_size: float | int | None = None,
+        horizon: int = 1,
+        y_forecast: Any = None,
+        name: str | None = None,
+        ax: Axes | None = None,
+        **plot_kwargs: Any,
+    ) -> ForecastDisplay:
+        """Plot predictions against the values they predict.
+
+        Parameters
+        ----------
+        y_true : array-like or pandas.Series of shape (n_samples,)
+            Targets in time order. A Series keeps its index (e.g. the
+            PeriodIndex of :func:`~sklstm.datasets.load_airline`); an array
+            is indexed by position.
+        y_pred : array-like or pandas.Series of shape (n_samples,)
+            Predictions of ``y_true``, in the same order.
+        train_size : int, float or None, default=None
+            Number (int) or fraction (float) of the first samples on the
+            training data. None draws one "prediction" line.
+        horizon : int, default=1
+            How many time steps after its index label each target lies (the
+            ``horizon`` given to :func:`~sklstm.to_supervised`); everything
+            is drawn at the time it forecasts. Use 0 when ``y_true`` is
+            indexed by the time it was observed.
+        y_forecast : array-like or pandas.Series or None, default=None
+            Forecasts beyond the data: a Series indexed by the time forecast
+            (drawn as it is), or values for the steps that follow the last
+            target.
+        name : str or None, default=None
+            Model name for the legend.
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        **plot_kwargs
+            Passed to :meth:`plot` (``actual_kwargs``, ``train_kwargs``, ...).
+
+        Returns
+        -------
+        display : ForecastDisplay
+            The display, plotted.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_predictions")
+        if (
+            not isinstance(horizon, numbers.Integral)
+            or isinstance(horizon, bool)
+            or horizon < 0
+        ):
+            raise ValueError(
+                f"horizon must be an int >= 0 (time steps from a target's index "
+                f"label to the time it forecasts); got {horizon!r}."
+            )
+        y_true = _as_series(y_true, "y_true")
+        y_pred = _as_series(y_pred, "y_pred")  # matched to y_true by position
+        if len(y_pred) != len(y_true):
+            raise ValueError(
+                f"y_true and y_pred must have the same length; got {len(y_true)} "
+                f"and {len(y_pred)}."
+            )
+        if len(y_true) == 0:
+            raise ValueError("y_true is empty: there is nothing to plot.")
+        n_train = _check_train_size(train_size, len(y_true))
+
+        # Both go to the time they forecast.
+        index = _shift_index(y_true.index, int(horizon))
+        y_true = pd.Series(y_true.to_numpy(), index=index, name=y_true.name)
+        y_pred = pd.Series(y_pred.to_numpy(), index=index, name="prediction")
+
+        forecast = None
+        if y_forecast is not None:
+            if isinstance(y_forecast, pd.Series):
+                forecast = y_forecast.astype(np.float64)
+            else:
+                values = _as_series(y_forecast, "y_forecast").to_numpy()
+                forecast = pd.Series(values, index=_steps_after(index, len(values)))
+        return cls(
+            y_true=y_true, y_pred=y_pred, n_train=n_train, y_forecast=forecast, name=name
+        ).plot(ax=ax, **plot_kwargs)
+
+
+def _steps_after(index: pd.Index, n_steps: int) -> pd.Index:
+    """The ``n_steps`` labels that follow the last label of ``index``."""
+    return pd.Index(
+        [_shift_index(index, step)[-1] for step in range(1, n_steps + 1)],
+        dtype=index.dtype,
+        name=index.name,
+    )
+
+
+def _find_history(estimator: Any, depth: int = 0) -> tuple[dict, Any]:
+    """The ``history_`` of the LSTMRegressor in (or behind) ``estimator``."""
+    if hasattr(estimator, "history_"):
+        return estimator.history_, estimator
+    if depth < 5:
+        inner = []
+        if hasattr(estimator, "steps"):  # Pipeline: the last step predicts
+            inner.append(estimator.steps[-1][1])
+        for attribute in ("best_estimator_", "regressor_", "estimator_"):
+            if hasattr(estimator, attribute):
+                inner.append(getattr(estimator, attribute))
+        for candidate in inner:
+            try:
+                return _find_history(candidate, depth + 1)
+            except (TypeError, ValueError):
+                continue
+    raise ValueError(
+        f"{type(estimator).__name__} has no training history: pass a fitted "
+        "LSTMRegressor, or a fitted Pipeline (or search) whose final step is one. "
+        "Call fit first if it is not fitted."
+    )
+
+
+class LossCurveDisplay:
+    """The loss of each training epoch, and the validation loss when there is one.
+
+    Plots an :class:`~sklstm.LSTMRegressor`'s ``history_["loss"]`` and, when
+    present, ``history_["val_loss"]`` against the epoch. Create it with
+    :meth:`from_estimator` (a regressor, or a pipeline or search ending in
+    one) or :meth:`from_history`.
+
+    Parameters
+    ----------
+    loss : array-like of shape (n_epochs,)
+        Training loss per epoch.
+    val_loss : array-like of shape (n_epochs,) or None, default=None
+        Validation loss per epoch.
+    name : str or None, default=None
+        Name shown in the title, e.g. the loss function.
+
+    Attributes
+    ----------
+    loss_line_ : matplotlib.lines.Line2D
+        The training loss curve.
+    val_loss_line_ : matplotlib.lines.Line2D or None
+        The validation loss curve, when ``val_loss`` was given.
+    ax_ : matplotlib.axes.Axes
+        The axes plotted on.
+    figure_ : matplotlib.figure.Figure
+        The figure holding ``ax_``.
+
+    See Also
+    --------
+    ForecastDisplay : Forecasts against the series.
+    sklearn.model_selection.LearningCurveDisplay : Scores against training
+        set size, a different curve.
+
+    Notes
+    -----
+    With ``scale_target=True`` (the default) an LSTMRegressor's loss is on
+    the standardized target, so it does not have the target's units.
+
+    Examples
+    --------
+    >>> from sklstm import LossCurveDisplay
+    >>> history = {"loss": [1.0, 0.5, 0.25], "val_loss": [1.2, 0.7, 0.6]}
+    >>> display = LossCurveDisplay.from_history(history, log_scale=True)
+    >>> display.loss_line_.get_ydata().tolist()
+    [1.0, 0.5, 0.25]
+    >>> display.ax_.get_yscale()
+    'log'
+    """
+
+    def __init__(
+        self,
+        *,
+        loss: Any,
+        val_loss: Any = None,
+        name: str | None = None,
+    ) -> None:
+        self.loss = loss
+        self.val_loss = val_loss
+        self.name = name
+
+    def plot(
+        self,
+        ax: Axes | None = None,
+        *,
+        log_scale: bool = False,
+        loss_kwargs: dict | None = None,
+        val_loss_kwargs: dict | None = None,
+    ) -> LossCurveDisplay:
+        """Draw the loss curves.
+
+        Parameters
+        ----------
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        log_scale : bool, default=False
+            Use a logarithmic loss axis.
+        loss_kwargs, val_loss_kwargs : dict or None, default=None
+            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of the
+            training and validation curves; they override the defaults.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            This display, with the artists stored as attributes.
+        """
+        _check_matplotlib(f"{type(self).__name__}.plot")
+        ax = _axes(ax)
+        loss = np.asarray(self.loss, dtype=np.float64)
+        epochs = np.arange(1, len(loss) + 1)
+        self.loss_line_: Line2D = ax.plot(
+            epochs, loss, **{"label": "training loss", **(loss_kwargs or {})}
+        )[0]
+        self.val_loss_line_ = None
+        if self.val_loss is not None:
+            val_loss = np.asarray(self.val_loss, dtype=np.float64)
+            best = int(np.nanargmin(val_loss))
+            label = f"validation loss (best {val_loss[best]:.3g} at epoch {best + 1})"
+            self.val_loss_line_ = ax.plot(
+                np.arange(1, len(val_loss) + 1),
+                val_loss,
+                **{"label": label, **(val_loss_kwargs or {})},
+            )[0]
+        if log_scale:
+            ax.set_yscale("log")
+        ax.set(xlabel="epoch", ylabel="loss" if self.name is None else f"loss ({self.name})")
+        ax.legend(loc="best")
+        self.ax_ = ax
+        self.figure_ = ax.figure
+        return self
+
+    @classmethod
+    def from_history(
+        cls,
+        history: dict,
+        *,
+        name: str | None = None,
+        ax: Axes | None = None,
+        log_scale: bool = False,
+        **plot_kwargs: Any,
+    ) -> LossCurveDisplay:
+        """Plot the curves of a history dict (``{"loss": [...], "val_loss": [...]}``).
+
+        Parameters
+        ----------
+        history : dict of str to list of float
+            Per-epoch metrics with a ``"loss"`` key, e.g. an LSTMRegressor's
+            ``history_`` or a Keras ``History.history``.
+        name : str or None, default=None
+            Name of the loss, shown in the axis label.
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        log_scale : bool, default=False
+            Use a logarithmic loss axis.
+        **plot_kwargs
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, plotted.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_history")
+        if not hasattr(history, "get") or history.get("loss") is None:
+            raise ValueError(
+                "history must be a dict with a 'loss' list (one value per epoch), "
+                f"such as LSTMRegressor.history_; got {type(history).__name__}"
+                + (f" with keys {sorted(history)}." if hasattr(history, "keys") else ".")
+            )
+        return cls(
+            loss=list(history["loss"]), val_loss=history.get("val_loss"), name=name
+        ).plot(ax=ax, log_scale=log_scale, **plot_kwargs)
+
+    @classmethod
+    def from_estimator(
+        cls,
+        estimator: Any,
+        *,
+        ax: Axes | None = None,
+        log_scale: bool = False,
+        **plot_kwargs: Any,
+    ) -> LossCurveDisplay:
+        """Plot the training history of a fitted LSTMRegressor.
+
+        Parameters
+        ----------
+        estimator : estimator instance
+            A fitted :class:`~sklstm.LSTMRegressor`, or a fitted pipeline,
+            search (``best_estimator_``) or
+            :class:`~sklearn.compose.TransformedTargetRegressor` ending in one.
+        ax : matplotlib.axes.Axes or None, default=None
+            Axes to plot on; a new figure when None.
+        log_scale : bool, default=False
+            Use a logarithmic loss axis.
+        **plot_kwargs
+            Passed to :meth:`plot`.
+
+        Returns
+        -------
+        display : LossCurveDisplay
+            The display, plotted.
+        """
+        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        history, regressor = _find_history(estimator)
+        name = getattr(regressor, "loss", None)
+        return cls.from_history(
+            history,
+            name=name if isinstance(name, str) else None,
+            ax=ax,
+            log_scale=log_scale,
+            **plot_kwargs,
+        )

@@ -1,0 +1,112 @@
+"""Recursive forecasts beyond the end of the data, checked on series whose future is known."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.linear_model import LinearRegression
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+
+from sklstm import (
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    recursive_forecast,
+    to_supervised,
+)
+
+W = 2 * np.pi / 12  # a period of 12 steps
+
+
+def sine(n, start=0):
+    # x[t] = sin(w (t + 1)): x[-1] = 0, so filling the missing lag with 0 is exact
+    return np.sin(W * (np.arange(start, start + n) + 1))
+
+
+def test_known_future_of_a_sine_is_forecast_exactly():
+    # A sine obeys x[t + 1] = 2 cos(w) x[t] - x[t - 1]: two lags and a linear
+    # model learn it exactly, so a long recursive forecast must stay exact.
+    series = pd.Series(sine(48), index=pd.period_range("2000-01", periods=48, freq="M"), name="x")
+    X, y = to_supervised(series)
+    model = Pipeline(
+        [("lags", LagFeaturizer(look_back=2, fill_value=0.0)), ("ols", LinearRegression())]
+    ).fit(X, y)
+    forecast = recursive_forecast(model, series, steps=30)
+    np.testing.assert_allclose(forecast, sine(30, start=48), atol=1e-8)
+    assert forecast.name == "x"
+    assert forecast.index.equals(pd.period_range("2004-01", periods=30, freq="M"))
+
+
+def test_each_step_feeds_the_previous_forecast_back():
+    class Recorder(LinearRegression):
+        def predict(self, X):
+            self.seen_.append(np.asarray(X).copy())
+            return np.asarray(X)[:, 0] * 2.0
+
+    model = Recorder().fit([[0.0], [1.0]], [0.0, 2.0])
+    model.seen_ = []
+    data = np.array([1.0, 3.0])
+    forecast = recursive_forecast(model, data, steps=3)
+    np.testing.assert_array_equal(forecast, [6.0, 12.0, 24.0])  # an ndarray for an array
+    np.testing.assert_array_equal(model.seen_[-1].ravel(), [1.0, 3.0, 6.0, 12.0])
+    np.testing.assert_array_equal(data, [1.0, 3.0])  # not mutated
+
+
+def test_exogenous_columns_come_from_future():
+    # y[t + 1] = x[t]: the forecast is the known future of x, shifted by one
+    rng = np.random.RandomState(0)
+    x = rng.normal(size=40)
+    frame = pd.DataFrame({"x": x, "y": np.r_[0.0, x[:-1]]})
+    X, y = to_supervised(frame, target="y")
+    model = LinearRegression().fit(X, y)
+    future = pd.DataFrame({"x": [5.0, -2.0, 7.0]})
+    forecast = recursive_forecast(model, frame, steps=3, target="y", future=future)
+    np.testing.assert_allclose(forecast, [x[-1], 5.0, -2.0], atol=1e-9)
+    assert list(forecast.index) == [40, 41, 42]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        (dict(steps=0), "steps must be an int >= 1"),
+        (dict(steps=2), "pass future="),
+        (dict(steps=2, target="z"), "not a column"),
+        (dict(steps=2, target="y", future=np.zeros((3, 1))), "must have 2 rows"),
+        (dict(steps=2, target="y", future=pd.DataFrame({"w": [1.0, 2.0]})), "lacks"),
+    ],
+)
+def test_bad_arguments(kwargs, match):
+    frame = pd.DataFrame({"x": [1.0, 2.0, 3.0], "y": [1.0, 2.0, 3.0]})
+    model = LinearRegression().fit(frame, [1.0, 2.0, 3.0])
+    if "target" not in kwargs and kwargs["steps"] > 0:
+        kwargs["target"] = "y"
+    with pytest.raises(ValueError, match=match):
+        recursive_forecast(model, frame, **kwargs)
+
+
+def test_direct_multi_step_models_need_no_recursion():
+    series = pd.Series(np.arange(20.0), name="y")
+    X, Y = to_supervised(series, horizon=range(1, 4))
+    model = LinearRegression().fit(X, Y)
+    with pytest.raises(ValueError, match="direct multi-step"):
+        recursive_forecast(model, series, steps=3)
+    np.testing.assert_allclose(model.predict(X.iloc[[-1]])[0], [17.0, 18.0, 19.0])
+
+
+@pytest.mark.slow
+def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
+    series = pd.Series(sine(120), index=pd.period_range("2000-01", periods=120, freq="M"))
+    X, y = to_supervised(series)
+    pipe = Pipeline(
+        [
+            ("scale", MinMaxScaler().set_output(transform="pandas")),
+            ("lags", LagFeaturizer(look_back=12)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=8, epochs=60, learning_rate=0.01, random_state=0)),
+        ]
+    ).fit(X, y)
+    forecast = recursive_forecast(pipe, series, steps=12)
+    truth = sine(12, start=120)
+    rmse = np.sqrt(np.mean((forecast.to_numpy() - truth) ** 2))
+    # predicting the mean (0) scores 0.71, persistence 0.52 over a period
+    assert rmse < 0.1, rmse

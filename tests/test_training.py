@@ -1,0 +1,142 @@
+"""Training that goes wrong is loud, edge-case training settings, and following progress."""
+
+import re
+
+import numpy as np
+import pytest
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import MinMaxScaler
+from sklearn.utils._param_validation import InvalidParameterError
+
+from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
+from sklstm.datasets import load_airline
+
+
+def tiny(**params):
+    defaults = dict(units=4, epochs=3, batch_size=8, random_state=0)
+    return LSTMRegressor(**{**defaults, **params})
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(32, 3, 1))
+    return X, X.sum(axis=(1, 2))
+
+
+DIVERGING = dict(optimizer="sgd", learning_rate=1e6, scale_target=False)
+
+
+@pytest.fixture(scope="module")
+def unscaled():
+    X = np.random.RandomState(0).normal(scale=1e4, size=(32, 3, 1))
+    return X, 1e6 * X[:, -1, 0]
+
+
+def test_a_diverging_fit_says_why_and_what_to_do(unscaled):
+    X, y = unscaled
+    with pytest.raises(ValueError) as error:
+        tiny(**DIVERGING).fit(X, y)
+    message = str(error.value)
+    assert re.search(r"diverged: loss=(nan|inf) at epoch", message)  # the cause
+    assert "Lower learning_rate" in message and "scale X" in message  # the fix
+
+
+def test_a_diverging_fit_leaves_no_model_behind(data, unscaled):
+    X, y = data
+    model = tiny(**DIVERGING)
+    with pytest.raises(ValueError, match="diverged"):
+        model.fit(*unscaled)
+    assert not hasattr(model, "model_") and not hasattr(model, "n_features_in_")
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+    # A fitted estimator whose refit diverges does not keep the old fit either.
+    model = tiny().fit(X, y)
+    with pytest.raises(ValueError, match="diverged"):
+        model.set_params(**DIVERGING).fit(*unscaled)
+    assert not hasattr(model, "model_")
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    assert model.get_params()["learning_rate"] == 1e6  # parameters stay
+
+
+def test_training_with_the_same_settings_works_after_a_divergence(unscaled):
+    """The reused training loop starts clean: zero data leaves the initial weights."""
+    X_zero, y_zero = np.zeros((32, 3, 1)), np.zeros(32)
+    before = tiny(**DIVERGING).fit(X_zero, y_zero).predict(unscaled[0][:4] / 1e4)
+    with pytest.raises(ValueError, match="diverged"):
+        tiny(**DIVERGING).fit(*unscaled)
+    after = tiny(**DIVERGING).fit(X_zero, y_zero).predict(unscaled[0][:4] / 1e4)
+    assert np.isfinite(before).all()
+    np.testing.assert_array_equal(after, before)
+
+
+def test_a_batch_larger_than_the_data_is_one_batch_of_all_rows(data):
+    X, y = data
+    whole = tiny(batch_size=len(X)).fit(X, y)
+    larger = tiny(batch_size=10 * len(X)).fit(X, y)
+    np.testing.assert_array_equal(larger.predict(X), whole.predict(X))
+    assert larger.history_ == whole.history_
+    assert not np.array_equal(tiny(batch_size=8).fit(X, y).predict(X), whole.predict(X))
+
+
+def test_zero_epochs_is_refused_by_parameter_validation(data):
+    X, y = data
+    model = tiny(epochs=0)
+    with pytest.raises(InvalidParameterError, match="'epochs' parameter"):
+        model.fit(X, y)
+    assert issubclass(InvalidParameterError, ValueError)
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+
+
+def test_history_holds_one_finite_loss_per_epoch_and_it_falls(data):
+    X, y = data
+    model = tiny(learning_rate=0.05).fit(X, y)
+    losses = model.history_["loss"]
+    assert len(losses) == 3 and all(isinstance(v, float) and np.isfinite(v) for v in losses)
+    assert losses[-1] < losses[0]
+
+
+def test_verbose_1_shows_the_progress_bar_and_0_prints_nothing(data, capsys):
+    X, y = data
+    tiny(verbose=0).fit(X, y).predict(X)
+    out, err = capsys.readouterr()
+    assert out == "" and err == ""
+    model = tiny(verbose=1).fit(X, y)
+    out = capsys.readouterr().out
+    assert "3/3" in out and "loss: " in out
+    shown = float(re.findall(r"loss: ([0-9.e+-]+)", out)[-1])
+    assert shown == pytest.approx(model.history_["loss"][-1], rel=1e-3)
+
+
+def test_a_verbose_grid_search_can_be_followed(capsys):
+    X, y = to_supervised(load_airline())
+    pipe = Pipeline(
+        [
+            ("scale", MinMaxScaler()),
+            ("lags", LagFeaturizer(look_back=2)),
+            ("seq", SequenceReshaper()),
+            ("lstm", tiny(epochs=2)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"lstm__units": [2, 3]}, cv=TimeSeriesSplit(2), verbose=3,
+        scoring="neg_root_mean_squared_error",
+    ).fit(X[:40], y[:40])
+    out = capsys.readouterr().out
+    assert "Fitting 2 folds for each of 2 candidates, totalling 4 fits" in out
+    ends = [line for line in out.splitlines() if "END" in line]
+    assert len(ends) == 4
+    for units in (2, 3):
+        lines = [line for line in ends if f"lstm__units={units}" in line]
+        assert len(lines) == 2 and all("score=" in line for line in lines)
+    scores = [float(s) for s in re.findall(r"score=(-?[0-9.]+)", out)]
+    np.testing.assert_allclose(
+        sorted(scores),
+        sorted(search.cv_results_[f"split{i}_test_score"][c] for i in range(2) for c in range(2)),
+        atol=1e-3,
+    )
