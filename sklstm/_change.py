@@ -260,6 +260,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()
+        if not hasattr(self.regressor, "__sklearn_tags__"):
+            return tags  # not an estimator: fit's parameter check says so
         inner = get_tags(self.regressor)
         tags.input_tags.allow_nan = inner.input_tags.allow_nan
         tags.input_tags.sparse = inner.input_tags.sparse

@@ -66,11 +66,11 @@ def test_matches_the_change_fitted_by_hand(kind):
     model = ChangeRegressor(Ridge(alpha=0.5), kind=kind, level=1)
     model.fit(X, y, sample_weight=weights)
     change = y - X[:, 1] if kind == "diff" else np.log(y / X[:, 1])
-    by_hand = Ridge(alpha=0.5).fit(X, change, sample_weight=weights).predict(X)
-    expected = X[:, 1] + by_hand if kind == "diff" else X[:, 1] * np.exp(by_hand)
+    by_hand = Ridge(alpha=0.5).fit(X, change, sample_weight=weights)
+    np.testing.assert_allclose(model.regressor_.coef_, by_hand.coef_)
+    change_pred = by_hand.predict(X)
+    expected = X[:, 1] + change_pred if kind == "diff" else X[:, 1] * np.exp(change_pred)
     np.testing.assert_allclose(model.predict(X), expected)
-    np.testing.assert_allclose(model.regressor_.coef_, Ridge(alpha=0.5).fit(
-        X, change, sample_weight=weights).coef_)
 
 
 @pytest.mark.parametrize("level", ["b", 1, -2])
@@ -228,7 +228,11 @@ def test_other_columns_may_hold_nan_when_the_regressor_allows_it():
     "params, X, match",
     [
         ({}, np.ones((5, 2)), "X has 2 columns; pass level="),
-        ({"level": "price"}, pd.DataFrame({"y": np.ones(5)}), r"level='price' is not a column of X: the columns of X are \['y'\]"),
+        (
+            {"level": "price"},
+            pd.DataFrame({"y": np.ones(5)}),
+            r"level='price' is not a column of X: the columns of X are \['y'\]",
+        ),
         ({"level": "y"}, np.ones((5, 1)), "X has no column labels"),
         ({"level": 3}, np.ones((5, 2)), "level=3 is out of range for X with 2 column"),
         ({"level": -3}, np.ones((5, 2)), "level=-3 is out of range"),
