@@ -52,3 +52,13 @@ def test_errors():
         SequenceReshaper().fit(np.array([[1.0, np.inf]]))
     with pytest.raises(ValueError, match="layout"):
         SequenceReshaper(layout="columns").fit(np.ones((3, 2)))
+
+
+def test_transform_after_a_failed_fit_says_not_fitted():
+    # Found by tests/test_fuzz.py: the failed fit had set n_features_in_, so
+    # transform passed the fitted check and hit a missing n_steps_.
+    reshaper = SequenceReshaper(features_per_step=2)
+    with pytest.raises(ValueError, match="whole number of time steps"):
+        reshaper.fit(np.ones((3, 1)))
+    with pytest.raises(NotFittedError):
+        reshaper.transform(np.ones((3, 1)))
