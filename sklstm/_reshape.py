@@ -80,6 +80,8 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
+        if hasattr(self, "n_steps_"):  # a failed refit must not leave the old one
+            del self.n_steps_
         X = self._validate(X, reset=True)
         width = X.shape[1]
         if width % self.features_per_step:

@@ -62,3 +62,9 @@ def test_transform_after_a_failed_fit_says_not_fitted():
         reshaper.fit(np.ones((3, 1)))
     with pytest.raises(NotFittedError):
         reshaper.transform(np.ones((3, 1)))
+    # A failed refit does not keep the earlier fit's number of steps either.
+    reshaper.fit(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="whole number of time steps"):
+        reshaper.fit(np.ones((3, 3)))
+    with pytest.raises(NotFittedError):
+        reshaper.transform(np.ones((3, 3)))
