@@ -40,7 +40,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during :meth:`fit`, when ``X`` has string
         column names.
 

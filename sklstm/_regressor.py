@@ -82,7 +82,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Per-epoch training metrics; ``history_["loss"]`` is the loss curve.
     n_features_in_ : int
         Number of features per time step seen during :meth:`fit`.
-    feature_names_in_ : ndarray of shape (`n_features_in_`,)
+    feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features, when ``X`` was a DataFrame with string column
         names.
     n_outputs_ : int
@@ -229,7 +229,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
         Returns
         -------
-        y_pred : ndarray of shape (n_samples,) or (n_samples, `n_outputs_`)
+        y_pred : ndarray of shape (n_samples,) or (n_samples, n_outputs_)
             Predictions in the target's units, with the dimensions of the ``y``
             given to :meth:`fit`.
         """

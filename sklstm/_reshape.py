@@ -99,12 +99,12 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
 
         Parameters
         ----------
-        X : array-like of shape (n_samples, `n_features_in_`)
+        X : array-like of shape (n_samples, n_features_in_)
             The lag matrix, oldest step first.
 
         Returns
         -------
-        X_seq : ndarray of shape (n_samples, `n_steps_`, `n_features_in_ // n_steps_`)
+        X_seq : ndarray of shape (n_samples, n_steps_, n_features_in_ // n_steps_)
             A new array; NaN entries are kept.
         """
         # n_steps_, not any fitted attribute: a failed fit may have set

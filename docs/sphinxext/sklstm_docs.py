@@ -7,6 +7,9 @@
   ``docs/``: :data:`GUIDE_ORDER` orders the known pages, a listed page that
   does not exist (yet) is skipped, and any other page is appended.
 * :func:`example_argv` gives the gallery's examples their command line.
+* Fitted attributes named in a docstring's type lines, such as
+  ``ndarray of shape (n_features_in_,)``, are quoted: reST would read a word
+  ending in ``_`` as a link to a target of that name.
 * References in docstrings inherited from scikit-learn point into
   scikit-learn's own documentation; they are shown as plain text.
 """
@@ -14,6 +17,7 @@
 import importlib
 import os
 import pkgutil
+import re
 from pathlib import Path
 
 import sklstm
@@ -112,6 +116,20 @@ def example_argv(gallery_conf, script_vars):
     return []
 
 
+# "name : type" lines of numpydoc sections, and the words ending in "_" in them.
+_TYPE_LINE = re.compile(r"^(\s*\*{0,2}\w+(?:, \*{0,2}\w+)* : )(.+)$")
+_TRAILING_UNDERSCORE = re.compile(r"(?<![\w`])([A-Za-z]\w*_)(?![\w`])")
+
+
+def quote_fitted_attributes(app, what, name, obj, options, lines):
+    """Quote ``word_`` in type lines, before numpydoc reads the docstring."""
+    for i, line in enumerate(lines):
+        match = _TYPE_LINE.match(line)
+        if match:
+            head, types = match.groups()
+            lines[i] = head + _TRAILING_UNDERSCORE.sub(r"``\1``", types)
+
+
 def plain_text_for_sklearn_refs(app, env, node, contnode):
     """Show a ``:ref:`` of an inherited scikit-learn docstring as plain text.
 
@@ -126,5 +144,7 @@ def plain_text_for_sklearn_refs(app, env, node, contnode):
 def setup(app):
     write_api_page()  # before Sphinx lists the source files
     app.connect("source-read", fill_guide_toctree)
+    # numpydoc turns the sections into reST at the default priority, 500.
+    app.connect("autodoc-process-docstring", quote_fitted_attributes, priority=400)
     app.connect("missing-reference", plain_text_for_sklearn_refs)
     return {"parallel_read_safe": True, "parallel_write_safe": True}
