@@ -37,7 +37,7 @@ pytestmark = pytest.mark.filterwarnings("error::numpy.exceptions.ComplexWarning"
 ALLOWED = (ValueError, TypeError, NotFittedError)
 FRAMEWORKS = (os.sep + "tensorflow" + os.sep, os.sep + "keras" + os.sep)
 
-SPECIAL_FLOATS = [np.nan, np.inf, -np.inf, 0.0, -0.0, 1e30, -1e-30]
+SPECIAL_FLOATS = [np.nan, np.inf, -np.inf, 0.0, -0.0, 2.0**100, -(2.0**-100)]  # exact in float32
 DTYPES = [
     "float64", "float32", "int64", "int8", "uint8", "bool", "complex128", "object", "U3",
 ]
