@@ -1,4 +1,5 @@
 """The classic airline-passengers LSTM tutorial, done right.
+=========================================================
 
 Same data, same model (LSTM(4) + Dense(1), look_back=1, 100 epochs,
 batch_size=1), without the tutorial's mistakes:
@@ -31,7 +32,8 @@ from sklstm.datasets import load_airline  # noqa: E402
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # split, not splitlines: the docs gallery runs this with __doc__ == "".
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--look-back", type=int, default=1)
     parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--seed", type=int, default=7)

@@ -1,4 +1,5 @@
 """The tutorial's grid search, as a regression grid search over time.
+==================================================================
 
 The tutorial wrapped its network in a *classifier* and scored "accuracy" on
 a real-valued target, so every candidate got the same meaningless score, and
@@ -25,7 +26,8 @@ from sklstm.datasets import load_airline
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # split, not splitlines: the docs gallery runs this with __doc__ == "".
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny grid, 3 epochs")
     parser.add_argument("--n-jobs", type=int, default=1)
     args = parser.parse_args(argv)

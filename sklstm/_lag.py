@@ -124,6 +124,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
+        for name in ("tail_", "next_index_"):  # a failed refit leaves nothing stale
+            self.__dict__.pop(name, None)
         index = _index_of(X)
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         if self.look_back > X.shape[0]:
@@ -152,7 +154,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             first; rows before the first row come from the fitted data when
             ``X`` continues it, else they are ``fill_value``.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "next_index_")  # a failed fit may set n_features_in_
         continues = self._continues(_index_of(X))
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         n_samples, n_features = X.shape

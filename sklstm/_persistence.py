@@ -162,7 +162,17 @@ def load_model(path):
 
     Examples
     --------
-    See :func:`save_model`.
+    >>> import os, tempfile
+    >>> import numpy as np
+    >>> from sklstm import LSTMRegressor, load_model, save_model
+    >>> X = np.random.RandomState(0).uniform(size=(32, 3, 1))
+    >>> model = LSTMRegressor(units=4, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    >>> with tempfile.TemporaryDirectory() as folder:
+    ...     path = os.path.join(folder, "model.sklstm")
+    ...     save_model(model, path)
+    ...     loaded = load_model(path)
+    >>> loaded.get_params()["units"], loaded.n_features_in_
+    (4, 1)
     """
     try:
         archive = zipfile.ZipFile(path)

@@ -318,7 +318,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             Predictions in the target's units, with the dimensions of the ``y``
             given to :meth:`fit`.
         """
-        check_is_fitted(self)
+        check_is_fitted(self, "model_")  # a failed fit may set n_features_in_
         X = self._validate_X(X, reset=False)
         y_pred = _backend().predict(self.model_, X).astype(np.float64)
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation

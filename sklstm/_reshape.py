@@ -80,6 +80,8 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
+        if hasattr(self, "n_steps_"):  # a failed refit must not leave the old one
+            del self.n_steps_
         X = self._validate(X, reset=True)
         width = X.shape[1]
         if width % self.features_per_step:
@@ -105,7 +107,9 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         X_seq : ndarray of shape (n_samples, n_steps_, n_features_in_ // n_steps_)
             A new array; NaN entries are kept.
         """
-        check_is_fitted(self)
+        # n_steps_, not any fitted attribute: a failed fit may have set
+        # n_features_in_ before it raised.
+        check_is_fitted(self, "n_steps_")
         X = self._validate(X, reset=False)
         return X.reshape(X.shape[0], self.n_steps_, -1).copy()
 

@@ -81,8 +81,8 @@ def to_supervised(data, horizon=1, *, target=None, features=None):
     """
     horizons = _check_horizon(horizon)
     frame, is_pandas = _as_frame(data)
+    _check_values(frame)  # first: data with no columns needs no target=
     column = _target_column(frame, target)
-    _check_values(frame)
     n_rows = len(frame) - max(horizons)
     if n_rows < 1:
         raise ValueError(
@@ -185,12 +185,16 @@ def _check_values(frame):
     if frame.shape[1] == 0:
         raise ValueError("to_supervised got data with no columns.")
     non_numeric = [
-        c for c in frame.columns if not pd.api.types.is_numeric_dtype(frame[c])
+        c
+        for c in frame.columns
+        if not pd.api.types.is_numeric_dtype(frame[c])
+        or pd.api.types.is_complex_dtype(frame[c])
     ]
     if non_numeric:
         raise TypeError(
-            f"to_supervised needs numeric data; column(s) {non_numeric} are not "
-            "numeric. Convert them (e.g. pd.to_numeric) or drop them."
+            f"to_supervised needs real numeric data; column(s) {non_numeric} hold "
+            "text, complex numbers or other non-numeric values. Convert them "
+            "(e.g. pd.to_numeric) or drop them."
         )
     values = frame.to_numpy(dtype=float)
     if not np.isfinite(values).all():

@@ -229,3 +229,11 @@ def test_test_folds_get_history_inside_grid_search(pandas_output):
     # the index was lost on the way (a scaler with NumPy output)
     expected = [0, 0] if pandas_output else [2, 11]
     np.testing.assert_array_equal(results["mean_test_score"], expected)
+
+
+def test_transform_after_a_failed_fit_says_not_fitted():
+    lags = LagFeaturizer(look_back=2)
+    with pytest.raises(ValueError, match="larger than the data"):
+        lags.fit([[0.0]])
+    with pytest.raises(NotFittedError):
+        lags.transform([[0.0]])

@@ -200,6 +200,25 @@ def test_predict_before_fit():
         LSTMRegressor().predict(np.ones((2, 3, 1)))
 
 
+def test_predict_after_a_failed_fit_says_not_fitted(sequences):
+    # Found by tests/test_fuzz.py. A fit that fails after validate_data has set
+    # n_features_in_ made predict raise AttributeError (no model_); after an
+    # earlier successful fit, predict fed the old network the new feature
+    # count and TensorFlow raised InvalidArgumentError.
+    X, y = sequences
+    model = tiny()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(X, y[:-1])
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    model.fit(X, y)
+    X_wider = np.concatenate([X, X], axis=2)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(X_wider, y[:-1])
+    with pytest.raises(NotFittedError):
+        model.predict(X_wider)
+
+
 def test_diverging_training_is_loud():
     rng = np.random.RandomState(0)
     X = rng.normal(scale=1e4, size=(32, 3, 1))

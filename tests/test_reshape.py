@@ -70,3 +70,19 @@ def test_pipeline_wide_pandas_output_passes_the_index_to_the_lags():
     assert isinstance(out, np.ndarray) and out.shape == (3, 3, 1)  # 3-D stays an array
     # the scaler's pandas output kept the index: the first row has real lags
     np.testing.assert_allclose(out[0, :, 0], np.array([3.0, 4.0, 5.0]) / 4.0)
+
+
+def test_transform_after_a_failed_fit_says_not_fitted():
+    # Found by tests/test_fuzz.py: the failed fit had set n_features_in_, so
+    # transform passed the fitted check and hit a missing n_steps_.
+    reshaper = SequenceReshaper(features_per_step=2)
+    with pytest.raises(ValueError, match="whole number of time steps"):
+        reshaper.fit(np.ones((3, 1)))
+    with pytest.raises(NotFittedError):
+        reshaper.transform(np.ones((3, 1)))
+    # A failed refit does not keep the earlier fit's number of steps either.
+    reshaper.fit(np.ones((3, 4)))
+    with pytest.raises(ValueError, match="whole number of time steps"):
+        reshaper.fit(np.ones((3, 3)))
+    with pytest.raises(NotFittedError):
+        reshaper.transform(np.ones((3, 3)))

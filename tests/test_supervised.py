@@ -57,6 +57,12 @@ def test_input_is_not_mutated():
         (pd.DataFrame({"a": [1.0, 2], "b": [3.0, 4]}), {}, ValueError, "target="),
         (pd.DataFrame({"a": [1.0, 2]}), {"target": "z"}, ValueError, "not a column"),
         (np.ones((2, 2, 2)), {}, ValueError, "dimensions"),
+        # Found by tests/test_fuzz.py: complex data was cast to float with a
+        # warning (a NaN imaginary part passed the NaN check), and data with
+        # no columns was told to pass target=.
+        (np.array([1 + 1j, 2, 3]), {}, TypeError, "complex"),
+        (pd.Series([1, complex(0, np.nan), 3]), {}, TypeError, "complex"),
+        (np.empty((3, 0)), {}, ValueError, "no columns"),
     ],
 )
 def test_bad_input(data, kwargs, error, match):
