@@ -1,4 +1,5 @@
 """Forecast airline passengers one month ahead with an LSTM on the log change.
+===========================================================================
 
 An LSTM fitted to the levels of a growing series cannot forecast beyond the
 levels it saw in training. Here it learns a *relative* change instead:
@@ -240,7 +241,8 @@ def print_table(results):
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    # split, not splitlines: the docs gallery runs this with __doc__ == "".
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny grid, 3 epochs, 1 seed")
     parser.add_argument("--seeds", type=int, default=None, help="LSTM seeds (default 3)")
     parser.add_argument("--n-jobs", type=int, default=1)

@@ -29,6 +29,7 @@ GUIDE_ORDER = [
     "getting-started",
     "tutorial-mistakes",
     "evaluation",
+    "forecasting",
     "tuning",
     "scaling-out",
     "performance",
@@ -107,11 +108,13 @@ def write_api_page():
 def example_argv(gallery_conf, script_vars):
     """Command-line arguments of each example the gallery runs.
 
-    ``SKLSTM_DOCS_QUICK=1`` (set by CI) runs the grid search with its small
-    ``--quick`` grid; the full grid takes a minute or two.
+    ``SKLSTM_DOCS_QUICK=1`` (set by CI) runs the grid search and the airline
+    forecast with their small ``--quick`` grids; the full grids take a minute
+    or two each.
     """
     name = Path(script_vars["src_file"]).name
-    if name == "grid_search.py" and os.environ.get("SKLSTM_DOCS_QUICK", "0") != "0":
+    quick = {"grid_search.py", "airline_forecast.py"}
+    if name in quick and os.environ.get("SKLSTM_DOCS_QUICK", "0") != "0":
         return ["--quick"]
     return []
 
