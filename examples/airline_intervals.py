@@ -1,4 +1,5 @@
 """Conformal prediction intervals for the airline forecast, with MAPIE.
+====================================================================
 
 A point forecast says nothing about how far off it may be. Conformal
 prediction turns any fitted regressor into one that gives intervals: it
@@ -51,7 +52,7 @@ from sklstm.datasets import load_airline  # noqa: E402
 
 
 def main(argv=None):
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--confidence", type=float, default=0.9)
     parser.add_argument("--look-back", type=int, default=12)
     parser.add_argument("--epochs", type=int, default=200)
