@@ -18,7 +18,16 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.exceptions import NotFittedError
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
+from sklearn.linear_model import Ridge
+
+from sklstm import (
+    ChangeRegressor,
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    recursive_forecast,
+    to_supervised,
+)
 
 # In CI the same examples every run (a failure there must be reproducible);
 # locally hypothesis explores new ones each run.
@@ -382,12 +391,54 @@ def test_lstm_regressor_predict(fitted_lstm, X):
         assert np.isfinite(y_pred).all()
 
 
+# --- ChangeRegressor and recursive_forecast ---------------------------------------
+
+
+@FAST
+@given(
+    data=st.data(),
+    kind=st.sampled_from(["diff", "log"]),
+    level=st.sampled_from([None, None, 0, -1, "y", "c1", 5, True]),
+)
+def test_change_regressor(data, kind, level):
+    X = data.draw(st.one_of(inputs(), sequences()), label="X")
+    y = data.draw(targets_for(X), label="y")
+    model = ChangeRegressor(Ridge(), kind=kind, level=level)
+    if call(model.fit, X, y) is None:
+        return
+    y_pred = call(model.predict, X)
+    if y_pred is not None:
+        assert y_pred.shape == np.shape(np.asarray(y, dtype=float))
+
+
+@pytest.fixture(scope="module")
+def one_step_model():
+    series = pd.Series(np.arange(10.0), name="y")
+    X, y = to_supervised(series)
+    return Ridge().fit(X, y)
+
+
+@FAST
+@given(
+    data=st.one_of(inputs(max_dims=2), sequences()),
+    steps=st.one_of(st.integers(1, 3), st.sampled_from([0, -1, 1.5, None, True])),
+)
+def test_recursive_forecast(one_step_model, data, steps):
+    def recursive_forecast_(data, steps):  # the model is not an input to compare
+        return recursive_forecast(one_step_model, data, steps)
+
+    forecast = call(recursive_forecast_, data, steps)
+    if forecast is not None:
+        assert len(forecast) == steps
+
+
 @pytest.mark.parametrize(
     "estimator, method",
     [
         (LagFeaturizer(), "transform"),
         (SequenceReshaper(), "transform"),
         (_tiny_lstm(), "predict"),
+        (ChangeRegressor(Ridge()), "predict"),
     ],
 )
 def test_unfitted_estimators_say_so(estimator, method):
