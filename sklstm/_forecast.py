@@ -7,9 +7,17 @@ import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
 from ._lag import _next_label
+from ._supervised import _as_frame, _target_column
 
 
-def recursive_forecast(estimator, data, steps, *, target=None, future=None):
+def recursive_forecast(
+    estimator: object,
+    data: "pd.Series | pd.DataFrame | np.typing.ArrayLike",
+    steps: int,
+    *,
+    target: object = None,
+    future: "pd.DataFrame | np.typing.ArrayLike | None" = None,
+) -> "pd.Series | np.ndarray":
     """Forecast the next ``steps`` values after the end of ``data``.
 
     ``estimator`` is a fitted one-step-ahead model: it maps the observations
@@ -76,8 +84,9 @@ def recursive_forecast(estimator, data, steps, *, target=None, future=None):
     check_is_fitted(estimator)
     if not isinstance(steps, numbers.Integral) or isinstance(steps, bool) or steps < 1:
         raise ValueError(f"steps must be an int >= 1 (steps ahead); got {steps!r}.")
-    is_pandas = isinstance(data, (pd.Series, pd.DataFrame))
-    frame = _as_frame(data)
+    frame, is_pandas = _as_frame(data)
+    if len(frame) == 0:
+        raise ValueError("data is empty; pass the observed series up to its last step.")
     column = _target_column(frame, target)
     others = [c for c in frame.columns if c != column]
     exogenous = _future_values(future, others, steps)
@@ -101,38 +110,6 @@ def recursive_forecast(estimator, data, steps, *, target=None, future=None):
     if not is_pandas:
         return forecasts
     return pd.Series(forecasts, index=frame.index[-steps:], name=column)
-
-
-def _as_frame(data):
-    if isinstance(data, pd.Series):
-        return data.to_frame(name=data.name if data.name is not None else 0)
-    if isinstance(data, pd.DataFrame):
-        return data.copy()
-    array = np.asarray(data)
-    if array.ndim == 1:
-        array = array.reshape(-1, 1)
-    if array.ndim != 2 or array.shape[0] == 0:
-        raise ValueError(
-            "data must be a non-empty 1-D series or 2-D table (rows = time steps); "
-            f"got an array of shape {array.shape}."
-        )
-    return pd.DataFrame(array)
-
-
-def _target_column(frame, target):
-    if target is None:
-        if frame.shape[1] != 1:
-            raise ValueError(
-                f"data has {frame.shape[1]} columns; pass target=<column> to say "
-                "which one is forecast and fed back."
-            )
-        return frame.columns[0]
-    if target not in frame.columns:
-        raise ValueError(
-            f"target {target!r} is not a column of data; the columns are "
-            f"{list(frame.columns)}."
-        )
-    return target
 
 
 def _future_values(future, others, steps):

@@ -1,12 +1,19 @@
 """Turn a time series into a supervised learning problem ``X, y``."""
 
 import numbers
+from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
 
 
-def to_supervised(data, horizon=1, *, target=None, features=None):
+def to_supervised(
+    data: "pd.Series | pd.DataFrame | np.typing.ArrayLike",
+    horizon: "int | Sequence[int]" = 1,
+    *,
+    target: "Hashable | None" = None,
+    features: "Sequence[Hashable] | None" = None,
+) -> "tuple[pd.DataFrame | np.ndarray, pd.Series | pd.DataFrame | np.ndarray]":
     """Pair each observation with the target value ``horizon`` steps later.
 
     Row ``t`` of ``X`` holds the observation(s) at time ``t``; ``y`` holds the
