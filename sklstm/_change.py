@@ -10,6 +10,8 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
+from ._state import unfitted_on_error
+
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):
     """Fit a regressor to the change from the last observation.
@@ -112,6 +114,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.kind = kind
         self.level = level
 
+    @unfitted_on_error
     def fit(self, X, y, **fit_params):
         """Fit a clone of ``regressor`` to the change of ``y`` from ``X[level]``.
 

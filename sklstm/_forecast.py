@@ -56,10 +56,12 @@ def recursive_forecast(
     Returns
     -------
     forecast : pandas.Series or ndarray of shape (steps,)
-        The forecasts. A Series is indexed by the labels that continue the
-        index of ``data`` (``+1`` for a period or integer index, ``+freq``
-        for a regular datetime index) when they can be told, else by
-        ``0 .. steps - 1``.
+        The forecasts (an ndarray for array input). A Series is indexed by
+        the labels that continue the index of ``data``: ``+1`` for a period
+        or integer index, ``+freq`` for a regular datetime index. Any other
+        index raises a ``ValueError``, because the rows appended for the
+        model must be labelled; pass ``data.reset_index(drop=True)`` if the
+        model does not use the index.
 
     See Also
     --------

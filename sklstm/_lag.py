@@ -13,6 +13,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._state import unfitted_on_error
+
 
 class LagFeaturizer(TransformerMixin, BaseEstimator):
     """Replace each row by the window of the ``look_back`` latest rows.
@@ -38,7 +40,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     ``PeriodIndex`` or an integer index (``+step`` for a ``RangeIndex``),
     ``+freq`` for a ``DatetimeIndex``/``TimedeltaIndex`` with a known or
     inferable frequency. Anything else (a NumPy array, any other index)
-    gets ``fill_value`` as above. In a pipeline, the index only reaches this
+    gets ``fill_value`` as above, and so does data fitted with an index that
+    is not unique and increasing (rows out of time order). In a pipeline, the index only reaches this
     step if the steps before it output pandas, e.g.
     ``MinMaxScaler().set_output(transform="pandas")``.
 
@@ -108,6 +111,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         self.look_back = look_back
         self.fill_value = fill_value
 
+    @unfitted_on_error
     def fit(self, X, y=None):
         """Check ``X`` and remember its number of features.
 
@@ -124,8 +128,6 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
-        for name in ("tail_", "next_index_"):  # a failed refit leaves nothing stale
-            self.__dict__.pop(name, None)
         index = _index_of(X)
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         if self.look_back > X.shape[0]:
@@ -219,6 +221,8 @@ def _next_label(index):
     """The label that comes right after ``index``, or None if it cannot be told."""
     if index is None or len(index) == 0:
         return None
+    if not (index.is_unique and index.is_monotonic_increasing):
+        return None  # rows out of time order: the last row need not be the latest
     if isinstance(index, pd.PeriodIndex):
         return index[-1] + 1
     if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):

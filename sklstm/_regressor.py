@@ -5,7 +5,6 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._keras`, imported on first use.
 """
 
-import functools
 import importlib
 from numbers import Integral, Real
 
@@ -20,6 +19,8 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._state import unfitted_on_error
+
 # Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
 # identifiers; kept here so that validating them needs no TensorFlow.
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
@@ -28,27 +29,6 @@ LOSSES = ("mse", "mae", "huber", "log_cosh")
 
 def _backend():
     return importlib.import_module("sklstm._keras")
-
-
-def _unfitted_on_error(fit):
-    """Make a ``fit`` that raises leave the estimator unfitted.
-
-    Without this, a fit that fails midway (a diverging loss, an interrupt)
-    would leave fitted attributes behind: a network with NaN weights, or the
-    previous fit's network beside this fit's ``n_features_in_``.
-    """
-
-    @functools.wraps(fit)
-    def wrapper(self, *args, **kwargs):
-        try:
-            return fit(self, *args, **kwargs)
-        except BaseException:
-            params = set(self._get_param_names())
-            for name in [name for name in vars(self) if name not in params]:
-                delattr(self, name)
-            raise
-
-    return wrapper
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -93,7 +73,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     validation_fraction : float in (0, 1), default=0.1
         Fraction of the training rows, taken from the end, held out for early
         stopping. Used only when ``early_stopping=True``; both parts must keep
-        at least one row.
+        at least one row. With a multi-step target (``to_supervised(...,
+        horizon=range(1, h + 1))``) the targets of the last ``h - 1`` rows
+        trained on reach into the held-out period, so the validation loss is
+        somewhat optimistic; it only decides when to stop.
     n_iter_no_change : int, default=10
         Epochs without a better validation loss before training stops. Used
         only when ``early_stopping=True``.
@@ -217,7 +200,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    @_unfitted_on_error
+    @unfitted_on_error
     def fit(self, X, y):
         """Build the network and train it on ``X, y``.
 
@@ -295,9 +278,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         n_val = int(np.ceil(self.validation_fraction * len(X)))
         if n_val >= len(X):
             raise ValueError(
-                f"early_stopping needs at least 2 samples to hold out the last "
-                f"validation_fraction={self.validation_fraction} of them; got "
-                f"{len(X)}. Pass more data, a smaller validation_fraction, or "
+                f"early_stopping holds out ceil(validation_fraction * n_samples) = "
+                f"{n_val} of the n_samples={len(X)} rows, which leaves none to train "
+                "on. Pass more data, a smaller validation_fraction, or "
                 "early_stopping=False."
             )
         split = len(X) - n_val

@@ -7,6 +7,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import Interval, StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from ._state import unfitted_on_error
+
 
 class SequenceReshaper(TransformerMixin, BaseEstimator):
     """Reshape a lag matrix into the 3-D array a recurrent network reads.
@@ -64,6 +66,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         self.features_per_step = features_per_step
         self.layout = layout
 
+    @unfitted_on_error
     def fit(self, X, y=None):
         """Check that ``X`` splits into whole time steps.
 
@@ -80,8 +83,6 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
             The fitted transformer.
         """
         self._validate_params()
-        if hasattr(self, "n_steps_"):  # a failed refit must not leave the old one
-            del self.n_steps_
         X = self._validate(X, reset=True)
         width = X.shape[1]
         if width % self.features_per_step:

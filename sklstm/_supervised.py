@@ -88,8 +88,11 @@ def to_supervised(
     """
     horizons = _check_horizon(horizon)
     frame, is_pandas = _as_frame(data)
-    _check_values(frame)  # first: data with no columns needs no target=
+    if frame.shape[1] == 0:  # first: data with no columns needs no target=
+        raise ValueError("to_supervised got data with no columns.")
     column = _target_column(frame, target)
+    inputs = _feature_columns(frame, features)
+    _check_values(frame[list(dict.fromkeys([*inputs, column]))])  # unused columns may be anything
     n_rows = len(frame) - max(horizons)
     if n_rows < 1:
         raise ValueError(
@@ -98,7 +101,7 @@ def to_supervised(
             "Pass a longer series or a shorter horizon."
         )
 
-    X = frame[_feature_columns(frame, features)].iloc[:n_rows].copy()
+    X = frame[inputs].iloc[:n_rows].copy()
     series = frame[column]
     shifted = {
         f"{column}_t+{h}": series.shift(-h).iloc[:n_rows] for h in horizons
@@ -179,6 +182,8 @@ def _feature_columns(frame, features):
     features = list(features)
     if not features:
         raise ValueError("features is empty; name at least one input column.")
+    if len(set(features)) != len(features):
+        raise ValueError(f"features names a column twice: {features}.")
     missing = [f for f in features if f not in frame.columns]
     if missing:
         raise ValueError(

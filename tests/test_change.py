@@ -276,3 +276,14 @@ def test_y_is_checked():
         ChangeRegressor(Ridge()).fit(X, [1.0, 2.0])
     with pytest.raises(ValueError, match="y contains NaN"):
         ChangeRegressor(Ridge()).fit(X, [1.0, np.nan, 2.0])
+
+
+def test_a_failed_refit_leaves_it_unfitted_and_keeps_settings():
+    from sklearn.exceptions import NotFittedError
+    from sklearn.linear_model import LinearRegression
+
+    model = ChangeRegressor(LinearRegression()).fit(np.arange(5.0).reshape(-1, 1), np.arange(1.0, 6.0))
+    with pytest.raises(ValueError):
+        model.fit(np.ones((5, 2)), np.arange(5.0))  # two columns and no level
+    with pytest.raises(NotFittedError):
+        model.predict(np.ones((1, 1)))

@@ -91,3 +91,16 @@ def test_bad_features(features, error):
     df = pd.DataFrame({"ads": [1.0, 2.0, 3.0], "sales": [5.0, 6.0, 7.0]})
     with pytest.raises(error, match="features"):
         to_supervised(df, target="sales", features=features)
+
+
+def test_columns_left_out_are_not_checked_and_features_are_unique():
+    df = pd.DataFrame(
+        {"note": ["a", "b", "c"], "ads": [1.0, 2.0, 3.0], "sales": [5.0, 6.0, np.nan]}
+    )
+    X, y = to_supervised(df.iloc[:, :2].assign(sales=[5.0, 6.0, 7.0]), target="sales",
+                         features=["ads"])
+    assert list(X.columns) == ["ads"]
+    with pytest.raises(ValueError, match="NaN"):  # the target is checked
+        to_supervised(df, target="sales", features=["ads"])
+    with pytest.raises(ValueError, match="twice"):
+        to_supervised(df.assign(sales=1.0), target="sales", features=["ads", "ads"])

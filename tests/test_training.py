@@ -140,3 +140,14 @@ def test_a_verbose_grid_search_can_be_followed(capsys):
         sorted(search.cv_results_[f"split{i}_test_score"][c] for i in range(2) for c in range(2)),
         atol=1e-3,
     )
+
+
+def test_a_failed_fit_keeps_what_was_set_before_it():
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        model = tiny().set_score_request(sample_weight=True)
+        with pytest.raises(ValueError):
+            model.fit(np.zeros((3, 2, 1)), np.zeros(4))
+        assert model.get_metadata_routing().score.requests["sample_weight"] is True
+        assert not hasattr(model, "n_features_in_")
