@@ -9,9 +9,10 @@ The data flows one way: a series -> :func:`to_supervised` -> a
 """
 
 from ._change import ChangeRegressor
-from ._display import ForecastDisplay, LossCurveDisplay
 from ._forecast import recursive_forecast
+from ._forecast_display import ForecastDisplay
 from ._lag import LagFeaturizer
+from ._loss_display import LossCurveDisplay
 from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper

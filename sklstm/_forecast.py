@@ -6,8 +6,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils.validation import check_is_fitted
 
-from ._lag import _next_label
 from ._supervised import _as_frame, _target_column
+from ._timeindex import next_label
 
 
 def recursive_forecast(
@@ -140,7 +140,7 @@ def _future_values(future, others, steps):
 
 
 def _next(index):
-    label = _next_label(index)
+    label = next_label(index)
     if label is None:
         raise ValueError(
             "cannot tell which label comes after the index of data; use a "

@@ -14,6 +14,7 @@ from sklearn.utils.validation import (
 )
 
 from ._state import unfitted_on_error
+from ._timeindex import next_label
 
 
 class LagFeaturizer(TransformerMixin, BaseEstimator):
@@ -137,7 +138,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
                 "pass a longer series."
             )
         self.tail_ = X[X.shape[0] - (self.look_back - 1) :].copy()
-        self.next_index_ = _next_label(index)
+        self.next_index_ = next_label(index)
         return self
 
     def transform(self, X):
@@ -215,23 +216,3 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
 
 def _index_of(X):
     return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
-
-
-def _next_label(index):
-    """The label that comes right after ``index``, or None if it cannot be told."""
-    if index is None or len(index) == 0:
-        return None
-    if not (index.is_unique and index.is_monotonic_increasing):
-        return None  # rows out of time order: the last row need not be the latest
-    if isinstance(index, pd.PeriodIndex):
-        return index[-1] + 1
-    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
-        freq = index.freq
-        if freq is None and len(index) >= 3:  # a regular index without its freq set
-            freq = type(index)(index, freq="infer").freq
-        return None if freq is None else index[-1] + freq
-    if isinstance(index, pd.RangeIndex):
-        return index[-1] + index.step
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return index[-1] + 1
-    return None

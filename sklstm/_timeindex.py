@@ -1,0 +1,54 @@
+"""Time-index arithmetic: which label comes next, in pandas' own terms.
+
+Used to tell whether new data continues the data a transformer was fitted
+on, to label forecasts beyond the end of a series, and to place a forecast
+at the time it is for.
+"""
+
+import numpy as np
+import pandas as pd
+
+
+def next_label(index):
+    """The label that comes right after ``index``, or None if it cannot be told."""
+    if index is None or len(index) == 0:
+        return None
+    if not (index.is_unique and index.is_monotonic_increasing):
+        return None  # rows out of time order: the last row need not be the latest
+    if isinstance(index, pd.PeriodIndex):
+        return index[-1] + 1
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
+        freq = index.freq
+        if freq is None and len(index) >= 3:  # a regular index without its freq set
+            freq = type(index)(index, freq="infer").freq
+        return None if freq is None else index[-1] + freq
+    if isinstance(index, pd.RangeIndex):
+        return index[-1] + index.step
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return index[-1] + 1
+    return None
+
+
+def shift_index(index: pd.Index, steps: int) -> pd.Index:
+    """The labels ``steps`` time steps after each label of ``index``."""
+    if steps == 0:
+        return index
+    if isinstance(index, pd.PeriodIndex):
+        return index + steps
+    if isinstance(index, pd.DatetimeIndex):
+        if index.freq is None and len(index) >= 3:
+            index = pd.DatetimeIndex(index, freq="infer")
+        if index.freq is None:
+            raise ValueError(
+                "Cannot step a DatetimeIndex without a frequency: set one (e.g. "
+                "y.asfreq('MS') or index.freq) or pass y_true with horizon=0, "
+                "indexed by the time each target is observed."
+            )
+        return index.shift(steps)
+    if pd.api.types.is_integer_dtype(index.dtype):
+        return pd.Index(np.asarray(index) + steps, name=index.name)
+    raise ValueError(
+        f"Cannot step an index of dtype {index.dtype} forward in time. Use a "
+        "PeriodIndex, a DatetimeIndex with a frequency or integer positions, or "
+        "pass horizon=0 with y_true indexed by the time each target is observed."
+    )
