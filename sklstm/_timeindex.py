@@ -15,18 +15,12 @@ def next_label(index):
         return None
     if not (index.is_unique and index.is_monotonic_increasing):
         return None  # rows out of time order: the last row need not be the latest
-    if isinstance(index, pd.PeriodIndex):
-        return index[-1] + 1
-    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
-        freq = index.freq
-        if freq is None and len(index) >= 3:  # a regular index without its freq set
-            freq = type(index)(index, freq="infer").freq
-        return None if freq is None else index[-1] + freq
-    if isinstance(index, pd.RangeIndex):
+    if isinstance(index, pd.RangeIndex):  # its own step, not +1
         return index[-1] + index.step
-    if pd.api.types.is_integer_dtype(index.dtype):
-        return index[-1] + 1
-    return None
+    try:
+        return shift_index(index, 1)[-1]
+    except ValueError:  # no frequency, or labels that are not times
+        return None
 
 
 def shift_index(index: pd.Index, steps: int) -> pd.Index:
@@ -35,12 +29,12 @@ def shift_index(index: pd.Index, steps: int) -> pd.Index:
         return index
     if isinstance(index, pd.PeriodIndex):
         return index + steps
-    if isinstance(index, pd.DatetimeIndex):
-        if index.freq is None and len(index) >= 3:
-            index = pd.DatetimeIndex(index, freq="infer")
+    if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
+        if index.freq is None and len(index) >= 3:  # regular, without its freq set
+            index = type(index)(index, freq="infer")
         if index.freq is None:
             raise ValueError(
-                "Cannot step a DatetimeIndex without a frequency: set one (e.g. "
+                f"Cannot step a {type(index).__name__} without a frequency: set one (e.g. "
                 "y.asfreq('MS') or index.freq) or pass y_true with horizon=0, "
                 "indexed by the time each target is observed."
             )
