@@ -20,7 +20,6 @@ previous file as it was.
 """
 
 import contextlib
-import importlib
 import json
 import math
 import os
@@ -31,6 +30,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
+from ._lazy import keras_backend
 from ._regressor import LSTMRegressor
 
 FORMAT = "sklstm.LSTMRegressor"
@@ -45,9 +45,6 @@ _KNOWN_FITTED = {
 }
 _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
 
-
-def _backend():
-    return importlib.import_module("sklstm._keras")
 
 
 def save_model(estimator, path):
@@ -121,7 +118,7 @@ def save_model(estimator, path):
         with os.fdopen(descriptor, "wb") as file:
             with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr(_ESTIMATOR_FILE, document)
-                archive.writestr(_NETWORK_FILE, _backend().network_to_bytes(estimator.model_))
+                archive.writestr(_NETWORK_FILE, keras_backend().network_to_bytes(estimator.model_))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -193,7 +190,7 @@ def load_model(path):
         except (UnicodeDecodeError, json.JSONDecodeError) as error:
             raise ValueError(f"{path!s}: {_ESTIMATOR_FILE} is not valid JSON: {error}.") from None
         estimator = _rebuild(document)
-        model = _backend().network_from_bytes(archive.read(_NETWORK_FILE))
+        model = keras_backend().network_from_bytes(archive.read(_NETWORK_FILE))
     shape = (model.input_shape[-1], model.output_shape[-1])
     if shape != (estimator.n_features_in_, estimator.n_outputs_):
         raise ValueError(

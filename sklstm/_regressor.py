@@ -5,7 +5,6 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._keras`, imported on first use.
 """
 
-import importlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -19,6 +18,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from ._lazy import keras_backend
 from ._state import unfitted_on_error
 
 # Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
@@ -26,9 +26,6 @@ from ._state import unfitted_on_error
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
 LOSSES = ("mse", "mae", "huber", "log_cosh")
 
-
-def _backend():
-    return importlib.import_module("sklstm._keras")
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -245,7 +242,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             if validation is not None:
                 validation = (validation[0], self.target_scaler_.transform(validation[1]))
 
-        backend = _backend()
+        backend = keras_backend()
         self.model_ = backend.build_model(
             n_features=self.n_features_in_,
             n_outputs=self.n_outputs_,
@@ -303,7 +300,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self, "model_")  # a failed fit may set n_features_in_
         X = self._validate_X(X, reset=False)
-        y_pred = _backend().predict(self.model_, X).astype(np.float64)
+        y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
             y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
@@ -314,12 +311,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # process would otherwise not know.
         state = super().__getstate__()
         if "model_" in state:
-            state = {**state, "model_": _backend().network_to_bytes(state["model_"])}
+            state = {**state, "model_": keras_backend().network_to_bytes(state["model_"])}
         return state
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):
-            state = {**state, "model_": _backend().network_from_bytes(state["model_"])}
+            state = {**state, "model_": keras_backend().network_from_bytes(state["model_"])}
         super().__setstate__(state)
 
     def _check_units(self):
