@@ -16,7 +16,9 @@ from sklstm import PanelSplit
 TIME_KINDS = {
     "int": lambda t: pd.Index(t, dtype="int64"),
     "period": lambda t: pd.period_range("2000-01", periods=13, freq="M")[t],
-    "datetime": lambda t: pd.date_range("2000-01-01", periods=13, freq="D", tz="UTC")[t],
+    "datetime": lambda t: pd.date_range(
+        "2000-01-01", periods=13, freq="D", tz="UTC"
+    )[t],
 }
 SPANS = {"full": (1, 12), "late": (9, 12), "early": (1, 8), "middle": (4, 10)}
 
@@ -80,7 +82,9 @@ def test_every_series_is_cut_at_the_same_time_stamps(time_kind):
 
 
 @pytest.mark.parametrize("n_splits, test_size", [(3, 2), (2, 3), (5, 1), (4, None)])
-def test_test_windows_are_consecutive_back_to_back_and_of_test_size(n_splits, test_size):
+def test_test_windows_are_consecutive_back_to_back_and_of_test_size(
+    n_splits, test_size
+):
     X, steps = make_panel()
     size = test_size if test_size is not None else 12 // (n_splits + 1)
     windows = [
@@ -172,12 +176,10 @@ def test_cross_val_score_with_ridge_scores_each_panel_fold():
     X, y = _panel_regression()
     cv = PanelSplit(n_splits=3, test_size=2)
     scores = cross_val_score(Ridge(alpha=1.0), X, y, cv=cv)
-    expected = [
-        r2_score(
-            y.iloc[test], Ridge(alpha=1.0).fit(X.iloc[train], y.iloc[train]).predict(X.iloc[test])
-        )
-        for train, test in cv.split(X)
-    ]
+    expected = []
+    for train, test in cv.split(X):
+        model = Ridge(alpha=1.0).fit(X.iloc[train], y.iloc[train])
+        expected.append(r2_score(y.iloc[test], model.predict(X.iloc[test])))
     np.testing.assert_allclose(scores, expected)
     assert len(scores) == 3 and np.all(scores > 0.5)
 
