@@ -16,6 +16,7 @@ from ._loss_display import LossCurveDisplay
 from ._persistence import load_model, save_model
 from ._regressor import LSTMRegressor
 from ._reshape import SequenceReshaper
+from ._split import PanelSplit
 from ._supervised import to_supervised
 
 __all__ = [
@@ -24,6 +25,7 @@ __all__ = [
     "LSTMRegressor",
     "LagFeaturizer",
     "LossCurveDisplay",
+    "PanelSplit",
     "SequenceReshaper",
     "load_model",
     "recursive_forecast",
