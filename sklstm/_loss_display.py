@@ -104,8 +104,10 @@ class LossCurveDisplay:
         self.val_loss_line_ = None
         if self.val_loss is not None:
             val_loss = _by_epoch(self.val_loss)
-            best = val_loss.idxmin()
-            label = f"validation loss (best {val_loss[best]:.3g} at epoch {best})"
+            finite = val_loss[np.isfinite(val_loss)]  # a diverged epoch is NaN
+            label = "validation loss"
+            if len(finite):
+                label += f" (best {finite.min():.3g} at epoch {finite.idxmin()})"
             self.val_loss_line_ = _plot_line(ax, val_loss, {"label": label}, val_loss_kwargs)
         if log_scale:
             ax.set_yscale("log")

@@ -356,3 +356,13 @@ def test_loss_name_labels_the_axis():
     assert display.loss_name == "mae"
     assert display.ax_.get_ylabel() == "loss (mae)"
     assert LossCurveDisplay(loss=[1.0]).plot().ax_.get_ylabel() == "loss"
+
+
+def test_a_diverged_validation_loss_is_still_drawn():
+    # np.nanargmin raised "All-NaN slice" on a history whose loss was all NaN
+    history = {"loss": [np.nan, np.nan], "val_loss": [np.nan, np.nan]}
+    display = LossCurveDisplay.from_history(history)
+    assert display.val_loss_line_.get_label() == "validation loss"
+    assert np.isnan(display.val_loss_line_.get_ydata()).all()
+    partly = LossCurveDisplay.from_history({"loss": [1.0, 2.0], "val_loss": [np.nan, 0.5]})
+    assert partly.val_loss_line_.get_label() == "validation loss (best 0.5 at epoch 2)"
