@@ -45,7 +45,6 @@ from sklstm import (
     ChangeRegressor,
     LagFeaturizer,
     LSTMRegressor,
-    SequenceReshaper,
     to_supervised,
 )
 from sklstm.datasets import load_airline
@@ -58,7 +57,7 @@ def log_relative(lags):
     """Each lag relative to the current value: ``log(lag) - log(current)``.
 
     A lag before the start of the series (NaN) becomes 0, "as now": the
-    window layout below needs every input observed.
+    one-time-step input below (a 2-D X) needs every input observed.
     """
     logs = np.log(lags)
     return np.nan_to_num(logs - logs[:, -1:])
@@ -106,12 +105,12 @@ def features(look_back=13):
 
 
 def lstm_model(epochs=100):
-    """LSTM on the log change: the whole input window as one time step."""
+    """LSTM on the log change: the whole input window as one time step (2-D X)."""
     pipe = Pipeline(
         [
             ("features", features()),
             ("scale", StandardScaler()),
-            ("seq", SequenceReshaper(layout="window")),
+            # no SequenceReshaper: LSTMRegressor reads a 2-D X as one time step
             (
                 "lstm",
                 LSTMRegressor(units=8, epochs=epochs, batch_size=32, learning_rate=0.003),

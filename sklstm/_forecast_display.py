@@ -2,66 +2,40 @@
 
 from __future__ import annotations
 
-import numbers
+from numbers import Integral
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
 
-from ._plotting import _axes, _check_matplotlib, _plot_x
+from ._plotting import _axes, _check_matplotlib, _plot_line, _plot_x
 from ._timeindex import shift_index
 
+_FACTORY_CONSTRAINTS = {
+    "train_size": [
+        Interval(Integral, 0, None, closed="left"),
+        Interval(RealNotInt, 0, 1, closed="neither"),
+        None,
+    ],
+    "horizon": [Interval(Integral, 0, None, closed="left")],
+    "y_forecast": ["array-like", None],
+    "name": [str, None],
+    "ax": "no_validation",
+}
 
-def _as_series(values: Any, name: str, index: pd.Index | None = None) -> pd.Series:
-    """A 1-D float Series; ``index`` is used when ``values`` has none of its own."""
-    if isinstance(values, pd.DataFrame):
-        if values.shape[1] != 1:
-            raise ValueError(
-                f"{name} must be one series; got a DataFrame with {values.shape[1]} "
-                f"columns. Plot one column at a time, e.g. {name}.iloc[:, 0]."
-            )
-        values = values.iloc[:, 0]
-    if isinstance(values, pd.Series):
-        return values.astype(np.float64)
-    array = np.asarray(values, dtype=np.float64)
-    if array.ndim == 2 and array.shape[1] == 1:
-        array = array[:, 0]
-    if array.ndim != 1:
-        raise ValueError(
-            f"{name} must be 1-D (one value per time step); got shape {array.shape}. "
-            "Plot one output column at a time."
-        )
-    if index is None:
-        index = pd.RangeIndex(len(array))
-    return pd.Series(array, index=index)
-
-
-def _check_train_size(train_size: float | int | None, n_samples: int) -> int | None:
-    if train_size is None:
-        return None
-    if isinstance(train_size, numbers.Integral) and not isinstance(train_size, bool):
-        if 0 <= train_size <= n_samples:
-            return int(train_size)
-    elif isinstance(train_size, numbers.Real) and 0.0 < train_size < 1.0:
-        return int(n_samples * train_size)
-    raise ValueError(
-        "train_size must be an int between 0 and the number of samples "
-        f"({n_samples}), a float in (0, 1) or None; got {train_size!r}."
-    )
 
 class ForecastDisplay:
     """Forecasts plotted against the series they forecast.
 
-    Draws the observed series, the one-step-ahead (or ``horizon``-step-ahead)
-    predictions on the training and the test part, each placed at the time
-    it forecasts and labelled with its RMSE, and optionally forecasts beyond
-    the end of the data.
-
-    Create it with :meth:`from_estimator` or :meth:`from_predictions`; all
-    parameters are stored as attributes, and :meth:`plot` draws them.
+    Draws the observed series, the predictions on the training and the test
+    part, each labelled with its RMSE, and optionally forecasts beyond the
+    end of the data. Create it with :meth:`from_estimator` or
+    :meth:`from_predictions`, which compute what to draw and call
+    :meth:`plot`; all parameters are stored as attributes.
 
     Parameters
     ----------
@@ -69,13 +43,13 @@ class ForecastDisplay:
         The observed values, indexed by the time they were observed (an
         array is placed at positions ``0, 1, ...``).
     y_pred : pandas.Series or array-like of shape (n_samples,)
-        The predictions of ``y_true``, matched to it by position and drawn
-        at the Series' own index (``y_true``'s index for an array).
-    n_train : int or None, default=None
-        The first ``n_train`` predictions are on the training data, the rest
-        on the test data. ``None`` draws all as one "prediction" line.
+        The predictions of ``y_true``, matched to it by position and drawn at
+        ``y_true``'s index.
+    train_size : int or None, default=None
+        The first ``train_size`` predictions are on the training data, the
+        rest on the test data. None draws all as one "prediction" line.
     y_forecast : pandas.Series, array-like or None, default=None
-        Forecasts beyond the data, a Series indexed by the time they
+        Forecasts beyond the data: a Series indexed by the time they
         forecast, or values for the steps after the last of ``y_true``.
     name : str or None, default=None
         Name of the model, shown in the legend.
@@ -87,7 +61,7 @@ class ForecastDisplay:
     train_line_ : matplotlib.lines.Line2D or None
         Predictions on the training part; None without a training part.
     test_line_ : matplotlib.lines.Line2D or None
-        Predictions on the test part (all predictions when ``n_train`` is
+        Predictions on the test part (all predictions when ``train_size`` is
         None); None when every prediction is on the training part.
     forecast_line_ : matplotlib.lines.Line2D or None
         Forecasts beyond the data, when ``y_forecast`` was given.
@@ -127,18 +101,10 @@ class ForecastDisplay:
     [[6.0, 6.5], [7.0, 7.0]]
     """
 
-    def __init__(
-        self,
-        *,
-        y_true: Any,
-        y_pred: Any,
-        n_train: int | None = None,
-        y_forecast: Any = None,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, *, y_true, y_pred, train_size=None, y_forecast=None, name=None):
         self.y_true = y_true
         self.y_pred = y_pred
-        self.n_train = n_train
+        self.train_size = train_size
         self.y_forecast = y_forecast
         self.name = name
 
@@ -179,67 +145,47 @@ class ForecastDisplay:
         prefix = "" if name is None else f"{name} "
         y_true = _as_series(self.y_true, "y_true")
         y_pred = _as_series(self.y_pred, "y_pred", index=y_true.index)
-        y_forecast = self.y_forecast
-        if y_forecast is not None and not isinstance(y_forecast, pd.Series):
-            y_forecast = _as_series(y_forecast, "y_forecast")
-            y_forecast.index = _steps_after(y_true.index, len(y_forecast))
-        n_train = self.n_train
+        y_forecast = _forecast_series(self.y_forecast, y_true.index)
+        n_train = self.train_size
 
         series_name = y_true.name if isinstance(y_true.name, str) else None
-        self.actual_line_ = ax.plot(
-            _plot_x(y_true.index),
-            y_true.to_numpy(),
-            **{"color": "0.3", "label": series_name or "observed", **(actual_kwargs or {})},
-        )[0]
+        default = {"color": "0.3", "label": series_name or "observed"}
+        self.actual_line_ = _plot_line(ax, y_true, default, actual_kwargs)
 
-        def prediction_line(part, label, kwargs):
-            """Plot ``y_pred[part]``; its RMSE against ``y_true[part]`` (by position)."""
+        def prediction(part, label, kwargs):
             pred = y_pred.iloc[part]
             if len(pred) == 0:
                 return None, None
-            truth = y_true.to_numpy()[part]
-            rmse = float(root_mean_squared_error(truth, pred.to_numpy()))
-            line = ax.plot(
-                _plot_x(pred.index),
-                pred.to_numpy(),
-                **{"label": f"{prefix}{label} (RMSE {rmse:.2f})", **(kwargs or {})},
-            )[0]
-            return line, rmse
+            rmse = float(root_mean_squared_error(y_true.iloc[part], pred))
+            default = {"label": f"{prefix}{label} (RMSE {rmse:.2f})"}
+            return _plot_line(ax, pred, default, kwargs), rmse
 
         if n_train is None:
             self.train_line_, self.train_rmse_ = None, None
-            self.test_line_, self.test_rmse_ = prediction_line(
+            self.test_line_, self.test_rmse_ = prediction(
                 slice(None), "prediction", test_kwargs
             )
         else:
-            self.train_line_, self.train_rmse_ = prediction_line(
+            self.train_line_, self.train_rmse_ = prediction(
                 slice(None, n_train), "train prediction", train_kwargs
             )
-            self.test_line_, self.test_rmse_ = prediction_line(
+            self.test_line_, self.test_rmse_ = prediction(
                 slice(n_train, None), "test prediction", test_kwargs
             )
 
         self.forecast_line_ = None
         if y_forecast is not None and len(y_forecast):
-            self.forecast_line_ = ax.plot(
-                _plot_x(y_forecast.index),
-                y_forecast.to_numpy(),
-                **{
-                    "linestyle": "--",
-                    "marker": ".",
-                    "label": f"{prefix}forecast ({len(y_forecast)} steps)",
-                    **(forecast_kwargs or {}),
-                },
-            )[0]
+            default = {
+                "linestyle": "--",
+                "marker": ".",
+                "label": f"{prefix}forecast ({len(y_forecast)} steps)",
+            }
+            self.forecast_line_ = _plot_line(ax, y_forecast, default, forecast_kwargs)
 
         self.split_line_ = None
         if n_train is not None and 0 < n_train < len(y_pred):
-            self.split_line_ = ax.axvline(
-                _plot_x(y_pred.index[n_train : n_train + 1])[0],
-                color="0.6",
-                linestyle=":",
-                linewidth=1,
-            )
+            first_test = _plot_x(y_pred.index[n_train : n_train + 1])[0]
+            self.split_line_ = ax.axvline(first_test, color="0.6", linestyle=":", linewidth=1)
 
         ax.set(xlabel=y_true.index.name or "time", ylabel=series_name or "value")
         ax.legend(loc="best")
@@ -248,18 +194,23 @@ class ForecastDisplay:
         return self
 
     @classmethod
+    @validate_params(
+        {"estimator": [HasMethods("predict")], "X": "no_validation", "y": ["array-like"]}
+        | _FACTORY_CONSTRAINTS,
+        prefer_skip_nested_validation=False,  # the estimator validates its own
+    )
     def from_estimator(
         cls,
-        estimator: Any,
-        X: Any,
-        y: Any,
+        estimator,
+        X,
+        y,
         *,
-        train_size: float | int | None = None,
-        horizon: int = 1,
-        y_forecast: Any = None,
-        name: str | None = None,
-        ax: Axes | None = None,
-        **plot_kwargs: Any,
+        train_size=None,
+        horizon=1,
+        y_forecast=None,
+        name=None,
+        ax=None,
+        **plot_kwargs,
     ) -> ForecastDisplay:
         """Predict ``X`` with a fitted model and plot the predictions against ``y``.
 
@@ -267,8 +218,7 @@ class ForecastDisplay:
         :func:`~sklstm.to_supervised` gives them: the training part first,
         then the test part. All of ``X`` is predicted in one call, so that a
         lag window at the start of the test part is filled with the observed
-        values before it (observations, not predictions: one-step-ahead
-        forecasts).
+        values before it (one-step-ahead forecasts).
 
         Parameters
         ----------
@@ -276,29 +226,16 @@ class ForecastDisplay:
             A fitted regressor or pipeline, e.g. one ending in
             :class:`~sklstm.LSTMRegressor`, with a 1-D target.
         X : array-like or pandas.DataFrame of shape (n_samples, n_features)
-            Inputs, oldest first.
+            Inputs, oldest first. When ``y`` is an array, a DataFrame's index
+            gives the time labels.
         y : array-like or pandas.Series of shape (n_samples,)
             Targets: ``y[t]`` is the value ``horizon`` steps after row ``t``
             of ``X``.
-        train_size : int, float or None, default=None
-            Number (int) or fraction (float) of the first samples that were
-            used for training; they are drawn as "train prediction", the rest
-            as "test prediction". None draws one "prediction" line.
-        horizon : int, default=1
-            How many time steps after its index label each target lies (the
-            ``horizon`` given to :func:`~sklstm.to_supervised`); everything
-            is drawn at the time it forecasts. Use 0 when ``y`` is already
-            indexed by the time it was observed.
-        y_forecast : array-like or pandas.Series or None, default=None
-            Forecasts beyond the data: a Series indexed by the time forecast,
-            or values for the steps that follow the last target.
+        train_size, horizon, y_forecast, ax, **plot_kwargs
+            As in :meth:`from_predictions`.
         name : str or None, default=None
             Model name for the legend; defaults to the estimator's class name
             (the last step's, for a pipeline).
-        ax : matplotlib.axes.Axes or None, default=None
-            Axes to plot on; a new figure when None.
-        **plot_kwargs
-            Passed to :meth:`plot` (``actual_kwargs``, ``train_kwargs``, ...).
 
         Returns
         -------
@@ -310,7 +247,7 @@ class ForecastDisplay:
         if name is None:
             final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
             name = type(final).__name__
-        if not isinstance(y, (pd.Series, pd.DataFrame)) and isinstance(X, pd.DataFrame):
+        if isinstance(X, pd.DataFrame) and not isinstance(y, (pd.Series, pd.DataFrame)):
             y = _as_series(y, "y", index=X.index)  # the time labels are X's
         return cls.from_predictions(
             y,
@@ -324,17 +261,21 @@ class ForecastDisplay:
         )
 
     @classmethod
+    @validate_params(
+        {"y_true": ["array-like"], "y_pred": ["array-like"]} | _FACTORY_CONSTRAINTS,
+        prefer_skip_nested_validation=True,
+    )
     def from_predictions(
         cls,
-        y_true: Any,
-        y_pred: Any,
+        y_true,
+        y_pred,
         *,
-        train_size: float | int | None = None,
-        horizon: int = 1,
-        y_forecast: Any = None,
-        name: str | None = None,
-        ax: Axes | None = None,
-        **plot_kwargs: Any,
+        train_size=None,
+        horizon=1,
+        y_forecast=None,
+        name=None,
+        ax=None,
+        **plot_kwargs,
     ) -> ForecastDisplay:
         """Plot predictions against the values they predict.
 
@@ -347,8 +288,8 @@ class ForecastDisplay:
         y_pred : array-like or pandas.Series of shape (n_samples,)
             Predictions of ``y_true``, in the same order.
         train_size : int, float or None, default=None
-            Number (int) or fraction (float) of the first samples on the
-            training data. None draws one "prediction" line.
+            Number (int) or fraction (float in (0, 1)) of the first samples
+            on the training data. None draws one "prediction" line.
         horizon : int, default=1
             How many time steps after its index label each target lies (the
             ``horizon`` given to :func:`~sklstm.to_supervised`); everything
@@ -371,15 +312,6 @@ class ForecastDisplay:
             The display, plotted.
         """
         _check_matplotlib(f"{cls.__name__}.from_predictions")
-        if (
-            not isinstance(horizon, numbers.Integral)
-            or isinstance(horizon, bool)
-            or horizon < 0
-        ):
-            raise ValueError(
-                f"horizon must be an int >= 0 (time steps from a target's index "
-                f"label to the time it forecasts); got {horizon!r}."
-            )
         y_true = _as_series(y_true, "y_true")
         y_pred = _as_series(y_pred, "y_pred")  # matched to y_true by position
         if len(y_pred) != len(y_true):
@@ -389,29 +321,48 @@ class ForecastDisplay:
             )
         if len(y_true) == 0:
             raise ValueError("y_true is empty: there is nothing to plot.")
-        n_train = _check_train_size(train_size, len(y_true))
-
-        # Both go to the time they forecast.
+        if isinstance(train_size, Integral) and train_size > len(y_true):
+            raise ValueError(
+                f"train_size={train_size} is more than the {len(y_true)} samples; "
+                "pass at most that many, or a fraction in (0, 1)."
+            )
+        if train_size is not None and not isinstance(train_size, Integral):
+            train_size = len(y_true) * train_size  # a fraction
+        # Everything goes to the time it forecasts.
         index = shift_index(y_true.index, int(horizon))
-        y_true = pd.Series(y_true.to_numpy(), index=index, name=y_true.name)
-        y_pred = pd.Series(y_pred.to_numpy(), index=index, name="prediction")
-
-        forecast = None
-        if y_forecast is not None:
-            if isinstance(y_forecast, pd.Series):
-                forecast = y_forecast.astype(np.float64)
-            else:
-                values = _as_series(y_forecast, "y_forecast").to_numpy()
-                forecast = pd.Series(values, index=_steps_after(index, len(values)))
         return cls(
-            y_true=y_true, y_pred=y_pred, n_train=n_train, y_forecast=forecast, name=name
+            y_true=pd.Series(y_true.to_numpy(), index=index, name=y_true.name),
+            y_pred=pd.Series(y_pred.to_numpy(), index=index, name="prediction"),
+            train_size=None if train_size is None else int(train_size),
+            y_forecast=_forecast_series(y_forecast, index),
+            name=name,
         ).plot(ax=ax, **plot_kwargs)
 
 
-def _steps_after(index: pd.Index, n_steps: int) -> pd.Index:
-    """The ``n_steps`` labels that follow the last label of ``index``."""
-    return pd.Index(
-        [shift_index(index, step)[-1] for step in range(1, n_steps + 1)],
-        dtype=index.dtype,
-        name=index.name,
-    )
+def _as_series(values: Any, name: str, index: pd.Index | None = None) -> pd.Series:
+    """A 1-D float Series; ``index`` is used when ``values`` has none of its own."""
+    if isinstance(values, pd.DataFrame) and values.shape[1] == 1:
+        values = values.iloc[:, 0]
+    if isinstance(values, pd.Series):
+        return values.astype(np.float64)
+    array = np.asarray(values, dtype=np.float64)
+    if array.ndim == 2 and array.shape[1] == 1:
+        array = array[:, 0]
+    if array.ndim != 1:
+        raise ValueError(
+            f"{name} must be 1-D (one value per time step); got shape "
+            f"{np.shape(values)}. Plot one output column at a time, e.g. "
+            f"{name}[:, 0]."
+        )
+    return pd.Series(array, index=pd.RangeIndex(len(array)) if index is None else index)
+
+
+def _forecast_series(y_forecast: Any, index: pd.Index) -> pd.Series | None:
+    """Forecasts as a Series; values are placed at the steps after ``index``."""
+    if y_forecast is None:
+        return None
+    if isinstance(y_forecast, pd.Series):
+        return y_forecast.astype(np.float64)
+    values = _as_series(y_forecast, "y_forecast").to_numpy()
+    after = [shift_index(index, step)[-1] for step in range(1, len(values) + 1)]
+    return pd.Series(values, index=pd.Index(after, dtype=index.dtype, name=index.name))

@@ -2,38 +2,17 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Mapping
+from typing import TYPE_CHECKING
 
 import numpy as np
+import pandas as pd
+from sklearn.utils._param_validation import HasMethods, validate_params
 
 if TYPE_CHECKING:  # pragma: no cover
     from matplotlib.axes import Axes
-    from matplotlib.lines import Line2D
 
-from ._plotting import _axes, _check_matplotlib
-
-
-def _find_history(estimator: Any, depth: int = 0) -> tuple[dict, Any]:
-    """The ``history_`` of the LSTMRegressor in (or behind) ``estimator``."""
-    if hasattr(estimator, "history_"):
-        return estimator.history_, estimator
-    if depth < 5:
-        inner = []
-        if hasattr(estimator, "steps"):  # Pipeline: the last step predicts
-            inner.append(estimator.steps[-1][1])
-        for attribute in ("best_estimator_", "regressor_", "estimator_"):
-            if hasattr(estimator, attribute):
-                inner.append(getattr(estimator, attribute))
-        for candidate in inner:
-            try:
-                return _find_history(candidate, depth + 1)
-            except (TypeError, ValueError):
-                continue
-    raise ValueError(
-        f"{type(estimator).__name__} has no training history: pass a fitted "
-        "LSTMRegressor, or a fitted Pipeline (or search) whose final step is one. "
-        "Call fit first if it is not fitted."
-    )
+from ._plotting import _axes, _check_matplotlib, _plot_line
 
 
 class LossCurveDisplay:
@@ -42,7 +21,7 @@ class LossCurveDisplay:
     Plots an :class:`~sklstm.LSTMRegressor`'s ``history_["loss"]`` and, when
     present, ``history_["val_loss"]`` against the epoch. Create it with
     :meth:`from_estimator` (a regressor, or a pipeline or search ending in
-    one) or :meth:`from_history`.
+    one) or :meth:`from_history`; all parameters are stored as attributes.
 
     Parameters
     ----------
@@ -50,8 +29,8 @@ class LossCurveDisplay:
         Training loss per epoch.
     val_loss : array-like of shape (n_epochs,) or None, default=None
         Validation loss per epoch.
-    name : str or None, default=None
-        Name shown in the title, e.g. the loss function.
+    loss_name : str or None, default=None
+        Name of the loss function (e.g. ``"mse"``), shown in the axis label.
 
     Attributes
     ----------
@@ -82,20 +61,16 @@ class LossCurveDisplay:
     >>> display = LossCurveDisplay.from_history(history, log_scale=True)
     >>> display.loss_line_.get_ydata().tolist()
     [1.0, 0.5, 0.25]
+    >>> display.val_loss_line_.get_label()
+    'validation loss (best 0.6 at epoch 3)'
     >>> display.ax_.get_yscale()
     'log'
     """
 
-    def __init__(
-        self,
-        *,
-        loss: Any,
-        val_loss: Any = None,
-        name: str | None = None,
-    ) -> None:
+    def __init__(self, *, loss, val_loss=None, loss_name=None):
         self.loss = loss
         self.val_loss = val_loss
-        self.name = name
+        self.loss_name = loss_name
 
     def plot(
         self,
@@ -124,38 +99,37 @@ class LossCurveDisplay:
         """
         _check_matplotlib(f"{type(self).__name__}.plot")
         ax = _axes(ax)
-        loss = np.asarray(self.loss, dtype=np.float64)
-        epochs = np.arange(1, len(loss) + 1)
-        self.loss_line_: Line2D = ax.plot(
-            epochs, loss, **{"label": "training loss", **(loss_kwargs or {})}
-        )[0]
+        loss = _by_epoch(self.loss)
+        self.loss_line_ = _plot_line(ax, loss, {"label": "training loss"}, loss_kwargs)
         self.val_loss_line_ = None
         if self.val_loss is not None:
-            val_loss = np.asarray(self.val_loss, dtype=np.float64)
-            best = int(np.nanargmin(val_loss))
-            label = f"validation loss (best {val_loss[best]:.3g} at epoch {best + 1})"
-            self.val_loss_line_ = ax.plot(
-                np.arange(1, len(val_loss) + 1),
-                val_loss,
-                **{"label": label, **(val_loss_kwargs or {})},
-            )[0]
+            val_loss = _by_epoch(self.val_loss)
+            finite = val_loss[np.isfinite(val_loss)]  # a diverged epoch is NaN
+            label = "validation loss"
+            if len(finite):
+                label += f" (best {finite.min():.3g} at epoch {finite.idxmin()})"
+            self.val_loss_line_ = _plot_line(ax, val_loss, {"label": label}, val_loss_kwargs)
         if log_scale:
             ax.set_yscale("log")
-        ax.set(xlabel="epoch", ylabel="loss" if self.name is None else f"loss ({self.name})")
+        ylabel = "loss" if self.loss_name is None else f"loss ({self.loss_name})"
+        ax.set(xlabel="epoch", ylabel=ylabel)
         ax.legend(loc="best")
         self.ax_ = ax
         self.figure_ = ax.figure
         return self
 
     @classmethod
+    @validate_params(
+        {
+            "history": [Mapping],
+            "loss_name": [str, None],
+            "ax": "no_validation",
+            "log_scale": ["boolean"],
+        },
+        prefer_skip_nested_validation=True,
+    )
     def from_history(
-        cls,
-        history: dict,
-        *,
-        name: str | None = None,
-        ax: Axes | None = None,
-        log_scale: bool = False,
-        **plot_kwargs: Any,
+        cls, history, *, loss_name=None, ax=None, log_scale=False, **plot_kwargs
     ) -> LossCurveDisplay:
         """Plot the curves of a history dict (``{"loss": [...], "val_loss": [...]}``).
 
@@ -164,14 +138,14 @@ class LossCurveDisplay:
         history : dict of str to list of float
             Per-epoch metrics with a ``"loss"`` key, e.g. an LSTMRegressor's
             ``history_`` or a Keras ``History.history``.
-        name : str or None, default=None
-            Name of the loss, shown in the axis label.
+        loss_name : str or None, default=None
+            Name of the loss function, shown in the axis label.
         ax : matplotlib.axes.Axes or None, default=None
             Axes to plot on; a new figure when None.
         log_scale : bool, default=False
             Use a logarithmic loss axis.
         **plot_kwargs
-            Passed to :meth:`plot`.
+            Passed to :meth:`plot` (``loss_kwargs``, ``val_loss_kwargs``).
 
         Returns
         -------
@@ -179,39 +153,35 @@ class LossCurveDisplay:
             The display, plotted.
         """
         _check_matplotlib(f"{cls.__name__}.from_history")
-        if not hasattr(history, "get") or history.get("loss") is None:
+        if history.get("loss") is None:
             raise ValueError(
-                "history must be a dict with a 'loss' list (one value per epoch), "
-                f"such as LSTMRegressor.history_; got {type(history).__name__}"
-                + (f" with keys {sorted(history)}." if hasattr(history, "keys") else ".")
+                "history must have a 'loss' list (one value per epoch), as "
+                f"LSTMRegressor.history_ has; got keys {sorted(map(str, history))}."
             )
         return cls(
-            loss=list(history["loss"]), val_loss=history.get("val_loss"), name=name
+            loss=history["loss"], val_loss=history.get("val_loss"), loss_name=loss_name
         ).plot(ax=ax, log_scale=log_scale, **plot_kwargs)
 
     @classmethod
-    def from_estimator(
-        cls,
-        estimator: Any,
-        *,
-        ax: Axes | None = None,
-        log_scale: bool = False,
-        **plot_kwargs: Any,
-    ) -> LossCurveDisplay:
+    @validate_params(
+        {"estimator": [HasMethods("fit")], "ax": "no_validation", "log_scale": ["boolean"]},
+        prefer_skip_nested_validation=True,
+    )
+    def from_estimator(cls, estimator, *, ax=None, log_scale=False, **plot_kwargs):
         """Plot the training history of a fitted LSTMRegressor.
 
         Parameters
         ----------
         estimator : estimator instance
             A fitted :class:`~sklstm.LSTMRegressor`, or a fitted pipeline,
-            search (``best_estimator_``) or
+            search (``best_estimator_``), :class:`~sklstm.ChangeRegressor` or
             :class:`~sklearn.compose.TransformedTargetRegressor` ending in one.
         ax : matplotlib.axes.Axes or None, default=None
             Axes to plot on; a new figure when None.
         log_scale : bool, default=False
             Use a logarithmic loss axis.
         **plot_kwargs
-            Passed to :meth:`plot`.
+            Passed to :meth:`plot` (``loss_kwargs``, ``val_loss_kwargs``).
 
         Returns
         -------
@@ -219,12 +189,37 @@ class LossCurveDisplay:
             The display, plotted.
         """
         _check_matplotlib(f"{cls.__name__}.from_estimator")
-        history, regressor = _find_history(estimator)
-        name = getattr(regressor, "loss", None)
+        regressor = _with_history(estimator)
+        loss_name = getattr(regressor, "loss", None)
         return cls.from_history(
-            history,
-            name=name if isinstance(name, str) else None,
+            regressor.history_,
+            loss_name=loss_name if isinstance(loss_name, str) else None,
             ax=ax,
             log_scale=log_scale,
             **plot_kwargs,
         )
+
+
+def _by_epoch(values) -> pd.Series:
+    values = np.asarray(values, dtype=np.float64).ravel()
+    return pd.Series(values, index=pd.RangeIndex(1, len(values) + 1))
+
+
+def _with_history(estimator, depth=0):
+    """The fitted estimator with a ``history_`` in (or behind) ``estimator``."""
+    if hasattr(estimator, "history_"):
+        return estimator
+    inner = [estimator.steps[-1][1]] if hasattr(estimator, "steps") else []
+    for name in ("best_estimator_", "regressor_", "estimator_"):  # search, wrappers
+        inner.append(getattr(estimator, name, None))
+    for candidate in inner:
+        if candidate is not None and depth < 5:
+            try:
+                return _with_history(candidate, depth + 1)
+            except ValueError:
+                continue
+    raise ValueError(
+        f"{type(estimator).__name__} has no training history: pass a fitted "
+        "LSTMRegressor, or a fitted Pipeline (or search) whose final step is one. "
+        "Call fit first if it is not fitted."
+    )

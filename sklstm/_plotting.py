@@ -39,3 +39,11 @@ def _plot_x(index: pd.Index) -> Any:
     if isinstance(index, pd.PeriodIndex):
         return index.to_timestamp()
     return index
+
+
+def _plot_line(ax: Axes, series: pd.Series, default: dict, overrides: dict | None) -> Any:
+    """Draw ``series`` against its index; ``overrides`` win over ``default``."""
+    from sklearn.utils._plotting import _validate_style_kwargs
+
+    style = _validate_style_kwargs(default, overrides or {})
+    return ax.plot(_plot_x(series.index), series.to_numpy(), **style)[0]

@@ -355,7 +355,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                 f"{int(empty.sum())} sample(s) of X (first: row "
                 f"{int(np.argmax(empty))}) have no observed time step: every step "
                 "holds a NaN. A step with a NaN is masked as missing, so keep one "
-                "lag per time step (SequenceReshaper(layout='steps')) or set "
+                "lag per time step (SequenceReshaper()) or set "
                 "LagFeaturizer(fill_value=...)."
             )
         return X

@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
+from sklearn.utils._param_validation import InvalidParameterError
 from sklearn.preprocessing import MinMaxScaler
 
 from sklstm import (
@@ -100,6 +101,7 @@ def test_fraction_train_size_and_forecast_values_continue_the_positions():
         y, y + 1, train_size=0.6, horizon=2, y_forecast=[20.0, 21.0, 22.0]
     )
     assert len(display.train_line_.get_xdata()) == 6
+    assert display.train_size == 6  # the fraction resolved to a count
     # targets sit at positions 2..11, so the forecasts are at 12, 13, 14
     np.testing.assert_array_equal(display.forecast_line_.get_xdata(), [12, 13, 14])
     np.testing.assert_array_equal(display.forecast_line_.get_ydata(), [20.0, 21.0, 22.0])
@@ -300,10 +302,67 @@ def test_missing_matplotlib_names_the_extra(monkeypatch, call):
 
 
 def test_display_built_by_hand_from_arrays():
+    # train_size, the factories' name for the same thing (it once was n_train)
     display = ForecastDisplay(
-        y_true=[1.0, 2.0, 3.0], y_pred=[1.0, 2.0, 4.0], n_train=2, y_forecast=[5.0]
+        y_true=[1.0, 2.0, 3.0], y_pred=[1.0, 2.0, 4.0], train_size=2, y_forecast=[5.0]
     ).plot()
     np.testing.assert_array_equal(display.test_line_.get_xdata(), [2])
     np.testing.assert_array_equal(display.forecast_line_.get_xdata(), [3])
     assert display.train_rmse_ == 0.0 and display.test_rmse_ == 1.0
     assert display.y_true == [1.0, 2.0, 3.0]  # stored as given
+
+
+# The factories validate their arguments declaratively (validate_params)
+
+
+Y = np.arange(5.0)
+
+
+@pytest.mark.parametrize(
+    "call, parameter",
+    [
+        (lambda: ForecastDisplay.from_predictions(Y, Y, name=3), "name"),
+        (lambda: ForecastDisplay.from_predictions(Y, Y, horizon=1.5), "horizon"),
+        (lambda: ForecastDisplay.from_predictions(Y, Y, train_size="half"), "train_size"),
+        (lambda: ForecastDisplay.from_predictions(Y, Y, y_forecast=5.0), "y_forecast"),
+        (lambda: ForecastDisplay.from_predictions(5.0, Y), "y_true"),
+        (lambda: ForecastDisplay.from_estimator(object(), Y[:, None], Y), "estimator"),
+        (lambda: ForecastDisplay.from_estimator(
+            LSTMRegressor(), Y[:, None], Y, train_size=-1), "train_size"),
+        (lambda: LossCurveDisplay.from_history([1.0, 0.5]), "history"),
+        (lambda: LossCurveDisplay.from_history({"loss": [1.0]}, log_scale="yes"), "log_scale"),
+        (lambda: LossCurveDisplay.from_history({"loss": [1.0]}, loss_name=1), "loss_name"),
+        (lambda: LossCurveDisplay.from_estimator("model"), "estimator"),
+    ],
+)
+def test_factories_reject_bad_arguments_by_name(call, parameter):
+    with pytest.raises(InvalidParameterError, match=f"'{parameter}' parameter of"):
+        call()
+    assert not plt.get_fignums()  # nothing was drawn
+
+
+def test_style_aliases_override_the_defaults():
+    # "c" and "ls" are matplotlib aliases of the defaults' "color"/"linestyle"
+    display = ForecastDisplay.from_predictions(
+        Y, Y, horizon=0, y_forecast=[1.0], actual_kwargs={"c": "red"},
+        forecast_kwargs={"ls": "-"},
+    )
+    assert display.actual_line_.get_color() == "red"
+    assert display.forecast_line_.get_linestyle() == "-"
+
+
+def test_loss_name_labels_the_axis():
+    display = LossCurveDisplay.from_history({"loss": [2.0, 1.0]}, loss_name="mae")
+    assert display.loss_name == "mae"
+    assert display.ax_.get_ylabel() == "loss (mae)"
+    assert LossCurveDisplay(loss=[1.0]).plot().ax_.get_ylabel() == "loss"
+
+
+def test_a_diverged_validation_loss_is_still_drawn():
+    # np.nanargmin raised "All-NaN slice" on a history whose loss was all NaN
+    history = {"loss": [np.nan, np.nan], "val_loss": [np.nan, np.nan]}
+    display = LossCurveDisplay.from_history(history)
+    assert display.val_loss_line_.get_label() == "validation loss"
+    assert np.isnan(display.val_loss_line_.get_ydata()).all()
+    partly = LossCurveDisplay.from_history({"loss": [1.0, 2.0], "val_loss": [np.nan, 0.5]})
+    assert partly.val_loss_line_.get_label() == "validation loss (best 0.5 at epoch 2)"

@@ -312,19 +312,21 @@ def test_lag_featurizer(X, look_back, X_new):
 @FAST
 @given(
     X=st.one_of(inputs(), sequences()),
-    features_per_step=st.integers(1, 3),
-    layout=st.sampled_from(["steps", "window"]),
+    features_per_step=st.one_of(st.none(), st.integers(1, 3)),
+    order=st.sampled_from(["auto", "oldest_first", "newest_first"]),
     X_new=st.one_of(st.none(), inputs(), sequences()),
     refit=st.booleans(),
 )
-def test_sequence_reshaper(X, features_per_step, layout, X_new, refit):
-    reshaper = SequenceReshaper(features_per_step=features_per_step, layout=layout)
+def test_sequence_reshaper(X, features_per_step, order, X_new, refit):
+    reshaper = SequenceReshaper(features_per_step=features_per_step, order=order)
     if refit:  # a fit that fails must not leave the earlier one half in place
         reshaper.fit(np.ones((2, 6)))
     out = call(reshaper.fit_transform, X)
     if out is not None:
         flat = _as_float(X, out.dtype).reshape(len(out), -1)
         assert out.shape[:2] == (len(flat), reshaper.n_steps_)
+        if order == "newest_first":
+            out = out[:, ::-1]
         np.testing.assert_array_equal(out.reshape(len(out), -1), flat)
     if X_new is not None:
         new = call(reshaper.transform, X_new)

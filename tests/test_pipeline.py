@@ -81,12 +81,15 @@ def test_exogenous_input_carries_the_signal():
         pipe = Pipeline(
             [
                 ("scale", MinMaxScaler().set_output(transform="pandas")),
-                ("lags", LagFeaturizer(look_back=3)),
-                ("seq", SequenceReshaper(features_per_step=len(features))),
+                # pandas output: the reshaper reads the features per step
+                # from the lag names, nobody counts columns
+                ("lags", LagFeaturizer(look_back=3).set_output(transform="pandas")),
+                ("seq", SequenceReshaper()),
                 ("lstm", LSTMRegressor(units=8, epochs=40, learning_rate=0.01, random_state=0)),
             ]
         ).fit(X.iloc[:180], target.iloc[:180])
         assert pipe["seq"].n_steps_ == 3 and pipe["lstm"].n_features_in_ == len(features)
+        assert pipe["seq"].features_per_step_ == len(features)
         return root_mean_squared_error(target.iloc[180:], pipe.predict(X.iloc[180:]))
 
     with_x = rmse_with(["x", "month"])  # the target itself is not an input
