@@ -1,18 +1,15 @@
 """``ForecastDisplay``: the series with its train, test and future predictions."""
 
-from __future__ import annotations
-
 from numbers import Integral
-from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
+from sklearn.metrics import root_mean_squared_error
+from sklearn.utils import check_consistent_length
+from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, validate_params
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
-
-from ._plotting import _axes, _check_matplotlib, _plot_line, _plot_x
+from ._plotting import _LineDisplayMixin
 from ._timeindex import shift_index
 
 _FACTORY_CONSTRAINTS = {
@@ -28,49 +25,37 @@ _FACTORY_CONSTRAINTS = {
 }
 
 
-class ForecastDisplay:
+class ForecastDisplay(_LineDisplayMixin):
     """Forecasts plotted against the series they forecast.
 
     Draws the observed series, the predictions on the training and the test
     part, each labelled with its RMSE, and optionally forecasts beyond the
     end of the data. Create it with :meth:`from_estimator` or
-    :meth:`from_predictions`, which compute what to draw and call
-    :meth:`plot`; all parameters are stored as attributes.
+    :meth:`from_predictions`; all parameters are stored as attributes.
 
     Parameters
     ----------
-    y_true : pandas.Series or array-like of shape (n_samples,)
-        The observed values, indexed by the time they were observed (an
-        array is placed at positions ``0, 1, ...``).
-    y_pred : pandas.Series or array-like of shape (n_samples,)
-        The predictions of ``y_true``, matched to it by position and drawn at
-        ``y_true``'s index.
+    y_true, y_pred : pandas.Series or array-like of shape (n_samples,)
+        The observed values and their predictions, matched by position and
+        drawn at ``y_true``'s index (``0, 1, ...`` for an array).
     train_size : int or None, default=None
-        The first ``train_size`` predictions are on the training data, the
-        rest on the test data. None draws all as one "prediction" line.
-    y_forecast : pandas.Series, array-like or None, default=None
-        Forecasts beyond the data: a Series indexed by the time they
-        forecast, or values for the steps after the last of ``y_true``.
-    name : str or None, default=None
-        Name of the model, shown in the legend.
+        Number of leading predictions on the training data.
+    y_forecast, name
+        See :meth:`from_predictions`; ``y_forecast`` follows ``y_true``.
 
     Attributes
     ----------
     actual_line_ : matplotlib.lines.Line2D
         The observed series.
-    train_line_ : matplotlib.lines.Line2D or None
-        Predictions on the training part; None without a training part.
-    test_line_ : matplotlib.lines.Line2D or None
-        Predictions on the test part (all predictions when ``train_size`` is
-        None); None when every prediction is on the training part.
+    train_line_, test_line_ : matplotlib.lines.Line2D or None
+        Predictions on the training and on the test part (all predictions
+        are the test part when ``train_size`` is None); None when empty.
+    train_rmse_, test_rmse_ : float or None
+        Root mean squared error of those predictions.
     forecast_line_ : matplotlib.lines.Line2D or None
         Forecasts beyond the data, when ``y_forecast`` was given.
     split_line_ : matplotlib.lines.Line2D or None
         Vertical line at the first test time, when there are both parts.
-    train_rmse_ : float or None
-        Root mean squared error of the training predictions.
-    test_rmse_ : float or None
-        Root mean squared error of the test (or all) predictions.
     ax_ : matplotlib.axes.Axes
         The axes plotted on.
     figure_ : matplotlib.figure.Figure
@@ -110,14 +95,14 @@ class ForecastDisplay:
 
     def plot(
         self,
-        ax: Axes | None = None,
+        ax=None,
         *,
-        name: str | None = None,
-        actual_kwargs: dict | None = None,
-        train_kwargs: dict | None = None,
-        test_kwargs: dict | None = None,
-        forecast_kwargs: dict | None = None,
-    ) -> ForecastDisplay:
+        name=None,
+        actual_kwargs=None,
+        train_kwargs=None,
+        test_kwargs=None,
+        forecast_kwargs=None,
+    ):
         """Draw the series, the predictions and the forecasts.
 
         Parameters
@@ -137,60 +122,44 @@ class ForecastDisplay:
         display : ForecastDisplay
             This display, with the artists stored as attributes.
         """
-        _check_matplotlib(f"{type(self).__name__}.plot")
-        from sklearn.metrics import root_mean_squared_error
-
-        ax = _axes(ax)
+        ax = self._axes(ax)
         name = self.name if name is None else name
         prefix = "" if name is None else f"{name} "
         y_true = _as_series(self.y_true, "y_true")
         y_pred = _as_series(self.y_pred, "y_pred", index=y_true.index)
         y_forecast = _forecast_series(self.y_forecast, y_true.index)
-        n_train = self.train_size
 
         series_name = y_true.name if isinstance(y_true.name, str) else None
         default = {"color": "0.3", "label": series_name or "observed"}
-        self.actual_line_ = _plot_line(ax, y_true, default, actual_kwargs)
+        self.actual_line_ = self._line(ax, y_true, default, actual_kwargs)
 
-        def prediction(part, label, kwargs):
-            pred = y_pred.iloc[part]
-            if len(pred) == 0:
+        def prediction(rows, label, kwargs):
+            if len(y_pred.iloc[rows]) == 0:
                 return None, None
-            rmse = float(root_mean_squared_error(y_true.iloc[part], pred))
+            rmse = float(root_mean_squared_error(y_true.iloc[rows], y_pred.iloc[rows]))
             default = {"label": f"{prefix}{label} (RMSE {rmse:.2f})"}
-            return _plot_line(ax, pred, default, kwargs), rmse
+            return self._line(ax, y_pred.iloc[rows], default, kwargs), rmse
 
-        if n_train is None:
-            self.train_line_, self.train_rmse_ = None, None
-            self.test_line_, self.test_rmse_ = prediction(
-                slice(None), "prediction", test_kwargs
-            )
-        else:
-            self.train_line_, self.train_rmse_ = prediction(
-                slice(None, n_train), "train prediction", train_kwargs
-            )
-            self.test_line_, self.test_rmse_ = prediction(
-                slice(n_train, None), "test prediction", test_kwargs
-            )
+        n_train = self.train_size or 0
+        test_label = "prediction" if self.train_size is None else "test prediction"
+        self.train_line_, self.train_rmse_ = prediction(
+            slice(None, n_train), "train prediction", train_kwargs
+        )
+        self.test_line_, self.test_rmse_ = prediction(
+            slice(n_train, None), test_label, test_kwargs
+        )
 
-        self.forecast_line_ = None
+        self.forecast_line_ = self.split_line_ = None
         if y_forecast is not None and len(y_forecast):
-            default = {
-                "linestyle": "--",
-                "marker": ".",
-                "label": f"{prefix}forecast ({len(y_forecast)} steps)",
-            }
-            self.forecast_line_ = _plot_line(ax, y_forecast, default, forecast_kwargs)
-
-        self.split_line_ = None
-        if n_train is not None and 0 < n_train < len(y_pred):
-            first_test = _plot_x(y_pred.index[n_train : n_train + 1])[0]
+            label = f"{prefix}forecast ({len(y_forecast)} steps)"
+            default = {"linestyle": "--", "marker": ".", "label": label}
+            self.forecast_line_ = self._line(ax, y_forecast, default, forecast_kwargs)
+        if self.train_line_ is not None and self.test_line_ is not None:
+            first_test = self.test_line_.get_xdata()[0]
             self.split_line_ = ax.axvline(first_test, color="0.6", linestyle=":", linewidth=1)
 
         ax.set(xlabel=y_true.index.name or "time", ylabel=series_name or "value")
         ax.legend(loc="best")
-        self.ax_ = ax
-        self.figure_ = ax.figure
         return self
 
     @classmethod
@@ -200,64 +169,44 @@ class ForecastDisplay:
         prefer_skip_nested_validation=False,  # the estimator validates its own
     )
     def from_estimator(
-        cls,
-        estimator,
-        X,
-        y,
-        *,
-        train_size=None,
-        horizon=1,
-        y_forecast=None,
-        name=None,
-        ax=None,
-        **plot_kwargs,
-    ) -> ForecastDisplay:
+        cls, estimator, X, y, *, train_size=None, horizon=1, y_forecast=None, name=None,
+        ax=None, **plot_kwargs
+    ):
         """Predict ``X`` with a fitted model and plot the predictions against ``y``.
 
-        ``X`` and ``y`` are the whole data in time order, as
-        :func:`~sklstm.to_supervised` gives them: the training part first,
-        then the test part. All of ``X`` is predicted in one call, so that a
-        lag window at the start of the test part is filled with the observed
-        values before it (one-step-ahead forecasts).
+        ``X`` and ``y`` are all the data, oldest first, as
+        :func:`~sklstm.to_supervised` gives them (training part, then test
+        part), predicted in one call: one-step-ahead forecasts throughout.
 
         Parameters
         ----------
         estimator : estimator instance
-            A fitted regressor or pipeline, e.g. one ending in
-            :class:`~sklstm.LSTMRegressor`, with a 1-D target.
-        X : array-like or pandas.DataFrame of shape (n_samples, n_features)
-            Inputs, oldest first. When ``y`` is an array, a DataFrame's index
-            gives the time labels.
+            A fitted regressor or pipeline with a 1-D target, e.g. one ending
+            in :class:`~sklstm.LSTMRegressor`.
+        X : array-like or pandas.DataFrame of shape (n_samples, ...)
+            Inputs. A DataFrame's index labels an array ``y``.
         y : array-like or pandas.Series of shape (n_samples,)
-            Targets: ``y[t]`` is the value ``horizon`` steps after row ``t``
-            of ``X``.
-        train_size, horizon, y_forecast, ax, **plot_kwargs
-            As in :meth:`from_predictions`.
+            Targets: ``y[t]`` lies ``horizon`` steps after row ``t`` of ``X``.
         name : str or None, default=None
             Model name for the legend; defaults to the estimator's class name
             (the last step's, for a pipeline).
+        train_size, horizon, y_forecast, ax, **plot_kwargs
+            See :meth:`from_predictions`.
 
         Returns
         -------
         display : ForecastDisplay
             The display, plotted.
         """
-        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
         y_pred = estimator.predict(X)
-        if name is None:
-            final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
-            name = type(final).__name__
+        final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
+        name = type(final).__name__ if name is None else name
         if isinstance(X, pd.DataFrame) and not isinstance(y, (pd.Series, pd.DataFrame)):
             y = _as_series(y, "y", index=X.index)  # the time labels are X's
         return cls.from_predictions(
-            y,
-            y_pred,
-            train_size=train_size,
-            horizon=horizon,
-            y_forecast=y_forecast,
-            name=name,
-            ax=ax,
-            **plot_kwargs,
+            y, y_pred, train_size=train_size, horizon=horizon, y_forecast=y_forecast,
+            name=name, ax=ax, **plot_kwargs
         )
 
     @classmethod
@@ -266,17 +215,9 @@ class ForecastDisplay:
         prefer_skip_nested_validation=True,
     )
     def from_predictions(
-        cls,
-        y_true,
-        y_pred,
-        *,
-        train_size=None,
-        horizon=1,
-        y_forecast=None,
-        name=None,
-        ax=None,
-        **plot_kwargs,
-    ) -> ForecastDisplay:
+        cls, y_true, y_pred, *, train_size=None, horizon=1, y_forecast=None, name=None,
+        ax=None, **plot_kwargs
+    ):
         """Plot predictions against the values they predict.
 
         Parameters
@@ -300,47 +241,39 @@ class ForecastDisplay:
             (drawn as it is), or values for the steps that follow the last
             target.
         name : str or None, default=None
-            Model name for the legend.
-        ax : matplotlib.axes.Axes or None, default=None
-            Axes to plot on; a new figure when None.
-        **plot_kwargs
-            Passed to :meth:`plot` (``actual_kwargs``, ``train_kwargs``, ...).
+            Model name, shown in the legend.
+        ax, **plot_kwargs
+            Passed to :meth:`plot`.
 
         Returns
         -------
         display : ForecastDisplay
             The display, plotted.
         """
-        _check_matplotlib(f"{cls.__name__}.from_predictions")
-        y_true = _as_series(y_true, "y_true")
-        y_pred = _as_series(y_pred, "y_pred")  # matched to y_true by position
-        if len(y_pred) != len(y_true):
-            raise ValueError(
-                f"y_true and y_pred must have the same length; got {len(y_true)} "
-                f"and {len(y_pred)}."
-            )
+        check_matplotlib_support(f"{cls.__name__}.from_predictions")
+        y_true, y_pred = _as_series(y_true, "y_true"), _as_series(y_pred, "y_pred")
+        check_consistent_length(y_true, y_pred)
         if len(y_true) == 0:
             raise ValueError("y_true is empty: there is nothing to plot.")
-        if isinstance(train_size, Integral) and train_size > len(y_true):
+        if isinstance(train_size, RealNotInt):
+            train_size = int(len(y_true) * train_size)
+        elif train_size is not None and train_size > len(y_true):
             raise ValueError(
                 f"train_size={train_size} is more than the {len(y_true)} samples; "
                 "pass at most that many, or a fraction in (0, 1)."
             )
-        if train_size is not None and not isinstance(train_size, Integral):
-            train_size = len(y_true) * train_size  # a fraction
-        # Everything goes to the time it forecasts.
-        index = shift_index(y_true.index, int(horizon))
+        index = shift_index(y_true.index, int(horizon))  # the times forecast
         return cls(
-            y_true=pd.Series(y_true.to_numpy(), index=index, name=y_true.name),
-            y_pred=pd.Series(y_pred.to_numpy(), index=index, name="prediction"),
+            y_true=y_true.set_axis(index),
+            y_pred=y_pred.set_axis(index).rename("prediction"),  # matched by position
             train_size=None if train_size is None else int(train_size),
             y_forecast=_forecast_series(y_forecast, index),
             name=name,
         ).plot(ax=ax, **plot_kwargs)
 
 
-def _as_series(values: Any, name: str, index: pd.Index | None = None) -> pd.Series:
-    """A 1-D float Series; ``index`` is used when ``values`` has none of its own."""
+def _as_series(values, name, index=None):
+    """``values`` as a 1-D float Series, on ``index`` unless it has its own."""
     if isinstance(values, pd.DataFrame) and values.shape[1] == 1:
         values = values.iloc[:, 0]
     if isinstance(values, pd.Series):
@@ -350,19 +283,16 @@ def _as_series(values: Any, name: str, index: pd.Index | None = None) -> pd.Seri
         array = array[:, 0]
     if array.ndim != 1:
         raise ValueError(
-            f"{name} must be 1-D (one value per time step); got shape "
-            f"{np.shape(values)}. Plot one output column at a time, e.g. "
-            f"{name}[:, 0]."
+            f"{name} must be 1-D (one value per time step); got shape {array.shape}. "
+            f"Plot one output column at a time, e.g. {name}[:, 0]."
         )
-    return pd.Series(array, index=pd.RangeIndex(len(array)) if index is None else index)
+    return pd.Series(array, index=index)
 
 
-def _forecast_series(y_forecast: Any, index: pd.Index) -> pd.Series | None:
-    """Forecasts as a Series; values are placed at the steps after ``index``."""
-    if y_forecast is None:
-        return None
-    if isinstance(y_forecast, pd.Series):
-        return y_forecast.astype(np.float64)
+def _forecast_series(y_forecast, index):
+    """Forecasts as a Series; bare values go to the steps after ``index``."""
+    if y_forecast is None or isinstance(y_forecast, pd.Series):
+        return None if y_forecast is None else y_forecast.astype(np.float64)
     values = _as_series(y_forecast, "y_forecast").to_numpy()
     after = [shift_index(index, step)[-1] for step in range(1, len(values) + 1)]
     return pd.Series(values, index=pd.Index(after, dtype=index.dtype, name=index.name))

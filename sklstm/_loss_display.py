@@ -1,27 +1,22 @@
 """``LossCurveDisplay``: the loss of each training epoch, from ``history_``."""
 
-from __future__ import annotations
-
 from collections.abc import Mapping
-from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import HasMethods, validate_params
 
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
-
-from ._plotting import _axes, _check_matplotlib, _plot_line
+from ._plotting import _LineDisplayMixin
 
 
-class LossCurveDisplay:
+class LossCurveDisplay(_LineDisplayMixin):
     """The loss of each training epoch, and the validation loss when there is one.
 
     Plots an :class:`~sklstm.LSTMRegressor`'s ``history_["loss"]`` and, when
     present, ``history_["val_loss"]`` against the epoch. Create it with
-    :meth:`from_estimator` (a regressor, or a pipeline or search ending in
-    one) or :meth:`from_history`; all parameters are stored as attributes.
+    :meth:`from_estimator` or :meth:`from_history`; all parameters are stored
+    as attributes.
 
     Parameters
     ----------
@@ -72,14 +67,7 @@ class LossCurveDisplay:
         self.val_loss = val_loss
         self.loss_name = loss_name
 
-    def plot(
-        self,
-        ax: Axes | None = None,
-        *,
-        log_scale: bool = False,
-        loss_kwargs: dict | None = None,
-        val_loss_kwargs: dict | None = None,
-    ) -> LossCurveDisplay:
+    def plot(self, ax=None, *, log_scale=False, loss_kwargs=None, val_loss_kwargs=None):
         """Draw the loss curves.
 
         Parameters
@@ -97,10 +85,9 @@ class LossCurveDisplay:
         display : LossCurveDisplay
             This display, with the artists stored as attributes.
         """
-        _check_matplotlib(f"{type(self).__name__}.plot")
-        ax = _axes(ax)
+        ax = self._axes(ax)
         loss = _by_epoch(self.loss)
-        self.loss_line_ = _plot_line(ax, loss, {"label": "training loss"}, loss_kwargs)
+        self.loss_line_ = self._line(ax, loss, {"label": "training loss"}, loss_kwargs)
         self.val_loss_line_ = None
         if self.val_loss is not None:
             val_loss = _by_epoch(self.val_loss)
@@ -108,14 +95,12 @@ class LossCurveDisplay:
             label = "validation loss"
             if len(finite):
                 label += f" (best {finite.min():.3g} at epoch {finite.idxmin()})"
-            self.val_loss_line_ = _plot_line(ax, val_loss, {"label": label}, val_loss_kwargs)
+            self.val_loss_line_ = self._line(ax, val_loss, {"label": label}, val_loss_kwargs)
         if log_scale:
             ax.set_yscale("log")
         ylabel = "loss" if self.loss_name is None else f"loss ({self.loss_name})"
         ax.set(xlabel="epoch", ylabel=ylabel)
         ax.legend(loc="best")
-        self.ax_ = ax
-        self.figure_ = ax.figure
         return self
 
     @classmethod
@@ -130,7 +115,7 @@ class LossCurveDisplay:
     )
     def from_history(
         cls, history, *, loss_name=None, ax=None, log_scale=False, **plot_kwargs
-    ) -> LossCurveDisplay:
+    ):
         """Plot the curves of a history dict (``{"loss": [...], "val_loss": [...]}``).
 
         Parameters
@@ -139,20 +124,16 @@ class LossCurveDisplay:
             Per-epoch metrics with a ``"loss"`` key, e.g. an LSTMRegressor's
             ``history_`` or a Keras ``History.history``.
         loss_name : str or None, default=None
-            Name of the loss function, shown in the axis label.
-        ax : matplotlib.axes.Axes or None, default=None
-            Axes to plot on; a new figure when None.
-        log_scale : bool, default=False
-            Use a logarithmic loss axis.
-        **plot_kwargs
-            Passed to :meth:`plot` (``loss_kwargs``, ``val_loss_kwargs``).
+            See the class parameters.
+        ax, log_scale, **plot_kwargs
+            Passed to :meth:`plot`.
 
         Returns
         -------
         display : LossCurveDisplay
             The display, plotted.
         """
-        _check_matplotlib(f"{cls.__name__}.from_history")
+        check_matplotlib_support(f"{cls.__name__}.from_history")
         if history.get("loss") is None:
             raise ValueError(
                 "history must have a 'loss' list (one value per epoch), as "
@@ -176,50 +157,42 @@ class LossCurveDisplay:
             A fitted :class:`~sklstm.LSTMRegressor`, or a fitted pipeline,
             search (``best_estimator_``), :class:`~sklstm.ChangeRegressor` or
             :class:`~sklearn.compose.TransformedTargetRegressor` ending in one.
-        ax : matplotlib.axes.Axes or None, default=None
-            Axes to plot on; a new figure when None.
-        log_scale : bool, default=False
-            Use a logarithmic loss axis.
-        **plot_kwargs
-            Passed to :meth:`plot` (``loss_kwargs``, ``val_loss_kwargs``).
+            Its ``loss``, when a string, names the loss.
+        ax, log_scale, **plot_kwargs
+            Passed to :meth:`plot`.
 
         Returns
         -------
         display : LossCurveDisplay
             The display, plotted.
         """
-        _check_matplotlib(f"{cls.__name__}.from_estimator")
+        check_matplotlib_support(f"{cls.__name__}.from_estimator")
         regressor = _with_history(estimator)
+        if regressor is None:
+            raise ValueError(
+                f"{type(estimator).__name__} has no training history: pass a fitted "
+                "LSTMRegressor, or a fitted Pipeline (or search) whose final step is "
+                "one. Call fit first if it is not fitted."
+            )
         loss_name = getattr(regressor, "loss", None)
         return cls.from_history(
-            regressor.history_,
-            loss_name=loss_name if isinstance(loss_name, str) else None,
-            ax=ax,
-            log_scale=log_scale,
-            **plot_kwargs,
+            regressor.history_, loss_name=loss_name if isinstance(loss_name, str) else None,
+            ax=ax, log_scale=log_scale, **plot_kwargs
         )
 
 
-def _by_epoch(values) -> pd.Series:
+def _by_epoch(values):
+    """``values`` as a float Series indexed by the epochs ``1, 2, ...``."""
     values = np.asarray(values, dtype=np.float64).ravel()
     return pd.Series(values, index=pd.RangeIndex(1, len(values) + 1))
 
 
 def _with_history(estimator, depth=0):
-    """The fitted estimator with a ``history_`` in (or behind) ``estimator``."""
+    """The estimator with a ``history_`` in or behind ``estimator``, or None."""
     if hasattr(estimator, "history_"):
         return estimator
     inner = [estimator.steps[-1][1]] if hasattr(estimator, "steps") else []
     for name in ("best_estimator_", "regressor_", "estimator_"):  # search, wrappers
         inner.append(getattr(estimator, name, None))
-    for candidate in inner:
-        if candidate is not None and depth < 5:
-            try:
-                return _with_history(candidate, depth + 1)
-            except ValueError:
-                continue
-    raise ValueError(
-        f"{type(estimator).__name__} has no training history: pass a fitted "
-        "LSTMRegressor, or a fitted Pipeline (or search) whose final step is one. "
-        "Call fit first if it is not fitted."
-    )
+    found = (_with_history(each, depth + 1) for each in inner if each is not None)
+    return next((each for each in found if each is not None), None) if depth < 5 else None

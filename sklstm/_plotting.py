@@ -1,49 +1,32 @@
-"""What the displays share: matplotlib on demand, axes, plottable time labels.
+"""What the displays share: the axes they draw on and how a series becomes a line.
 
 matplotlib is optional (the ``examples`` extra): it is imported only when a
-display is created or plotted, never by ``import sklstm``.
+display draws, never by ``import sklstm``.
 """
 
-from __future__ import annotations
-
-from typing import TYPE_CHECKING, Any
-
 import pandas as pd
-
-if TYPE_CHECKING:  # pragma: no cover
-    from matplotlib.axes import Axes
-
-
-def _check_matplotlib(caller: str) -> None:
-    """Raise an ImportError that says how to get matplotlib."""
-    try:
-        import matplotlib  # noqa: F401
-    except ImportError as exc:
-        raise ImportError(
-            f"{caller} needs matplotlib, an optional dependency of sklstm. "
-            'Install it with `pip install "sklstm[examples]"` (or `pip install '
-            "matplotlib`)."
-        ) from exc
+from sklearn.utils._optional_dependencies import check_matplotlib_support
+from sklearn.utils._plotting import _validate_style_kwargs
 
 
-def _axes(ax: Axes | None) -> Axes:
-    import matplotlib.pyplot as plt
+class _LineDisplayMixin:
+    """``plot`` helpers: the axes to draw on, and a series drawn as a line."""
 
-    if ax is None:
-        _, ax = plt.subplots()
-    return ax
+    def _axes(self, ax):
+        """``ax``, or a new figure's axes; stored as ``ax_`` and ``figure_``."""
+        check_matplotlib_support(f"{type(self).__name__}.plot")
+        import matplotlib.pyplot as plt
 
+        if ax is None:
+            _, ax = plt.subplots()
+        self.ax_, self.figure_ = ax, ax.figure
+        return ax
 
-def _plot_x(index: pd.Index) -> Any:
-    """Index values matplotlib can place: periods become timestamps."""
-    if isinstance(index, pd.PeriodIndex):
-        return index.to_timestamp()
-    return index
-
-
-def _plot_line(ax: Axes, series: pd.Series, default: dict, overrides: dict | None) -> Any:
-    """Draw ``series`` against its index; ``overrides`` win over ``default``."""
-    from sklearn.utils._plotting import _validate_style_kwargs
-
-    style = _validate_style_kwargs(default, overrides or {})
-    return ax.plot(_plot_x(series.index), series.to_numpy(), **style)[0]
+    @staticmethod
+    def _line(ax, series, default, kwargs):
+        """Draw ``series`` against its index; ``kwargs`` override ``default``."""
+        x = series.index
+        if isinstance(x, pd.PeriodIndex):  # matplotlib cannot place periods
+            x = x.to_timestamp()
+        style = _validate_style_kwargs(default, kwargs or {})
+        return ax.plot(x, series.to_numpy(), **style)[0]

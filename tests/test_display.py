@@ -164,7 +164,7 @@ def test_datetime_index_without_freq_is_inferred():
 @pytest.mark.parametrize(
     "kwargs, message",
     [
-        (dict(y_pred=np.zeros(3)), "same length"),
+        (dict(y_pred=np.zeros(3)), "inconsistent numbers of samples"),
         (dict(train_size=1.5), "train_size"),
         (dict(train_size=11), "train_size"),
         (dict(horizon=-1), "horizon"),
@@ -295,9 +295,9 @@ def test_unfitted_estimator_and_bad_history_are_explained():
         lambda: LossCurveDisplay(loss=[1.0]).plot(),
     ],
 )
-def test_missing_matplotlib_names_the_extra(monkeypatch, call):
+def test_missing_matplotlib_is_named(monkeypatch, call):
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import fails
-    with pytest.raises(ImportError, match=r"sklstm\[examples\]"):
+    with pytest.raises(ImportError, match=r"Display\.\w+ requires matplotlib"):
         call()
 
 
