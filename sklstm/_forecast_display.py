@@ -7,7 +7,12 @@ import pandas as pd
 from sklearn.metrics import root_mean_squared_error
 from sklearn.utils import check_consistent_length
 from sklearn.utils._optional_dependencies import check_matplotlib_support
-from sklearn.utils._param_validation import HasMethods, Interval, RealNotInt, validate_params
+from sklearn.utils._param_validation import (
+    HasMethods,
+    Interval,
+    RealNotInt,
+    validate_params,
+)
 
 from ._plotting import _LineDisplayMixin
 from ._timeindex import shift_index
@@ -21,7 +26,6 @@ _FACTORY_CONSTRAINTS = {
     "horizon": [Interval(Integral, 0, None, closed="left")],
     "y_forecast": ["array-like", None],
     "name": [str, None],
-    "ax": "no_validation",
 }
 
 
@@ -56,10 +60,8 @@ class ForecastDisplay(_LineDisplayMixin):
         Forecasts beyond the data, when ``y_forecast`` was given.
     split_line_ : matplotlib.lines.Line2D or None
         Vertical line at the first test time, when there are both parts.
-    ax_ : matplotlib.axes.Axes
-        The axes plotted on.
-    figure_ : matplotlib.figure.Figure
-        The figure holding ``ax_``.
+    ax_, figure_ : matplotlib.axes.Axes, matplotlib.figure.Figure
+        The axes plotted on, and their figure.
 
     See Also
     --------
@@ -94,14 +96,8 @@ class ForecastDisplay(_LineDisplayMixin):
         self.name = name
 
     def plot(
-        self,
-        ax=None,
-        *,
-        name=None,
-        actual_kwargs=None,
-        train_kwargs=None,
-        test_kwargs=None,
-        forecast_kwargs=None,
+        self, ax=None, *, name=None, actual_kwargs=None, train_kwargs=None,
+        test_kwargs=None, forecast_kwargs=None
     ):
         """Draw the series, the predictions and the forecasts.
 
@@ -156,7 +152,8 @@ class ForecastDisplay(_LineDisplayMixin):
             self.forecast_line_ = self._line(ax, y_forecast, default, forecast_kwargs)
         if self.train_line_ is not None and self.test_line_ is not None:
             first_test = self.test_line_.get_xdata()[0]
-            self.split_line_ = ax.axvline(first_test, color="0.6", linestyle=":", linewidth=1)
+            style = {"color": "0.6", "linestyle": ":", "linewidth": 1}
+            self.split_line_ = ax.axvline(first_test, **style)
 
         ax.set(xlabel=y_true.index.name or "time", ylabel=series_name or "value")
         ax.legend(loc="best")
@@ -164,7 +161,7 @@ class ForecastDisplay(_LineDisplayMixin):
 
     @classmethod
     @validate_params(
-        {"estimator": [HasMethods("predict")], "X": "no_validation", "y": ["array-like"]}
+        {"estimator": [HasMethods("predict")], "y": ["array-like"]}
         | _FACTORY_CONSTRAINTS,
         prefer_skip_nested_validation=False,  # the estimator validates its own
     )
@@ -250,13 +247,12 @@ class ForecastDisplay(_LineDisplayMixin):
         display : ForecastDisplay
             The display, plotted.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_predictions")
         y_true, y_pred = _as_series(y_true, "y_true"), _as_series(y_pred, "y_pred")
         check_consistent_length(y_true, y_pred)
         if len(y_true) == 0:
             raise ValueError("y_true is empty: there is nothing to plot.")
         if isinstance(train_size, RealNotInt):
-            train_size = int(len(y_true) * train_size)
+            train_size = len(y_true) * train_size
         elif train_size is not None and train_size > len(y_true):
             raise ValueError(
                 f"train_size={train_size} is more than the {len(y_true)} samples; "

@@ -4,7 +4,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import HasMethods, validate_params
 
 from ._plotting import _LineDisplayMixin
@@ -13,10 +12,8 @@ from ._plotting import _LineDisplayMixin
 class LossCurveDisplay(_LineDisplayMixin):
     """The loss of each training epoch, and the validation loss when there is one.
 
-    Plots an :class:`~sklstm.LSTMRegressor`'s ``history_["loss"]`` and, when
-    present, ``history_["val_loss"]`` against the epoch. Create it with
-    :meth:`from_estimator` or :meth:`from_history`; all parameters are stored
-    as attributes.
+    Create it with :meth:`from_estimator` (an :class:`~sklstm.LSTMRegressor`'s
+    ``history_``) or :meth:`from_history`; all parameters are stored as attributes.
 
     Parameters
     ----------
@@ -33,10 +30,8 @@ class LossCurveDisplay(_LineDisplayMixin):
         The training loss curve.
     val_loss_line_ : matplotlib.lines.Line2D or None
         The validation loss curve, when ``val_loss`` was given.
-    ax_ : matplotlib.axes.Axes
-        The axes plotted on.
-    figure_ : matplotlib.figure.Figure
-        The figure holding ``ax_``.
+    ax_, figure_ : matplotlib.axes.Axes, matplotlib.figure.Figure
+        The axes plotted on, and their figure.
 
     See Also
     --------
@@ -95,7 +90,8 @@ class LossCurveDisplay(_LineDisplayMixin):
             label = "validation loss"
             if len(finite):
                 label += f" (best {finite.min():.3g} at epoch {finite.idxmin()})"
-            self.val_loss_line_ = self._line(ax, val_loss, {"label": label}, val_loss_kwargs)
+            default = {"label": label}
+            self.val_loss_line_ = self._line(ax, val_loss, default, val_loss_kwargs)
         if log_scale:
             ax.set_yscale("log")
         ylabel = "loss" if self.loss_name is None else f"loss ({self.loss_name})"
@@ -105,12 +101,7 @@ class LossCurveDisplay(_LineDisplayMixin):
 
     @classmethod
     @validate_params(
-        {
-            "history": [Mapping],
-            "loss_name": [str, None],
-            "ax": "no_validation",
-            "log_scale": ["boolean"],
-        },
+        {"history": [Mapping], "loss_name": [str, None], "log_scale": ["boolean"]},
         prefer_skip_nested_validation=True,
     )
     def from_history(
@@ -133,7 +124,6 @@ class LossCurveDisplay(_LineDisplayMixin):
         display : LossCurveDisplay
             The display, plotted.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_history")
         if history.get("loss") is None:
             raise ValueError(
                 "history must have a 'loss' list (one value per epoch), as "
@@ -145,7 +135,7 @@ class LossCurveDisplay(_LineDisplayMixin):
 
     @classmethod
     @validate_params(
-        {"estimator": [HasMethods("fit")], "ax": "no_validation", "log_scale": ["boolean"]},
+        {"estimator": [HasMethods("fit")], "log_scale": ["boolean"]},
         prefer_skip_nested_validation=True,
     )
     def from_estimator(cls, estimator, *, ax=None, log_scale=False, **plot_kwargs):
@@ -166,7 +156,6 @@ class LossCurveDisplay(_LineDisplayMixin):
         display : LossCurveDisplay
             The display, plotted.
         """
-        check_matplotlib_support(f"{cls.__name__}.from_estimator")
         regressor = _with_history(estimator)
         if regressor is None:
             raise ValueError(
@@ -174,9 +163,9 @@ class LossCurveDisplay(_LineDisplayMixin):
                 "LSTMRegressor, or a fitted Pipeline (or search) whose final step is "
                 "one. Call fit first if it is not fitted."
             )
-        loss_name = getattr(regressor, "loss", None)
+        loss = getattr(regressor, "loss", None)
         return cls.from_history(
-            regressor.history_, loss_name=loss_name if isinstance(loss_name, str) else None,
+            regressor.history_, loss_name=loss if isinstance(loss, str) else None,
             ax=ax, log_scale=log_scale, **plot_kwargs
         )
 
@@ -194,5 +183,7 @@ def _with_history(estimator, depth=0):
     inner = [estimator.steps[-1][1]] if hasattr(estimator, "steps") else []
     for name in ("best_estimator_", "regressor_", "estimator_"):  # search, wrappers
         inner.append(getattr(estimator, name, None))
-    found = (_with_history(each, depth + 1) for each in inner if each is not None)
-    return next((each for each in found if each is not None), None) if depth < 5 else None
+    if depth < 5:  # no deeper than any real nesting
+        found = (_with_history(each, depth + 1) for each in inner if each is not None)
+        return next((each for each in found if each is not None), None)
+    return None
