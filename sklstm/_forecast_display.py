@@ -122,7 +122,7 @@ class ForecastDisplay(_LineDisplayMixin):
         name = self.name if name is None else name
         prefix = "" if name is None else f"{name} "
         y_true = _as_series(self.y_true, "y_true")
-        y_pred = _as_series(self.y_pred, "y_pred", index=y_true.index)
+        y_pred = _as_series(self.y_pred, "y_pred").set_axis(y_true.index)
         y_forecast = _forecast_series(self.y_forecast, y_true.index)
 
         series_name = y_true.name if isinstance(y_true.name, str) else None
@@ -200,7 +200,7 @@ class ForecastDisplay(_LineDisplayMixin):
         final = estimator.steps[-1][1] if hasattr(estimator, "steps") else estimator
         name = type(final).__name__ if name is None else name
         if isinstance(X, pd.DataFrame) and not isinstance(y, (pd.Series, pd.DataFrame)):
-            y = _as_series(y, "y", index=X.index)  # the time labels are X's
+            y = _as_series(y, "y").set_axis(X.index)  # the time labels are X's
         return cls.from_predictions(
             y, y_pred, train_size=train_size, horizon=horizon, y_forecast=y_forecast,
             name=name, ax=ax, **plot_kwargs
@@ -268,8 +268,8 @@ class ForecastDisplay(_LineDisplayMixin):
         ).plot(ax=ax, **plot_kwargs)
 
 
-def _as_series(values, name, index=None):
-    """``values`` as a 1-D float Series, on ``index`` unless it has its own."""
+def _as_series(values, name):
+    """``values`` as a 1-D float Series (indexed by position unless it has one)."""
     if isinstance(values, pd.DataFrame) and values.shape[1] == 1:
         values = values.iloc[:, 0]
     if isinstance(values, pd.Series):
@@ -282,7 +282,7 @@ def _as_series(values, name, index=None):
             f"{name} must be 1-D (one value per time step); got shape {array.shape}. "
             f"Plot one output column at a time, e.g. {name}[:, 0]."
         )
-    return pd.Series(array, index=index)
+    return pd.Series(array)
 
 
 def _forecast_series(y_forecast, index):

@@ -310,6 +310,10 @@ def test_display_built_by_hand_from_arrays():
     np.testing.assert_array_equal(display.forecast_line_.get_xdata(), [3])
     assert display.train_rmse_ == 0.0 and display.test_rmse_ == 1.0
     assert display.y_true == [1.0, 2.0, 3.0]  # stored as given
+    # predictions are matched by position, whatever index they carry
+    y_true = pd.Series([1.0, 2.0, 3.0], index=[10, 11, 12])
+    display = ForecastDisplay(y_true=y_true, y_pred=pd.Series([1.0, 2.0, 4.0])).plot()
+    np.testing.assert_array_equal(display.test_line_.get_xdata(), [10, 11, 12])
 
 
 # The factories validate their arguments declaratively (validate_params)
