@@ -32,16 +32,17 @@ _FACTORY_CONSTRAINTS = {
 class ForecastDisplay(_LineDisplayMixin):
     """Forecasts plotted against the series they forecast.
 
-    Draws the observed series, the predictions on the training and the test
-    part, each labelled with its RMSE, and optionally forecasts beyond the
-    end of the data. Create it with :meth:`from_estimator` or
-    :meth:`from_predictions`; all parameters are stored as attributes.
+    Draws the observed series, the training and test predictions labelled
+    with their RMSE, and forecasts beyond the data. Create it with
+    :meth:`from_estimator` or :meth:`from_predictions`; all parameters are
+    stored as attributes.
 
     Parameters
     ----------
     y_true, y_pred : pandas.Series or array-like of shape (n_samples,)
         The observed values and their predictions, matched by position and
-        drawn at ``y_true``'s index (``0, 1, ...`` for an array).
+        drawn at ``y_true``'s index: ``0, 1, ...`` for an array, the start of
+        each period for a :class:`pandas.PeriodIndex`.
     train_size : int or None, default=None
         Number of leading predictions on the training data.
     y_forecast, name
@@ -67,11 +68,6 @@ class ForecastDisplay(_LineDisplayMixin):
     --------
     LossCurveDisplay : The training loss curve of an LSTMRegressor.
     sklearn.metrics.PredictionErrorDisplay : Residuals against predictions.
-
-    Notes
-    -----
-    A :class:`pandas.PeriodIndex` is drawn at the start of each period
-    (``index.to_timestamp()``), since matplotlib cannot place periods.
 
     Examples
     --------
@@ -109,9 +105,8 @@ class ForecastDisplay(_LineDisplayMixin):
             Model name for the legend; defaults to the ``name`` attribute.
         actual_kwargs, train_kwargs, test_kwargs, forecast_kwargs : dict or \
                 None, default=None
-            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of the
-            observed series, the training predictions, the test predictions
-            and the forecasts; they override the defaults (e.g. ``label``).
+            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of each
+            line, overriding the defaults (e.g. ``label``).
 
         Returns
         -------
@@ -171,9 +166,9 @@ class ForecastDisplay(_LineDisplayMixin):
     ):
         """Predict ``X`` with a fitted model and plot the predictions against ``y``.
 
-        ``X`` and ``y`` are all the data, oldest first, as
-        :func:`~sklstm.to_supervised` gives them (training part, then test
-        part), predicted in one call: one-step-ahead forecasts throughout.
+        ``X`` and ``y`` are all the data, oldest first, as from
+        :func:`~sklstm.to_supervised`; one call predicts every row one step
+        ahead, the test part's lag windows filled with observed values.
 
         Parameters
         ----------
@@ -184,11 +179,13 @@ class ForecastDisplay(_LineDisplayMixin):
             Inputs. A DataFrame's index labels an array ``y``.
         y : array-like or pandas.Series of shape (n_samples,)
             Targets: ``y[t]`` lies ``horizon`` steps after row ``t`` of ``X``.
+        train_size, horizon, y_forecast
+            See :meth:`from_predictions`.
         name : str or None, default=None
             Model name for the legend; defaults to the estimator's class name
             (the last step's, for a pipeline).
-        train_size, horizon, y_forecast, ax, **plot_kwargs
-            See :meth:`from_predictions`.
+        ax, **plot_kwargs
+            Passed to :meth:`plot`.
 
         Returns
         -------
@@ -219,24 +216,19 @@ class ForecastDisplay(_LineDisplayMixin):
 
         Parameters
         ----------
-        y_true : array-like or pandas.Series of shape (n_samples,)
-            Targets in time order. A Series keeps its index (e.g. the
-            PeriodIndex of :func:`~sklstm.datasets.load_airline`); an array
-            is indexed by position.
-        y_pred : array-like or pandas.Series of shape (n_samples,)
-            Predictions of ``y_true``, in the same order.
+        y_true, y_pred : array-like or pandas.Series of shape (n_samples,)
+            Targets in time order and their predictions. ``y_true``'s index
+            (positions, for an array) labels both.
         train_size : int, float or None, default=None
             Number (int) or fraction (float in (0, 1)) of the first samples
             on the training data. None draws one "prediction" line.
         horizon : int, default=1
-            How many time steps after its index label each target lies (the
-            ``horizon`` given to :func:`~sklstm.to_supervised`); everything
-            is drawn at the time it forecasts. Use 0 when ``y_true`` is
-            indexed by the time it was observed.
+            Time steps from each target's index label to the time it is for
+            (as in :func:`~sklstm.to_supervised`), where it is drawn; 0 when
+            ``y_true`` is indexed by the time it was observed.
         y_forecast : array-like or pandas.Series or None, default=None
-            Forecasts beyond the data: a Series indexed by the time forecast
-            (drawn as it is), or values for the steps that follow the last
-            target.
+            Forecasts beyond the data: a Series indexed by the time forecast,
+            or values for the steps after the last target.
         name : str or None, default=None
             Model name, shown in the legend.
         ax, **plot_kwargs

@@ -36,8 +36,7 @@ class LossCurveDisplay(_LineDisplayMixin):
     See Also
     --------
     ForecastDisplay : Forecasts against the series.
-    sklearn.model_selection.LearningCurveDisplay : Scores against training
-        set size, a different curve.
+    sklearn.model_selection.LearningCurveDisplay : Scores by training set size.
 
     Notes
     -----
@@ -72,8 +71,8 @@ class LossCurveDisplay(_LineDisplayMixin):
         log_scale : bool, default=False
             Use a logarithmic loss axis.
         loss_kwargs, val_loss_kwargs : dict or None, default=None
-            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of the
-            training and validation curves; they override the defaults.
+            Keyword arguments for :meth:`matplotlib.axes.Axes.plot` of each
+            curve, overriding the defaults.
 
         Returns
         -------
@@ -115,7 +114,7 @@ class LossCurveDisplay(_LineDisplayMixin):
             Per-epoch metrics with a ``"loss"`` key, e.g. an LSTMRegressor's
             ``history_`` or a Keras ``History.history``.
         loss_name : str or None, default=None
-            See the class parameters.
+            See :class:`LossCurveDisplay`.
         ax, log_scale, **plot_kwargs
             Passed to :meth:`plot`.
 
@@ -144,10 +143,10 @@ class LossCurveDisplay(_LineDisplayMixin):
         Parameters
         ----------
         estimator : estimator instance
-            A fitted :class:`~sklstm.LSTMRegressor`, or a fitted pipeline,
-            search (``best_estimator_``), :class:`~sklstm.ChangeRegressor` or
+            A fitted :class:`~sklstm.LSTMRegressor` (its ``loss``, when a
+            string, names the loss), or a fitted pipeline, search,
+            :class:`~sklstm.ChangeRegressor` or
             :class:`~sklearn.compose.TransformedTargetRegressor` ending in one.
-            Its ``loss``, when a string, names the loss.
         ax, log_scale, **plot_kwargs
             Passed to :meth:`plot`.
 
