@@ -15,7 +15,7 @@ from sklearn.utils.validation import (
 
 from ._state import fit_context
 from ._timeindex import next_label
-from ._validation import StrictInterval, check_numeric
+from ._validation import StrictInterval, check_numeric, time_order_breaks
 
 
 class LagFeaturizer(TransformerMixin, BaseEstimator):
@@ -201,7 +201,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         Warns when ``index`` goes back in time (or repeats) somewhere, and
         refuses an index in decreasing order.
         """
-        breaks = _time_order_breaks(index)
+        breaks = time_order_breaks(index)
         if self.look_back == 1 or not len(breaks):
             return None  # without lags, row order does not matter
         if index.is_monotonic_decreasing and index.is_unique:
@@ -272,23 +272,3 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
 def _index_of(X):
     return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
 
-
-def _time_order_breaks(index):
-    """Positions whose label does not come after the label before (ascending).
-
-    Only an index of times or numbers can be told; any other (strings, a
-    MultiIndex) and a NumPy array's rows are taken to be in time order.
-    """
-    none = np.empty(0, dtype=np.intp)
-    if index is None or len(index) < 2:
-        return none
-    timelike = isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex))
-    numeric = pd.api.types.is_numeric_dtype(index.dtype) and not (
-        pd.api.types.is_bool_dtype(index.dtype)
-    )
-    if not (timelike or numeric) or isinstance(index, pd.MultiIndex):
-        return none
-    if index.is_monotonic_increasing and index.is_unique:
-        return none
-    later = np.asarray(index[1:] > index[:-1], dtype=bool)
-    return np.flatnonzero(~later) + 1

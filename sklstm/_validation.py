@@ -2,6 +2,9 @@
 
 * ``epochs=True`` satisfies ``Interval(Integral, 1, None)``: a bool is an
   int in Python. :class:`StrictInterval` refuses it.
+* Rows are paired or windowed by position, so an index out of time order
+  (newest first, shuffled, repeated) would give a row values from its
+  future. :func:`time_order_breaks` finds where it goes back in time.
 * ``check_array(X, dtype=float)`` turns text that looks like numbers
   (``"1.5"``) and ``datetime64`` values (nanoseconds since 1970) into floats
   without a word. :func:`check_numeric` refuses both before that conversion.
@@ -32,7 +35,10 @@ class StrictInterval(Interval):
 
 
 class PositiveInts(Options):
-    """A non-empty tuple or list of ints >= 1 (bools refused), such as ``(32, 16)``.
+    """A non-empty sequence of ints >= 1 (bools refused), such as ``(32, 16)``.
+
+    ``sequence_types`` are the sequence types accepted (tuple and list by
+    default).
 
     An ``Options`` only because scikit-learn's ``make_constraint`` accepts
     constraint objects of its own classes alone; it matches sequences, not a
@@ -41,18 +47,22 @@ class PositiveInts(Options):
 
     _element = StrictInterval(Integral, 1, None, closed="left")
 
-    def __init__(self):
+    def __init__(self, *, sequence_types=(tuple, list)):
         super().__init__(tuple, set())
+        self.sequence_types = sequence_types
 
     def is_satisfied_by(self, val):
+        if isinstance(val, np.ndarray) and val.ndim != 1:
+            return False
         return (
-            isinstance(val, (tuple, list))
+            isinstance(val, self.sequence_types)
             and len(val) > 0
             and all(self._element.is_satisfied_by(v) for v in val)
         )
 
     def __str__(self):
-        return "a non-empty tuple or list of ints >= 1"
+        names = " or ".join(t.__name__ for t in self.sequence_types)
+        return f"a non-empty {names} of ints >= 1"
 
 
 def check_numeric(X, input_name):
@@ -75,7 +85,8 @@ def check_numeric(X, input_name):
         ``timedelta64``, periods).
     """
     if isinstance(X, pd.Series):
-        X = X.to_frame()
+        _check_values(X.dtype, X, input_name)
+        return
     if isinstance(X, pd.DataFrame):
         for position in range(X.shape[1]):
             column = X.iloc[:, position]
@@ -128,3 +139,24 @@ def _refuse_times(where, what):
         "(e.g. df.set_index('date')) and pass only numeric columns, or derive "
         "numeric features (month, day of week) yourself."
     )
+
+
+def time_order_breaks(index):
+    """Positions whose label does not come after the label before (ascending).
+
+    Only an index of times or numbers can be told; any other (strings, a
+    MultiIndex) and a NumPy array's rows are taken to be in time order.
+    """
+    none = np.empty(0, dtype=np.intp)
+    if index is None or len(index) < 2:
+        return none
+    timelike = isinstance(index, (pd.DatetimeIndex, pd.PeriodIndex, pd.TimedeltaIndex))
+    numeric = pd.api.types.is_numeric_dtype(index.dtype) and not (
+        pd.api.types.is_bool_dtype(index.dtype)
+    )
+    if not (timelike or numeric) or isinstance(index, pd.MultiIndex):
+        return none
+    if index.is_monotonic_increasing and index.is_unique:
+        return none
+    later = np.asarray(index[1:] > index[:-1], dtype=bool)
+    return np.flatnonzero(~later) + 1
