@@ -226,7 +226,7 @@ def test_units_may_be_a_list_or_tuple_of_layer_sizes(sequences):
         (np.array([[["1.5"], ["2"]]] * 4), np.ones(4), ValueError, "X holds text"),
         (np.ones((4, 2, 1)), np.array(["1", "2", "3", "4"]), ValueError, "y holds text"),
         (np.ones((4, 2, 1)), pd.Series(["1", "2", "3", "4"], dtype=object), ValueError,
-         "of y holds text"),
+         "y holds text"),
         (np.ones((4, 2)), pd.Series(pd.date_range("2020", periods=4)), TypeError, "dates"),
         (np.arange(8).astype("datetime64[D]").reshape(4, 2), np.ones(4), TypeError, "dates"),
         (pd.DataFrame({"t": pd.timedelta_range("1D", periods=4)}), np.ones(4), TypeError,
