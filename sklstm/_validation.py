@@ -88,9 +88,11 @@ def check_numeric(X, input_name):
         _check_values(X.dtype, X, input_name)
         return
     if isinstance(X, pd.DataFrame):
-        for position in range(X.shape[1]):
-            column = X.iloc[:, position]
-            _check_values(column.dtype, column, f"column {X.columns[position]!r} of {input_name}")
+        for position, dtype in enumerate(X.dtypes):
+            if getattr(dtype, "kind", "O") in "biuf":
+                continue  # numbers and bools: nothing to look into
+            name = f"column {X.columns[position]!r} of {input_name}"
+            _check_values(dtype, X.iloc[:, position], name)
         return
     if hasattr(X, "dtype") and hasattr(X, "shape") and not isinstance(X, np.ndarray):
         return  # a sparse matrix or another container: numeric by construction

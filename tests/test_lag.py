@@ -139,6 +139,19 @@ def test_text_and_dates_are_not_silently_turned_into_numbers(X, error, match):
         lags.transform(X)
 
 
+def test_numbers_in_any_container_are_still_accepted():
+    X = pd.DataFrame(
+        {
+            "nullable": pd.array([1.0, 2.0, 3.0], dtype="Float64"),
+            "objects": np.array([1, 2.5, 3], dtype=object),
+            "flags": [True, False, True],
+            "category": pd.Categorical([1.0, 2.0, 1.0]),
+        }
+    )
+    out = LagFeaturizer(look_back=1).fit_transform(X)
+    np.testing.assert_array_equal(out[1], [2.0, 2.5, 0.0, 2.0])
+
+
 def test_errors_before_fit_and_on_feature_mismatch():
     with pytest.raises(NotFittedError):
         LagFeaturizer().transform(np.ones((3, 1)))
