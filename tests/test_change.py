@@ -287,6 +287,17 @@ def test_text_and_dates_are_not_silently_turned_into_numbers(X, y, error, match)
     assert not hasattr(model, "n_features_in_")
 
 
+def test_the_wrapped_regressor_still_validates_its_parameters():
+    # fit_context(prefer_skip_nested_validation=False): the regressor is the
+    # user's, so its own parameter validation is not skipped.
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    model = ChangeRegressor(Ridge(alpha=-1.0))
+    with pytest.raises(InvalidParameterError, match="'alpha' parameter of Ridge"):
+        model.fit(np.ones((4, 1)), np.arange(4.0))
+    assert not hasattr(model, "n_features_in_")
+
+
 def test_y_is_checked():
     X = np.ones((3, 1))
     with pytest.raises(ValueError, match="requires y to be passed"):
