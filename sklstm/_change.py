@@ -10,7 +10,8 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._state import unfitted_on_error
+from ._state import fit_context
+from ._validation import check_numeric
 
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):
@@ -114,7 +115,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.kind = kind
         self.level = level
 
-    @unfitted_on_error
+    # Nested validation stays on: the regressor is the user's, not ours.
+    @fit_context(prefer_skip_nested_validation=False)
     def fit(self, X, y, **fit_params):
         """Fit a clone of ``regressor`` to the change of ``y`` from ``X[level]``.
 
@@ -135,7 +137,6 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self : ChangeRegressor
             The fitted estimator.
         """
-        self._validate_params()
         if y is None:
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target "
@@ -143,6 +144,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             )
         self._check_X(X, reset=True)
         last = self._level_values(X)
+        check_numeric(y, "y")
         y = check_array(
             y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
@@ -223,6 +225,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             X = np.asarray(X)  # 2-D: _check_X has checked it
             column = X[:, self._level_position(X.shape[1], None)]
         name = "the level column of X"
+        check_numeric(column, name)
         last = check_array(
             column, ensure_2d=False, dtype=np.float64, input_name=name, estimator=self
         ).reshape(-1)

@@ -1,20 +1,21 @@
 """Lag windows: each row gets the values of the ``look_back`` latest steps."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
 from numpy.lib.stride_tricks import sliding_window_view
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval
 from sklearn.utils.validation import (
     _check_feature_names_in,
     check_is_fitted,
     validate_data,
 )
 
-from ._state import unfitted_on_error
+from ._state import fit_context
 from ._timeindex import next_label
+from ._validation import StrictInterval, check_numeric, time_order_breaks
 
 
 class LagFeaturizer(TransformerMixin, BaseEstimator):
@@ -45,6 +46,17 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     is not unique and increasing (rows out of time order). In a pipeline, the index only reaches this
     step if the steps before it output pandas, e.g.
     ``MinMaxScaler().set_output(transform="pandas")``.
+
+    **Rows out of time order.** The rows of a NumPy array carry no time:
+    their order is taken as time order. A pandas index of times or numbers
+    is checked: where a label does not come after the one before it (rows
+    shuffled or repeated, as a random subsample of rows in
+    ``HalvingGridSearchCV(resource="n_samples")`` or MAPIE's
+    ``BlockBootstrap`` make), each increasing run of rows is treated as a
+    series of its own, so no window reaches across the break into a later
+    time; its missing lags are ``fill_value``, and a ``UserWarning`` says
+    so. An index in decreasing order (newest first) is refused with a
+    ``ValueError``: sort it (``X.sort_index()``) first.
 
     Parameters
     ----------
@@ -104,15 +116,15 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "look_back": [Interval(Integral, 1, None, closed="left")],
-        "fill_value": [Real],
+        "look_back": [StrictInterval(Integral, 1, None, closed="left")],
+        "fill_value": [StrictInterval(Real, None, None, closed="both"), "nan"],
     }
 
     def __init__(self, look_back=1, *, fill_value=np.nan):
         self.look_back = look_back
         self.fill_value = fill_value
 
-    @unfitted_on_error
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check ``X`` and remember its number of features.
 
@@ -128,9 +140,10 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         self : LagFeaturizer
             The fitted transformer.
         """
-        self._validate_params()
         index = _index_of(X)
+        check_numeric(X, "X")
         X = validate_data(self, X, dtype=[np.float64, np.float32])
+        self._run_starts(index)  # refuse (newest first) or warn before fitting
         if self.look_back > X.shape[0]:
             raise ValueError(
                 f"look_back={self.look_back} is larger than the data: X has only "
@@ -157,9 +170,12 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             first; rows before the first row come from the fitted data when
             ``X`` continues it, else they are ``fill_value``.
         """
-        check_is_fitted(self, "next_index_")  # a failed fit may set n_features_in_
-        continues = self._continues(_index_of(X))
+        check_is_fitted(self)
+        index = _index_of(X)
+        continues = self._continues(index)
+        check_numeric(X, "X")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        run_starts = self._run_starts(index)
         n_samples, n_features = X.shape
         if continues:
             before = self.tail_.astype(X.dtype)
@@ -171,7 +187,46 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         windows = sliding_window_view(padded, self.look_back, axis=0)
         # The reshape is still a read-only view of overlapping windows: copy
         # once, so the caller gets an ordinary writable array.
-        return windows.transpose(0, 2, 1).reshape(n_samples, -1).copy()
+        windows = windows.transpose(0, 2, 1).copy()
+        if run_starts is not None:  # no window reaches back across a break in time
+            lags = np.arange(self.look_back - 1, -1, -1)
+            earlier = np.arange(n_samples) - run_starts  # rows before, same run
+            cut = (run_starts > 0)[:, np.newaxis] & (lags > earlier[:, np.newaxis])
+            windows[cut] = self.fill_value
+        return windows.reshape(n_samples, -1)
+
+    def _run_starts(self, index):
+        """Where the increasing run of each row starts, or None if all rows are in order.
+
+        Warns when ``index`` goes back in time (or repeats) somewhere, and
+        refuses an index in decreasing order.
+        """
+        breaks = time_order_breaks(index)
+        if self.look_back == 1 or not len(breaks):
+            return None  # without lags, row order does not matter
+        if index.is_monotonic_decreasing and index.is_unique:
+            raise ValueError(
+                f"X's index is in decreasing time order (from {index[0]} down to "
+                f"{index[-1]}): newest row first. LagFeaturizer takes the lags of "
+                "a row from the rows above it, which here lie in its future. Sort "
+                "the rows oldest first, e.g. X.sort_index()."
+            )
+        first = breaks[0]
+        warnings.warn(
+            f"X's index is out of time order at {len(breaks)} row(s) (first: row "
+            f"{first}, label {index[first]} after {index[first - 1]}). Lags "
+            "never reach back across such a row (into what may be a later time): "
+            "each increasing run of rows is lagged as a series of its own, and "
+            "the lags before its start are fill_value. Sort the rows "
+            "(X.sort_index()) if they are merely in the wrong order; a random "
+            "subsample of rows (HalvingGridSearchCV's resource='n_samples') "
+            "leaves few rows with lags.",
+            UserWarning,
+            stacklevel=2,
+        )
+        starts = np.zeros(len(index), dtype=np.intp)
+        starts[breaks] = breaks
+        return np.maximum.accumulate(starts)
 
     def _continues(self, index):
         """Whether rows with ``index`` start right after the fitted rows."""
@@ -216,3 +271,4 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
 
 def _index_of(X):
     return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
+

@@ -10,7 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -19,7 +19,8 @@ from sklearn.utils.validation import (
 )
 
 from ._lazy import keras_backend
-from ._state import unfitted_on_error
+from ._state import fit_context
+from ._validation import PositiveInts, StrictInterval, check_numeric
 
 # Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
 # identifiers; kept here so that validating them needs no TensorFlow.
@@ -44,7 +45,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     epochs : int >= 1, default=100
         Passes over the training data. ``epochs=0`` (an untrained network) is
         refused by :meth:`fit` with ``InvalidParameterError``, a
-        ``ValueError``.
+        ``ValueError``; so is a bool (``epochs=True``) for any int or float
+        parameter.
     batch_size : int, default=32
         Samples per gradient update (the classic tutorial uses 1). A value
         larger than the data trains on all rows as one batch per epoch.
@@ -132,6 +134,21 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     time steps may differ between ``fit`` and ``predict``; the number of
     features per step may not. ``y`` may be 1-D, or 2-D with one column per
     output (e.g. several forecast horizons); it may not contain NaN or inf.
+    ``X`` and ``y`` must hold numbers: text (even ``"1.5"``) and dates
+    (``datetime64``) are refused rather than cast to floats. A target larger
+    than about 1e150 in magnitude cannot be standardized and is refused with
+    ``scale_target=True``; beyond the float32 range with
+    ``scale_target=False``.
+
+    Rows are independent samples here: the order of time lies within each
+    sequence, so ``fit`` and ``predict`` take rows in any order.
+
+    Estimator tags: unlike Keras's own ``SKLearnRegressor``, this estimator
+    does not set ``non_deterministic`` (an int ``random_state`` gives
+    bit-identical fits and predictions) nor ``poor_score`` (a small network,
+    ``units=8, epochs=20, learning_rate=0.02``, passes scikit-learn's score
+    checks; ``tests/test_common.py`` runs that one), so those checks run
+    rather than being skipped.
 
     Examples
     --------
@@ -148,17 +165,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "units": [Interval(Integral, 1, None, closed="left"), tuple, list],
-        "epochs": [Interval(Integral, 1, None, closed="left")],
-        "batch_size": [Interval(Integral, 1, None, closed="left")],
+        # StrictInterval: epochs=True is a mistake, not 1.
+        "units": [StrictInterval(Integral, 1, None, closed="left"), PositiveInts()],
+        "epochs": [StrictInterval(Integral, 1, None, closed="left")],
+        "batch_size": [StrictInterval(Integral, 1, None, closed="left")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [Interval(Real, 0, None, closed="neither")],
+        "learning_rate": [StrictInterval(Real, 0, None, closed="neither")],
         "loss": [StrOptions(set(LOSSES))],
-        "dropout": [Interval(Real, 0, 1, closed="left")],
-        "recurrent_dropout": [Interval(Real, 0, 1, closed="left")],
+        "dropout": [StrictInterval(Real, 0, 1, closed="left")],
+        "recurrent_dropout": [StrictInterval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
-        "validation_fraction": [Interval(Real, 0, 1, closed="neither")],
-        "n_iter_no_change": [Interval(Integral, 1, None, closed="left")],
+        "validation_fraction": [StrictInterval(Real, 0, 1, closed="neither")],
+        "n_iter_no_change": [StrictInterval(Integral, 1, None, closed="left")],
         "scale_target": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
@@ -197,7 +215,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
 
-    @unfitted_on_error
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y):
         """Build the network and train it on ``X, y``.
 
@@ -221,8 +239,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             that raises leaves the estimator unfitted: no network with NaN
             weights, and no attribute of an earlier fit, is kept.
         """
-        self._validate_params()
-        units = self._check_units()
+        units = self._units_per_layer()
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -238,6 +255,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             StandardScaler().set_output(transform="default").fit(y) if self.scale_target else None
         )
         if self.target_scaler_ is not None:
+            self._check_target_scaler(y)
             y = self.target_scaler_.transform(y)
             if validation is not None:
                 validation = (validation[0], self.target_scaler_.transform(validation[1]))
@@ -298,7 +316,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             Predictions in the target's units, with the dimensions of the ``y``
             given to :meth:`fit`.
         """
-        check_is_fitted(self, "model_")  # a failed fit may set n_features_in_
+        check_is_fitted(self)
         X = self._validate_X(X, reset=False)
         y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
@@ -319,19 +337,14 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             state = {**state, "model_": keras_backend().network_from_bytes(state["model_"])}
         super().__setstate__(state)
 
-    def _check_units(self):
-        units = (self.units,) if isinstance(self.units, Integral) else tuple(self.units)
-        if not units or not all(
-            isinstance(u, Integral) and not isinstance(u, bool) and u >= 1 for u in units
-        ):
-            raise ValueError(
-                "units must be a positive int or a non-empty tuple of positive ints "
-                f"(one per stacked LSTM layer); got {self.units!r}."
-            )
+    def _units_per_layer(self):
+        """``units`` as a tuple of ints, one per LSTM layer (validated by fit_context)."""
+        units = (self.units,) if isinstance(self.units, Integral) else self.units
         return tuple(int(u) for u in units)
 
     def _validate_X(self, X, *, reset):
         """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
+        check_numeric(X, "X")
         if isinstance(X, (list, tuple)):
             X = np.asarray(X)
         ndim = getattr(X, "ndim", 2)
@@ -379,11 +392,33 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
+        check_numeric(y, "y")
         y = check_array(  # rejects NaN, inf, >2 dimensions, 0 columns
             y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
         check_consistent_length(X, y)
+        largest = np.abs(y).max(initial=0.0)
+        if not self.scale_target and largest > np.finfo(np.float32).max:
+            raise ValueError(
+                f"y has values as large as {largest:.3g}, beyond the float32 range "
+                "(about 3.4e38) the network trains in, so they would become inf. "
+                "Set scale_target=True, or divide y by a power of ten and multiply "
+                "the predictions back."
+            )
         return y
+
+    def _check_target_scaler(self, y):
+        """Refuse a target too large to standardize, before training blames the loss."""
+        scaler = self.target_scaler_
+        if np.isfinite(scaler.mean_).all() and np.isfinite(scaler.scale_).all():
+            return
+        largest = np.abs(y).max()
+        raise ValueError(
+            f"y is too large in magnitude to standardize: its largest absolute "
+            f"value is {largest:.3g}, and its variance overflows float64 (values "
+            "up to about 1e150 are fine). Divide y by a power of ten (e.g. "
+            f"y / 1e{int(np.log10(largest))}) and multiply the predictions back."
+        )
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -5,8 +5,24 @@ from collections.abc import Hashable, Sequence
 
 import numpy as np
 import pandas as pd
+from sklearn.utils._param_validation import validate_params
+
+from ._validation import PositiveInts, StrictInterval, time_order_breaks
 
 
+
+@validate_params(
+    {
+        "data": ["array-like"],
+        "horizon": [
+            StrictInterval(numbers.Integral, 1, None, closed="left"),
+            PositiveInts(sequence_types=(list, tuple, range, np.ndarray)),
+        ],
+        "target": [Hashable, None],
+        "features": ["array-like", None],
+    },
+    prefer_skip_nested_validation=True,
+)
 def to_supervised(
     data: "pd.Series | pd.DataFrame | np.typing.ArrayLike",
     horizon: "int | Sequence[int]" = 1,
@@ -27,12 +43,16 @@ def to_supervised(
     ----------
     data : pandas.Series, pandas.DataFrame or array-like of shape (n_samples,) \
             or (n_samples, n_features)
-        The series in time order, oldest first. The columns of a DataFrame (or
-        of a 2-D array) are the features.
+        The series in time order, oldest first: rows are paired by position.
+        A pandas index of times or numbers must be increasing (a newest-first
+        or shuffled index is refused: sort it with ``data.sort_index()``); the
+        rows of an array, or of any other index, are taken to be in time
+        order. The columns of a DataFrame (or of a 2-D array) are the
+        features; the columns used must have unique names.
     horizon : int or sequence of int, default=1
-        How many steps ahead the target lies. A sequence such as
-        ``range(1, 4)`` gives one target column per step ahead (direct
-        multi-step forecasting, a 2-D ``y``).
+        How many steps ahead the target lies. A sequence of distinct values
+        such as ``range(1, 4)`` gives one target column per step ahead
+        (direct multi-step forecasting, a 2-D ``y``).
     target : label or int, default=None
         The column to forecast, for 2-D ``data`` with several columns (a
         column label for a DataFrame, a column position for an array). Not
@@ -92,6 +112,8 @@ def to_supervised(
         raise ValueError("to_supervised got data with no columns.")
     column = _target_column(frame, target)
     inputs = _feature_columns(frame, features)
+    _check_unique_columns(frame, [*inputs, column])
+    _check_time_order(frame.index)
     _check_values(frame[list(dict.fromkeys([*inputs, column]))])  # unused columns may be anything
     n_rows = len(frame) - max(horizons)
     if n_rows < 1:
@@ -116,25 +138,49 @@ def to_supervised(
 
 
 def _check_horizon(horizon):
-    if isinstance(horizon, numbers.Integral) and not isinstance(horizon, bool):
-        horizons = [int(horizon)]
-    elif isinstance(horizon, (list, tuple, range, np.ndarray)) and len(horizon):
-        horizons = list(horizon)
-    else:
-        raise TypeError(
-            "horizon must be a positive int or a non-empty sequence of positive "
-            f"ints such as range(1, 4); got {horizon!r}."
+    """The horizons as a list of ints; validate_params has checked their type and range."""
+    if isinstance(horizon, numbers.Integral):
+        return [int(horizon)]
+    horizons = [int(h) for h in horizon]
+    repeated = sorted({h for h in horizons if horizons.count(h) > 1})
+    if repeated:
+        raise ValueError(
+            f"horizon lists the step(s) {repeated} more than once ({list(horizon)}); "
+            "each step ahead gives one target column, so list each once, e.g. "
+            "range(1, 4)."
         )
-    for h in horizons:
-        if (
-            not isinstance(h, numbers.Integral)
-            or isinstance(h, bool)
-            or h < 1
-        ):
-            raise ValueError(
-                f"horizon values must be ints >= 1 (steps ahead); got {h!r}."
-            )
-    return [int(h) for h in horizons]
+    return horizons
+
+
+def _check_unique_columns(frame, used):
+    duplicated = frame.columns[frame.columns.duplicated()]
+    clashes = [c for c in dict.fromkeys(used) if c in duplicated]
+    if clashes:
+        raise ValueError(
+            f"data has several columns named {clashes}; to_supervised cannot tell "
+            "them apart. Rename them (e.g. data.columns = [...]) or drop the copies."
+        )
+
+
+def _check_time_order(index):
+    breaks = time_order_breaks(index)
+    if not len(breaks):
+        return
+    if index.is_monotonic_decreasing and index.is_unique:
+        raise ValueError(
+            f"data's index is in decreasing time order (from {index[0]} down to "
+            f"{index[-1]}): newest row first. to_supervised pairs each row with the "
+            "row `horizon` places below it, which here is its past, not its "
+            "future. Sort it oldest first: data.sort_index()."
+        )
+    first = breaks[0]
+    raise ValueError(
+        f"data's index is not in increasing time order: label {index[first]} (row "
+        f"{first}) does not come after {index[first - 1]}. to_supervised pairs rows "
+        "by position, so the target of a row would not be the value `horizon` "
+        "steps after it. Sort the rows (data.sort_index()); labels that repeat "
+        "(several series stacked) need one to_supervised call per series."
+    )
 
 
 def _as_frame(data):
@@ -174,12 +220,7 @@ def _target_column(frame, target):
 def _feature_columns(frame, features):
     if features is None:
         return list(frame.columns)
-    if isinstance(features, (str, bytes)) or not hasattr(features, "__iter__"):
-        raise TypeError(
-            f"features must be a list of columns, such as [{features!r}]; got "
-            f"{features!r}."
-        )
-    features = list(features)
+    features = list(features)  # validate_params has refused a str or a scalar
     if not features:
         raise ValueError("features is empty; name at least one input column.")
     if len(set(features)) != len(features):

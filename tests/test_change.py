@@ -268,6 +268,36 @@ def test_the_level_must_be_finite():
         ChangeRegressor(HistGradientBoostingRegressor()).fit(X, [1.0, 2.0, 3.0])
 
 
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (np.ones((3, 1)), np.array(["1", "2", "3"]), ValueError, "y holds text"),
+        (pd.DataFrame({"a": ["1", "2", "3"]}, dtype=object), np.ones(3), ValueError,
+         "level column of X holds text"),
+        (pd.DataFrame({"d": pd.date_range("2020", periods=3)}), np.ones(3), TypeError,
+         "level column of X holds dates"),
+        (np.ones((3, 1)), pd.Series(pd.date_range("2020", periods=3)), TypeError,
+         "y holds dates"),
+    ],
+)
+def test_text_and_dates_are_not_silently_turned_into_numbers(X, y, error, match):
+    model = ChangeRegressor(DecisionTreeRegressor())
+    with pytest.raises(error, match=match):
+        model.fit(X, y)
+    assert not hasattr(model, "n_features_in_")
+
+
+def test_the_wrapped_regressor_still_validates_its_parameters():
+    # fit_context(prefer_skip_nested_validation=False): the regressor is the
+    # user's, so its own parameter validation is not skipped.
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    model = ChangeRegressor(Ridge(alpha=-1.0))
+    with pytest.raises(InvalidParameterError, match="'alpha' parameter of Ridge"):
+        model.fit(np.ones((4, 1)), np.arange(4.0))
+    assert not hasattr(model, "n_features_in_")
+
+
 def test_y_is_checked():
     X = np.ones((3, 1))
     with pytest.raises(ValueError, match="requires y to be passed"):

@@ -82,10 +82,22 @@ def test_input_is_not_mutated():
     np.testing.assert_array_equal(X, copy)
 
 
-@pytest.mark.parametrize("look_back", [0, -1, 1.5, "3"])
+@pytest.mark.parametrize("look_back", [0, -1, 1.5, "3", True])
 def test_invalid_look_back(look_back):
     with pytest.raises((ValueError, TypeError), match="look_back"):
         LagFeaturizer(look_back=look_back).fit(np.ones((5, 1)))
+
+
+@pytest.mark.parametrize("fill_value", [True, "0", None])
+def test_invalid_fill_value(fill_value):
+    with pytest.raises(ValueError, match="fill_value"):
+        LagFeaturizer(look_back=2, fill_value=fill_value).fit(np.ones((5, 1)))
+
+
+@pytest.mark.parametrize("fill_value", [np.nan, 0, -1.5, np.inf])
+def test_fill_value_may_be_any_number_or_nan(fill_value):
+    out = LagFeaturizer(look_back=2, fill_value=fill_value).fit_transform(np.ones((2, 1)))
+    np.testing.assert_array_equal(out[0], [fill_value, 1.0])
 
 
 def test_look_back_larger_than_data():
@@ -105,6 +117,39 @@ def test_non_numeric_is_rejected():
     X = pd.DataFrame({"a": ["x", "y", "z"]})
     with pytest.raises(ValueError, match="could not convert|dtype"):
         LagFeaturizer().fit(X)
+
+
+@pytest.mark.parametrize(
+    "X, error, match",
+    [
+        (np.array([["1.5"], ["2.5"], ["3.5"]]), ValueError, "holds text"),
+        (pd.DataFrame({"a": ["1", "2", "3"]}), ValueError, "column 'a' of X holds text"),
+        (np.array([[1.0], ["2"], [3.0]], dtype=object), ValueError, "holds text"),
+        (pd.DataFrame({"d": pd.date_range("2020", periods=3)}), TypeError, "dates or times"),
+        (np.arange(3).astype("datetime64[D]").reshape(-1, 1), TypeError, "dates or times"),
+        (pd.DataFrame({"p": pd.period_range("2020", periods=3, freq="M")}), TypeError, "dates"),
+    ],
+)
+def test_text_and_dates_are_not_silently_turned_into_numbers(X, error, match):
+    # They used to become 1.5 or nanoseconds since 1970 without a word.
+    with pytest.raises(error, match=match):
+        LagFeaturizer(look_back=2).fit(X)
+    lags = LagFeaturizer(look_back=2).fit(np.ones((3, 1)))
+    with pytest.raises(error, match=match):
+        lags.transform(X)
+
+
+def test_numbers_in_any_container_are_still_accepted():
+    X = pd.DataFrame(
+        {
+            "nullable": pd.array([1.0, 2.0, 3.0], dtype="Float64"),
+            "objects": np.array([1, 2.5, 3], dtype=object),
+            "flags": [True, False, True],
+            "category": pd.Categorical([1.0, 2.0, 1.0]),
+        }
+    )
+    out = LagFeaturizer(look_back=1).fit_transform(X)
+    np.testing.assert_array_equal(out[1], [2.0, 2.5, 0.0, 2.0])
 
 
 def test_errors_before_fit_and_on_feature_mismatch():
@@ -242,7 +287,112 @@ def test_transform_after_a_failed_fit_says_not_fitted():
 def test_an_index_out_of_time_order_gives_no_history():
     frame = pd.DataFrame({"y": np.arange(10.0)})
     train = frame.loc[[0, 1, 2, 3, 9, 5]]  # label 9 lies in the future of 6
-    lags = LagFeaturizer(look_back=3).fit(train)
+    with pytest.warns(UserWarning, match="row 5, label 5 after 9"):
+        lags = LagFeaturizer(look_back=3).fit(train)
     assert lags.next_index_ is None
     out = lags.transform(frame.loc[[6, 7]])
     assert np.isnan(out[0, :2]).all() and 9.0 not in out
+
+
+# Rows out of time order ------------------------------------------------------
+
+
+def timed(labels):
+    """A series whose value is its own time label: a lag's value says where it came from."""
+    labels = np.asarray(labels)
+    return pd.DataFrame({"t": labels.astype(float)}, index=pd.Index(labels))
+
+
+def later_lags(out, labels):
+    """How many lags (values = times) are not earlier than their row's own time."""
+    np.testing.assert_array_equal(out[:, -1], labels)  # lag 0 is the row itself
+    lags = out[:, :-1]
+    return int(np.sum(~np.isnan(lags) & (lags >= np.asarray(labels)[:, np.newaxis])))
+
+
+def test_a_newest_first_index_is_refused():
+    newest_first = timed(np.arange(10)[::-1])
+    with pytest.raises(ValueError, match="decreasing time order.*sort_index"):
+        LagFeaturizer(look_back=3).fit(newest_first)
+    lags = LagFeaturizer(look_back=3).fit(timed(np.arange(10)))
+    with pytest.raises(ValueError, match="decreasing time order"):
+        lags.transform(newest_first)
+    # without lags the order does not matter
+    LagFeaturizer(look_back=1).fit_transform(newest_first)
+
+
+def test_a_shuffled_subsample_builds_no_window_from_a_later_row():
+    # HalvingGridSearchCV(resource="n_samples") fits on rows drawn in random
+    # order; the lags used to hold whatever rows came before, later months too.
+    labels = np.random.RandomState(0).permutation(40)[:25]
+    X = timed(labels)
+    with pytest.warns(UserWarning, match="out of time order.*Sort the rows"):
+        out = LagFeaturizer(look_back=3).fit_transform(X)
+    assert later_lags(out, labels) == 0
+    # a row after an earlier time keeps that row as its lag (rows in time order
+    # with gaps are lagged by position, as before)
+    after_earlier = np.r_[False, labels[1:] > labels[:-1]]
+    np.testing.assert_array_equal(~np.isnan(out[:, 1]), after_earlier)
+    np.testing.assert_array_equal(out[after_earlier, 1], labels[np.flatnonzero(after_earlier) - 1])
+
+
+def test_block_bootstrap_blocks_are_lagged_as_separate_series():
+    # MAPIE's BlockBootstrap concatenates blocks of consecutive rows drawn
+    # with replacement: repeated labels, and steps back in time between blocks.
+    labels = np.r_[20:25, 10:15, 10:15, 3:8]
+    X = timed(labels)
+    with pytest.warns(UserWarning, match="3 row"):
+        out = LagFeaturizer(look_back=3).fit_transform(X)
+    assert later_lags(out, labels) == 0
+    block = np.array([[np.nan, np.nan, 0], [np.nan, 0, 1], [0, 1, 2], [1, 2, 3], [2, 3, 4]])
+    for start in (5, 10, 15):  # every block after the first starts with no history
+        np.testing.assert_array_equal(out[start : start + 5], block + labels[start])
+
+
+def test_transform_of_rows_out_of_order_keeps_the_fitted_history_for_the_first_run():
+    lags = LagFeaturizer(look_back=3).fit(timed(np.arange(10)))
+    labels = np.r_[10:13, 5:7]
+    with pytest.warns(UserWarning, match="out of time order"):
+        out = lags.transform(timed(labels))
+    np.testing.assert_array_equal(out[0], [8, 9, 10])  # continues the fit
+    assert later_lags(out, labels) == 0
+    assert np.isnan(out[3, :2]).all()
+
+
+def test_rows_in_order_and_arrays_give_no_warning():
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        LagFeaturizer(look_back=3).fit_transform(timed(np.arange(0, 20, 2)))  # gaps are fine
+        LagFeaturizer(look_back=3).fit_transform(np.arange(10.0)[::-1, np.newaxis])
+        strings = timed(np.arange(12)).set_axis([f"r{i}" for i in range(12)])  # "r10" < "r2"
+        LagFeaturizer(look_back=3).fit_transform(strings)
+
+
+def test_inside_halving_grid_search_no_row_gets_a_later_value():
+    from sklearn.dummy import DummyRegressor
+    from sklearn.experimental import enable_halving_search_cv  # noqa: F401
+    from sklearn.model_selection import HalvingGridSearchCV, KFold
+    from sklearn.pipeline import Pipeline
+
+    violations = []
+
+    class CountLaterValues(DummyRegressor):
+        """Counts the lags of the rows it is fitted on that are not the row's own past."""
+
+        def fit(self, X, y):
+            X = np.asarray(X)  # the value of a row is its time
+            violations.append(later_lags(X, X[:, -1]))
+            return super().fit(X, y)
+
+    n = 60
+    X, y = timed(np.arange(n)), np.arange(n, dtype=float)
+    pipe = Pipeline([("lags", LagFeaturizer(look_back=3)), ("model", CountLaterValues())])
+    with pytest.warns(UserWarning, match="out of time order"):
+        search = HalvingGridSearchCV(
+            pipe, {"model__strategy": ["mean", "median"]}, cv=KFold(2),
+            min_resources=20, random_state=0,
+        ).fit(X, y)
+    assert search.n_resources_[0] == 20  # a random subsample of rows was fitted
+    assert len(violations) >= 4 and violations == [0] * len(violations)

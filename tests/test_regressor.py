@@ -11,6 +11,7 @@ from sklearn.ensemble import StackingRegressor, VotingRegressor
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import r2_score
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import LSTMRegressor
 
@@ -193,6 +194,71 @@ def test_bad_input_gets_a_clear_error(X, y, match):
 def test_bad_params_get_a_clear_error(params, match):
     with pytest.raises(ValueError, match=match):
         tiny(**params).fit(np.ones((4, 2, 1)), np.ones(4))
+
+
+@pytest.mark.parametrize(
+    "params",
+    [
+        {"epochs": True}, {"units": True}, {"units": (4, True)}, {"batch_size": True},
+        {"n_iter_no_change": True}, {"learning_rate": True}, {"dropout": False},
+        {"validation_fraction": True}, {"units": ()}, {"units": [4, 2.0]},
+    ],
+)
+def test_a_bool_or_an_empty_layer_list_is_not_a_number_of_units_or_epochs(params):
+    # epochs=True used to pass validation as epochs=1, units=True as one unit.
+    (name,) = params
+    with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+        tiny(**params).fit(np.ones((4, 2, 1)), np.ones(4))
+
+
+def test_units_may_be_a_list_or_tuple_of_layer_sizes(sequences):
+    X, y = sequences
+    for units in ([3, 2], (3, 2), np.int64(3)):
+        model = tiny(units=units, epochs=1).fit(X, y)
+        sizes = [l.units for l in model.model_.layers if type(l).__name__ == "LSTM"]
+        assert sizes == list(np.atleast_1d(units))
+        assert model.units is units  # the parameter is stored untouched
+
+
+@pytest.mark.parametrize(
+    "X, y, error, match",
+    [
+        (np.array([[["1.5"], ["2"]]] * 4), np.ones(4), ValueError, "X holds text"),
+        (np.ones((4, 2, 1)), np.array(["1", "2", "3", "4"]), ValueError, "y holds text"),
+        (np.ones((4, 2, 1)), pd.Series(["1", "2", "3", "4"], dtype=object), ValueError,
+         "y holds text"),
+        (np.ones((4, 2)), pd.Series(pd.date_range("2020", periods=4)), TypeError, "dates"),
+        (np.arange(8).astype("datetime64[D]").reshape(4, 2), np.ones(4), TypeError, "dates"),
+        (pd.DataFrame({"t": pd.timedelta_range("1D", periods=4)}), np.ones(4), TypeError,
+         "dates or times"),
+    ],
+)
+def test_text_and_dates_are_not_silently_turned_into_numbers(X, y, error, match):
+    with pytest.raises(error, match=match):
+        tiny().fit(X, y)
+
+
+def test_text_is_refused_by_predict_too(sequences):
+    X, y = sequences
+    model = tiny(epochs=1).fit(X[:, :, :1], y)
+    with pytest.raises(ValueError, match="X holds text"):
+        model.predict(X[:, :, :1].astype(str))
+
+
+def test_a_target_too_large_to_standardize_says_so():
+    # A finite target near 1e200 made the scaler's variance overflow; fit then
+    # trained on NaN and blamed the learning rate ("diverged").
+    X = np.random.RandomState(0).uniform(size=(16, 2, 1))
+    y = 1e200 * X[:, -1, 0]
+    model = tiny()
+    with pytest.raises(ValueError, match="too large in magnitude"):
+        with np.errstate(over="ignore", invalid="ignore"):
+            model.fit(X, y)
+    assert not hasattr(model, "target_scaler_")
+    with pytest.raises(ValueError, match=r"float32 range.*scale_target=True"):
+        tiny(scale_target=False).fit(X, 1e39 * X[:, -1, 0])
+    # large but representable targets are trained on as before
+    assert np.isfinite(tiny(epochs=1).fit(X, 1e100 * X[:, -1, 0]).predict(X)).all()
 
 
 def test_predict_before_fit():

@@ -104,3 +104,83 @@ def test_columns_left_out_are_not_checked_and_features_are_unique():
         to_supervised(df, target="sales", features=["ads"])
     with pytest.raises(ValueError, match="twice"):
         to_supervised(df.assign(sales=1.0), target="sales", features=["ads", "ads"])
+
+
+def test_a_repeated_horizon_is_refused():
+    # horizon=[1, 1, 2] used to return 2 columns silently.
+    s = pd.Series(np.arange(6.0), name="s")
+    with pytest.raises(ValueError, match=r"step\(s\) \[1\] more than once"):
+        to_supervised(s, horizon=[1, 1, 2])
+    with pytest.raises(ValueError, match="more than once"):
+        to_supervised(s, horizon=np.array([2, 3, 2]))
+
+
+def test_duplicate_column_names_are_reported_as_such():
+    # Two float columns named "a" used to be reported as non-numeric.
+    df = pd.DataFrame([[1.0, 2.0, 3.0]] * 4, columns=["a", "a", "b"])
+    with pytest.raises(ValueError, match=r"several columns named \['a'\]"):
+        to_supervised(df, target="b")
+    with pytest.raises(ValueError, match=r"several columns named \['a'\]"):
+        to_supervised(df, target="a", features=["b"])
+    X, y = to_supervised(df, target="b", features=["b"])  # the copies are not used
+    np.testing.assert_array_equal(y, [3.0, 3.0, 3.0])
+
+
+@pytest.mark.parametrize(
+    "index",
+    [
+        pd.period_range("2020-01", periods=6, freq="M"),
+        pd.date_range("2020-01-01", periods=6, freq="D"),
+        pd.RangeIndex(6),
+    ],
+    ids=["period", "datetime", "range"],
+)
+def test_a_newest_first_index_is_refused_not_paired_with_its_past(index):
+    # A newest-first series gave each row its *previous* value as "t+1".
+    s = pd.Series(np.arange(6.0), index=index, name="s")
+    X, y = to_supervised(s)
+    assert (y.to_numpy() == X["s"].to_numpy() + 1).all()
+    with pytest.raises(ValueError, match=r"decreasing time order.*sort_index\(\)"):
+        to_supervised(s.iloc[::-1])
+
+
+@pytest.mark.parametrize(
+    "order, match",
+    [
+        ([0, 1, 3, 2, 4, 5], r"label 2 \(row 3\) does not come after 3"),
+        ([0, 1, 2, 0, 1, 2], r"label 0 \(row 3\) does not come after 2.*one to_supervised"),
+    ],
+    ids=["shuffled", "stacked series"],
+)
+def test_an_index_out_of_time_order_is_refused(order, match):
+    s = pd.Series(np.arange(6.0), index=order, name="s")
+    with pytest.raises(ValueError, match=match):
+        to_supervised(s)
+
+
+def test_rows_of_an_array_or_a_text_index_are_taken_in_their_order():
+    X, y = to_supervised(np.arange(5.0)[::-1])
+    np.testing.assert_array_equal(y, [3.0, 2.0, 1.0, 0.0])
+    s = pd.Series([1.0, 2.0, 3.0], index=["b", "a", "c"], name="s")
+    X, y = to_supervised(s)
+    assert list(X.index) == ["b", "a"] and y.tolist() == [2.0, 3.0]
+
+
+@pytest.mark.parametrize(
+    "kwargs, match",
+    [
+        ({"horizon": True}, "'horizon' parameter"),
+        ({"horizon": [1, True]}, "'horizon' parameter"),
+        ({"horizon": []}, "'horizon' parameter"),
+        ({"horizon": np.ones((2, 2), dtype=int)}, "'horizon' parameter"),
+        ({"target": ["s"]}, "'target' parameter"),
+        ({"features": "s"}, "'features' parameter"),
+    ],
+)
+def test_parameters_are_validated_by_validate_params(kwargs, match):
+    from sklearn.utils._param_validation import InvalidParameterError
+
+    with pytest.raises(InvalidParameterError, match=match):
+        to_supervised(pd.Series(np.arange(5.0), name="s"), **kwargs)
+    with pytest.raises(InvalidParameterError, match="'data' parameter"):
+        to_supervised(5.0)

@@ -5,12 +5,19 @@ import re
 import numpy as np
 import pytest
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
+from sklstm import (
+    ChangeRegressor,
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    to_supervised,
+)
 from sklstm.datasets import load_airline
 
 
@@ -151,3 +158,63 @@ def test_a_failed_fit_keeps_what_was_set_before_it():
             model.fit(np.zeros((3, 2, 1)), np.zeros(4))
         assert model.get_metadata_routing().score.requests["sample_weight"] is True
         assert not hasattr(model, "n_features_in_")
+
+
+class Interrupt(KeyboardInterrupt):
+    """Ctrl-C pressed late in fit, after the input was validated."""
+
+
+class InterruptedRegressor(LinearRegression):
+    def fit(self, X, y, **fit_params):
+        raise Interrupt
+
+
+def _interrupt(*args, **kwargs):
+    raise Interrupt
+
+
+# (estimator, where to interrupt its fit late, after validation, X, y)
+INTERRUPTED = {
+    "LSTMRegressor": (
+        lambda: tiny(epochs=1), "sklstm._regressor.check_random_state",
+        np.ones((8, 2, 1)), np.arange(8.0),
+    ),
+    "LagFeaturizer": (
+        lambda: LagFeaturizer(look_back=2), "sklstm._lag.next_label",
+        np.ones((8, 1)), None,
+    ),
+    "ChangeRegressor": (
+        lambda: ChangeRegressor(LinearRegression()), "sklstm._change.clone",
+        np.ones((8, 1)), np.arange(8.0),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(INTERRUPTED))
+def test_an_interrupted_fit_or_refit_leaves_no_fitted_state_but_keeps_settings(
+    name, monkeypatch
+):
+    make, target, X, y = INTERRUPTED[name]
+    import sklearn
+
+    with sklearn.config_context(enable_metadata_routing=True):
+        fitted = make().fit(X, y)
+        for model in (make(), fitted):
+            model.set_output(transform="pandas") if hasattr(model, "transform") else (
+                model.set_score_request(sample_weight=True)
+            )
+            settings = {k: v for k, v in vars(model).items() if not k.endswith("_")}
+            settings.pop("_y_ndim", None)  # private state of the earlier fit
+            with monkeypatch.context() as patch:
+                patch.setattr(target, _interrupt)
+                with pytest.raises(Interrupt):
+                    model.fit(X, y)
+            assert [k for k in vars(model) if k.endswith("_")] == []
+            with pytest.raises(NotFittedError):
+                (model.transform if hasattr(model, "transform") else model.predict)(X)
+            for key, value in settings.items():
+                assert vars(model)[key] is value
+            if name == "ChangeRegressor":
+                assert model.get_metadata_routing().score.requests["sample_weight"] is True
+            model.fit(X, y)  # and it can be fitted again
+            assert hasattr(model, "n_features_in_")
