@@ -252,7 +252,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             ``<feature>_lag<k>`` where ``k`` steps back from the current row,
             from ``k = look_back - 1`` down to ``0``.
         """
-        check_is_fitted(self, "n_features_in_")
+        check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
         return np.asarray(
             [

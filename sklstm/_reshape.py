@@ -6,10 +6,11 @@ from numbers import Integral
 
 import numpy as np
 from sklearn.base import BaseEstimator, TransformerMixin
-from sklearn.utils._param_validation import Interval, StrOptions
+from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._state import unfitted_on_error
+from ._state import fit_context
+from ._validation import StrictInterval
 
 # A lag column's name: "<feature>_lag<k>" (LagFeaturizer), "lag_<k>"
 # (skforecast), "<prefix>__<feature>_lag_<k>" (a ColumnTransformer around
@@ -108,7 +109,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "features_per_step": [Interval(Integral, 1, None, closed="left"), None],
+        "features_per_step": [StrictInterval(Integral, 1, None, closed="left"), None],
         "order": [StrOptions({"auto", "oldest_first", "newest_first"})],
     }
 
@@ -116,7 +117,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         self.features_per_step = features_per_step
         self.order = order
 
-    @unfitted_on_error
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Work out which column is which time step and feature.
 
@@ -132,7 +133,6 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         self : SequenceReshaper
             The fitted transformer.
         """
-        self._validate_params()
         X = self._validate(X, reset=True)
         names = getattr(self, "feature_names_in_", None)
         from_names = None if names is None else _columns_from_names(names)
@@ -168,7 +168,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         """
         # columns_, not any fitted attribute: a failed fit may have set
         # n_features_in_ before it raised.
-        check_is_fitted(self, "columns_")
+        check_is_fitted(self)
         X = self._validate(X, reset=False)
         return X[:, self.columns_]  # fancy indexing: a new array
 

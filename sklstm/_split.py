@@ -6,8 +6,10 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.model_selection import BaseCrossValidator
-from sklearn.utils._param_validation import Interval, validate_parameter_constraints
+from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import indexable
+
+from ._validation import StrictInterval
 
 
 class PanelSplit(BaseCrossValidator):
@@ -86,9 +88,9 @@ class PanelSplit(BaseCrossValidator):
     """
 
     _parameter_constraints: dict = {
-        "n_splits": [Interval(Integral, 2, None, closed="left")],
-        "test_size": [Interval(Integral, 1, None, closed="left"), None],
-        "gap": [Interval(Integral, 0, None, closed="left")],
+        "n_splits": [StrictInterval(Integral, 2, None, closed="left")],
+        "test_size": [StrictInterval(Integral, 1, None, closed="left"), None],
+        "gap": [StrictInterval(Integral, 0, None, closed="left")],
     }
 
     def __init__(self, n_splits=5, *, test_size=None, gap=0):

@@ -60,7 +60,3 @@ def fit_context(*, prefer_skip_nested_validation):
 
     return decorator
 
-
-# The decorator under its former name, for a fit that still calls
-# ``self._validate_params()`` itself (validating twice is harmless).
-unfitted_on_error = fit_context(prefer_skip_nested_validation=True)
