@@ -174,7 +174,7 @@ def save_model(estimator, path):
         with os.fdopen(descriptor, "wb") as file:
             with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr(_ESTIMATOR_FILE, document)
-                archive.writestr(_NETWORK_FILE, keras_backend().network_to_bytes(estimator.model_))
+                archive.writestr(_NETWORK_FILE, network_to_bytes(estimator.model_))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -277,6 +277,24 @@ def load_model(path):
         )
     estimator.model_ = model
     return estimator
+
+
+# The network as .keras bytes ------------------------------------------------
+
+
+def network_to_bytes(model):
+    """``model`` in Keras's ``.keras`` format: what :func:`save_model` stores
+    and what a pickled :class:`LSTMRegressor` carries."""
+    return keras_backend().network_to_bytes(model)
+
+
+def trusted_network_from_bytes(data):
+    """The network in ``.keras`` bytes from a trusted source, unchecked.
+
+    For unpickling, which runs code from the pickle anyway; :func:`load_model`
+    checks a file before it loads the network.
+    """
+    return keras_backend().network_from_bytes(data)
 
 
 # Writing ------------------------------------------------------------------
@@ -398,7 +416,7 @@ def _open_zip(file, members, what):
     if size < 22:
         raise ValueError(f"{what}: it is not a zip archive.")
     file.seek(size - 22)
-    signature, _, _, _, n_entries, directory_size, _, comment = struct.unpack(
+    signature, _, _, _, n_entries, _, _, comment = struct.unpack(
         "<4s4H2LH", file.read(22)
     )
     file.seek(0)
@@ -502,10 +520,10 @@ def _unique_keys(pairs):
 
 def _architecture(estimator):
     """The ``build_model`` arguments (but the seed) of ``estimator``'s network, within limits."""
-    try:
-        units = estimator._check_units()
-    except ValueError as error:
-        raise ValueError(f"{_ESTIMATOR_FILE}: {error}") from None
+    units = (estimator.units,) if _is_int(estimator.units) else estimator.units
+    if not (isinstance(units, tuple) and units and all(_is_int(u) and u >= 1 for u in units)):
+        _fail("params['units']", "a positive int or a non-empty list of positive ints",
+              estimator.units)
     if len(units) > _MAX_LAYERS:
         _fail("params['units']", f"at most {_MAX_LAYERS} layers", list(units))
     architecture = dict(
