@@ -454,16 +454,19 @@ def network_from_bytes(data):
         return keras.saving.load_model(path, compile=False, safe_mode=True)
 
 
+def network_config(model):
+    """``model``'s config, as a ``.keras`` file stores it."""
+    return keras.saving.serialize_keras_object(model)
+
+
 def network_configs(*, n_features, n_outputs, units, dropout, recurrent_dropout):
     """The configs of the networks :func:`build_model` makes for these parameters.
 
     One per variant that :func:`build_model` builds (with the NaN mask, then
-    without), as ``.keras`` files store them; generated lazily, since each
-    builds a network.
+    without); generated lazily, since each builds a network.
     """
     for masked in (True, False):
-        model = build_model(
+        yield network_config(build_model(
             n_features=n_features, n_outputs=n_outputs, units=tuple(units),
             dropout=dropout, recurrent_dropout=recurrent_dropout, seed=0, masked=masked,
-        )
-        yield keras.saving.serialize_keras_object(model)
+        ))

@@ -258,7 +258,7 @@ def load_model(path):
                                f"{path!s}: {_NETWORK_FILE}/{_METADATA_FILE}")
         if not isinstance(metadata, dict):
             raise ValueError(f"{what}: its {_METADATA_FILE} is not a JSON object.")
-        _check_config(config, architecture, f"{path!s}: {_NETWORK_FILE}")
+        expected = _check_config(config, architecture, f"{path!s}: {_NETWORK_FILE}")
         weights = _read_member(inner, _WEIGHTS_FILE, weights_limit, what)
     _check_weights(weights, n_weights, f"{path!s}: {_NETWORK_FILE}/{_WEIGHTS_FILE}")
     try:
@@ -268,12 +268,17 @@ def load_model(path):
             f"{path!s}: Keras could not load {_NETWORK_FILE}, so the file is damaged: "
             f"{type(error).__name__}: {error}"
         ) from error
-    shape = (model.input_shape[-1], model.output_shape[-1])
-    if shape != (estimator.n_features_in_, estimator.n_outputs_):
+    # The check above lets module paths inside Keras differ (Keras moves its
+    # classes between versions); the network Keras built must be made of the
+    # very classes build_model uses, which its own config names exactly.
+    expected = _normalised(expected, "the expected config", exact_modules=True)
+    loaded = _normalised(json.loads(json.dumps(keras_backend().network_config(model))),
+                         "the loaded network", exact_modules=True)
+    if loaded != expected:
+        where, ours, theirs = _difference(expected, loaded, "config")
         raise ValueError(
-            f"{path!s}: the network reads {shape[0]} feature(s) and writes {shape[1]} "
-            f"output(s), but {_ESTIMATOR_FILE} says {estimator.n_features_in_} and "
-            f"{estimator.n_outputs_}."
+            f"{path!s}: {_NETWORK_FILE} describes a network that sklstm never builds: "
+            f"Keras built {theirs!r:.120} at {where}, sklstm builds {ours!r:.120}."
         )
     estimator.model_ = model
     return estimator
@@ -563,16 +568,18 @@ def _check_config(config, architecture, what):
     The whole config is compared, after renaming the layers by position and
     dropping their seeds: a layer more or less, another setting
     (``go_backwards``, ``use_bias``, an activation), another width or another
-    wiring is refused before Keras builds anything.
+    wiring is refused before Keras builds anything. Returns the expected
+    config that matched.
     """
     found = _normalised(config, what)
     first = None
     for expected in keras_backend().network_configs(**architecture):
-        expected = _normalised(json.loads(json.dumps(expected)), "the expected config")
-        if found == expected:
-            return
+        expected = json.loads(json.dumps(expected))  # JSON types, as in the file
+        normal = _normalised(expected, "the expected config")
+        if found == normal:
+            return expected
         if first is None:
-            first = expected
+            first = normal
     where, ours, theirs = _difference(first, found, "config")
     raise ValueError(
         f"{what} describes a network that sklstm never builds from the parameters "
@@ -581,12 +588,12 @@ def _check_config(config, architecture, what):
     )
 
 
-def _normalised(config, what):
+def _normalised(config, what, exact_modules=False):
     """``config`` with layer names replaced by positions, seeds and object ids dropped.
 
     Strings that name a layer become ``("layer", index)``, which no JSON value
     can equal; ``module`` keeps its package only (Keras moves its classes
-    between modules across versions).
+    between modules across versions) unless ``exact_modules``.
     """
     try:
         layers = config["config"]["layers"]
@@ -613,7 +620,7 @@ def _normalised(config, what):
                 continue
             if key == "shared_object_id" and module == "keras.initializers":
                 continue  # ids of objects shared while saving; for weights loaded after
-            if key == "module" and isinstance(item, str):
+            if key == "module" and isinstance(item, str) and not exact_modules:
                 item = item.split(".")[0]
             out[key] = normal(item)
         return out
@@ -631,10 +638,12 @@ def _difference(expected, found, where):
                 return f"{where}[{key!r}]", "nothing", found[key]
             if expected[key] != found[key]:
                 return _difference(expected[key], found[key], f"{where}[{key!r}]")
-    if isinstance(expected, list) and isinstance(found, list) and len(expected) == len(found):
+    if isinstance(expected, list) and isinstance(found, list):
         for index, (ours, theirs) in enumerate(zip(expected, found)):
             if ours != theirs:
                 return _difference(ours, theirs, f"{where}[{index}]")
+        if len(expected) != len(found):
+            return f"len({where})", len(expected), len(found)
     return where, _plain_config(expected), _plain_config(found)
 
 
@@ -642,6 +651,10 @@ def _plain_config(value):
     """A normalised value as the file spells it, for messages."""
     if isinstance(value, tuple):
         return f"<layer {value[1]}>" if value[0] == "layer" else value[1]
+    if isinstance(value, list):
+        return [_plain_config(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _plain_config(v) for key, v in value.items()}
     return value
 
 

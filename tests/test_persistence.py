@@ -664,3 +664,13 @@ def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(sequenc
     assert target.stat().st_mode & 0o777 == 0o600
     np.testing.assert_array_equal(load_model(target).predict(X), model.predict(X))
     assert sorted(os.listdir(target.parent)) == ["m.sklstm"]
+
+
+def test_the_network_keras_built_is_checked_again(saved, tmp_path, monkeypatch):
+    """Module paths inside Keras may differ in the file; the classes built may not."""
+    backend = sklstm._lazy.keras_backend()
+    other = backend.network_from_bytes(keras_network(OTHER_NETWORKS["go_backwards"]))
+    monkeypatch.setattr(backend, "network_from_bytes", lambda data: other)
+    path = write_archive(tmp_path / "m.sklstm", saved)
+    with pytest.raises(ValueError, match="never builds: Keras built.*at config.*'layers'.*sklstm builds"):
+        load_model(path)
