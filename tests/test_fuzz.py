@@ -473,9 +473,10 @@ def _zip(members, compression):
 
 @pytest.fixture(scope="module")
 def saved_file(fitted_lstm, tmp_path_factory):
+    """The path of a valid file (a path: hypothesis prints fixtures of a failing case)."""
     path = tmp_path_factory.mktemp("saved") / "m.sklstm"
     save_model(fitted_lstm, path)
-    return path.read_bytes()
+    return path
 
 
 json_values = st.recursive(
@@ -538,7 +539,7 @@ def hostile_files(draw, data):
 @settings(SLOW, max_examples=60)
 @given(data=st.data())
 def test_load_model_on_hostile_files(saved_file, data):
-    crafted = data.draw(hostile_files(saved_file), label="file")
+    crafted = data.draw(hostile_files(saved_file.read_bytes()), label="file")
     with tempfile.TemporaryDirectory() as folder:
         path = os.path.join(folder, "crafted.sklstm")
         with open(path, "wb") as file:
