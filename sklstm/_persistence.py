@@ -12,19 +12,41 @@ The file is a zip archive of two members:
     ``safe_mode=True`` after its config is checked to hold only what sklstm
     builds.
 
-Loading therefore never unpickles anything: every value read is checked for
-its type before it is used, and unknown keys or format versions are refused.
-Saving writes a temporary file beside the target, flushes it to disk, and
-renames it over the target in one step, so an interrupted save leaves the
-previous file as it was.
+Loading never unpickles anything and treats the file as hostile. It reads
+in this order, and refuses a file with a ``ValueError`` at the first step
+that fails, before doing the work of the next one:
+
+1. the zip directories (outer and inner): exactly the members save_model
+   writes, stored or deflated, each with a declared size within a limit;
+   members are read with that limit as a cap, never trusting the declared
+   size;
+2. ``estimator.json``: bounded JSON (no NaN, no huge integers, no deep
+   nesting), every value checked for its type and range;
+3. the stored parameters against sane limits (layers, units, weights), which
+   give the limits for the network's members;
+4. the network's ``config.json`` against the config
+   :func:`~sklstm._keras.build_model` gives for the stored parameters: the
+   whole architecture, every layer and setting, names and seeds aside;
+5. the weights (HDF5): only float32 arrays, reached by plain links, exactly
+   as many numbers as the architecture has weights;
+6. only then Keras, with ``safe_mode=True``.
+
+This module needs no Keras for steps 1-5 (but the expected config in step 4,
+which it asks :mod:`sklstm._keras` for). Saving writes a temporary file beside
+the target, flushes it to disk, and renames it over the target in one step,
+so an interrupted save leaves the previous file as it was.
 """
 
 import contextlib
+import io
 import json
 import math
 import os
 import re
+import stat
+import struct
 import zipfile
+import zlib
 from numbers import Integral, Real
 
 import numpy as np
@@ -45,6 +67,30 @@ _KNOWN_FITTED = {
 }
 _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
 
+# The members of the .keras archive Keras writes for a network.
+_CONFIG_FILE, _METADATA_FILE, _WEIGHTS_FILE = "config.json", "metadata.json", "model.weights.h5"
+
+# What load_model reads at most. A network's members are bounded by what the
+# stored parameters imply: the weights are 4 bytes a weight plus HDF5's
+# bookkeeping; the config a few KiB a layer.
+_MAX_DOCUMENT_BYTES = 4 * 2**20  # estimator.json: ~100k epochs of history_
+_MAX_METADATA_BYTES = 2**12
+_CONFIG_BYTES = (2**16, 2**14)  # base, per LSTM layer (one is ~2 KiB)
+_WEIGHTS_OVERHEAD_BYTES = (2**16, 2**14)  # base, per LSTM layer (measured ~4 KiB)
+_MAX_LAYERS = 32
+_MAX_WEIGHTS = 2**24  # 64 MiB of float32
+# A member over _BOMB_FLOOR_BYTES may not inflate more than _MAX_EXPANSION
+# times: JSON deflates ~4x, trained float32 weights hardly at all.
+_BOMB_FLOOR_BYTES = 2**20
+_MAX_EXPANSION = 20
+_MAX_JSON_DEPTH = 64  # Keras configs nest ~10 deep
+_MAX_INT_DIGITS = 19  # int64
+_MAX_HDF5_DEPTH = 8
+# What a damaged or crafted zip makes zipfile raise while reading it.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
+    OSError, ValueError, struct.error, OverflowError, UnicodeDecodeError,
+)
 
 
 def save_model(estimator, path):
@@ -60,7 +106,9 @@ def save_model(estimator, path):
     estimator : LSTMRegressor
         A fitted regressor.
     path : str or os.PathLike
-        Where to write the file; an existing file is replaced.
+        Where to write the file. An existing file is replaced and keeps its
+        permission bits; when ``path`` is a symbolic link, the file it points
+        to is replaced and the link kept.
 
     Raises
     ------
@@ -106,19 +154,27 @@ def save_model(estimator, path):
     check_is_fitted(estimator)
     document = json.dumps(_describe(estimator), allow_nan=False, indent=1)
     path = os.fspath(path)
+    if os.path.islink(path):  # replace the file the link points to, keep the link
+        path = os.path.realpath(path)
     folder = os.path.dirname(os.path.abspath(path))
     temporary = os.path.join(
         folder, f".{os.path.basename(path)}.{os.urandom(8).hex()}.tmp"
     )
+    try:  # a file replaced keeps its permissions
+        mode = stat.S_IMODE(os.stat(path).st_mode)
+    except FileNotFoundError:
+        mode = None
     # O_EXCL: never write through an existing file or link; 0o666 honours the
     # umask; O_BINARY (Windows only) keeps bytes as they are.
     flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)
-    descriptor = os.open(temporary, flags, 0o666)
+    descriptor = os.open(temporary, flags, 0o666 if mode is None else mode & 0o666)
     try:
+        if mode is not None:  # exactly, whatever the umask (before any byte is written)
+            os.chmod(temporary, mode)
         with os.fdopen(descriptor, "wb") as file:
             with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
                 archive.writestr(_ESTIMATOR_FILE, document)
-                archive.writestr(_NETWORK_FILE, keras_backend().network_to_bytes(estimator.model_))
+                archive.writestr(_NETWORK_FILE, network_to_bytes(estimator.model_))
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -132,9 +188,12 @@ def save_model(estimator, path):
 def load_model(path):
     """Load an :class:`LSTMRegressor` written by :func:`save_model`.
 
-    Nothing in the file is executed: the JSON part is checked value by value,
-    and the network is loaded by Keras with ``safe_mode=True`` after its
-    config is checked to hold only the layers sklstm builds.
+    The file is treated as hostile. Nothing in it is executed; the JSON part
+    is checked value by value; the network's config must be exactly the one
+    sklstm builds from the stored parameters, and its weights exactly as many
+    float32 numbers, before Keras loads it with ``safe_mode=True``. What is
+    read is bounded by those parameters, so a crafted file is refused in
+    bounded time and memory.
 
     Parameters
     ----------
@@ -149,9 +208,13 @@ def load_model(path):
     Raises
     ------
     ValueError
-        If the file is not one written by :func:`save_model`, comes from an
-        unknown format version, or holds an unknown key or a value of the
-        wrong type.
+        If the file is not one written by :func:`save_model` (a damaged or
+        crafted archive, a member larger than its parameters allow, a
+        network other than the one they describe), comes from an unknown
+        format version, or holds an unknown key or a value of the wrong type
+        or out of range.
+    FileNotFoundError
+        If there is no file at ``path``.
 
     See Also
     --------
@@ -171,35 +234,72 @@ def load_model(path):
     >>> loaded.get_params()["units"], loaded.n_features_in_
     (4, 1)
     """
+    path = os.fspath(path)
+    what = f"{path!s} is not a file written by sklstm.save_model"
+    with open(path, "rb") as file:  # a missing file stays FileNotFoundError
+        with _open_zip(file, [_ESTIMATOR_FILE, _NETWORK_FILE], what) as archive:
+            document = _parse_json(
+                _read_member(archive, _ESTIMATOR_FILE, _MAX_DOCUMENT_BYTES, what),
+                f"{path!s}: {_ESTIMATOR_FILE}",
+            )
+            estimator = _rebuild(document)
+            architecture = _architecture(estimator)
+            n_weights = _count_weights(**architecture)
+            config_limit, weights_limit = _network_limits(architecture, n_weights)
+            network = _read_member(
+                archive, _NETWORK_FILE,
+                config_limit + weights_limit + _MAX_METADATA_BYTES + 2**16, what,
+            )
+    what = f"{path!s}: {_NETWORK_FILE} is not a network written by sklstm"
+    with _open_zip(io.BytesIO(network), [_CONFIG_FILE, _METADATA_FILE, _WEIGHTS_FILE], what) as inner:
+        config = _parse_json(_read_member(inner, _CONFIG_FILE, config_limit, what),
+                             f"{path!s}: {_NETWORK_FILE}/{_CONFIG_FILE}")
+        metadata = _parse_json(_read_member(inner, _METADATA_FILE, _MAX_METADATA_BYTES, what),
+                               f"{path!s}: {_NETWORK_FILE}/{_METADATA_FILE}")
+        if not isinstance(metadata, dict):
+            raise ValueError(f"{what}: its {_METADATA_FILE} is not a JSON object.")
+        expected = _check_config(config, architecture, f"{path!s}: {_NETWORK_FILE}")
+        weights = _read_member(inner, _WEIGHTS_FILE, weights_limit, what)
+    _check_weights(weights, n_weights, f"{path!s}: {_NETWORK_FILE}/{_WEIGHTS_FILE}")
     try:
-        archive = zipfile.ZipFile(path)
-    except zipfile.BadZipFile:
-        raise ValueError(f"{path!s} is not a file written by sklstm.save_model.") from None
-    with archive:
-        names = sorted(archive.namelist())
-        if names != sorted([_ESTIMATOR_FILE, _NETWORK_FILE]):
-            raise ValueError(
-                f"{path!s} is not a file written by sklstm.save_model: expected the "
-                f"members {[_ESTIMATOR_FILE, _NETWORK_FILE]}, found {names}."
-            )
-        try:
-            document = json.loads(
-                archive.read(_ESTIMATOR_FILE).decode("utf-8"),
-                parse_constant=_reject_constant,
-            )
-        except (UnicodeDecodeError, json.JSONDecodeError) as error:
-            raise ValueError(f"{path!s}: {_ESTIMATOR_FILE} is not valid JSON: {error}.") from None
-        estimator = _rebuild(document)
-        model = keras_backend().network_from_bytes(archive.read(_NETWORK_FILE))
-    shape = (model.input_shape[-1], model.output_shape[-1])
-    if shape != (estimator.n_features_in_, estimator.n_outputs_):
+        model = keras_backend().network_from_bytes(network)
+    except Exception as error:  # checked above; what Keras still refuses is a bad file
         raise ValueError(
-            f"{path!s}: the network reads {shape[0]} feature(s) and writes {shape[1]} "
-            f"output(s), but {_ESTIMATOR_FILE} says {estimator.n_features_in_} and "
-            f"{estimator.n_outputs_}."
+            f"{path!s}: Keras could not load {_NETWORK_FILE}, so the file is damaged: "
+            f"{type(error).__name__}: {error}"
+        ) from error
+    # The check above lets module paths inside Keras differ (Keras moves its
+    # classes between versions); the network Keras built must be made of the
+    # very classes build_model uses, which its own config names exactly.
+    expected = _normalised(expected, "the expected config", exact_modules=True)
+    loaded = _normalised(json.loads(json.dumps(keras_backend().network_config(model))),
+                         "the loaded network", exact_modules=True)
+    if loaded != expected:
+        where, ours, theirs = _difference(expected, loaded, "config")
+        raise ValueError(
+            f"{path!s}: {_NETWORK_FILE} describes a network that sklstm never builds: "
+            f"Keras built {theirs!r:.120} at {where}, sklstm builds {ours!r:.120}."
         )
     estimator.model_ = model
     return estimator
+
+
+# The network as .keras bytes ------------------------------------------------
+
+
+def network_to_bytes(model):
+    """``model`` in Keras's ``.keras`` format: what :func:`save_model` stores
+    and what a pickled :class:`LSTMRegressor` carries."""
+    return keras_backend().network_to_bytes(model)
+
+
+def trusted_network_from_bytes(data):
+    """The network in ``.keras`` bytes from a trusted source, unchecked.
+
+    For unpickling, which runs code from the pickle anyway; :func:`load_model`
+    checks a file before it loads the network.
+    """
+    return keras_backend().network_from_bytes(data)
 
 
 # Writing ------------------------------------------------------------------
@@ -310,8 +410,293 @@ def _sync_folder(folder):
 # Reading ------------------------------------------------------------------
 
 
+def _open_zip(file, members, what):
+    """``file`` as a ``ZipFile`` holding exactly ``members``; ValueError otherwise.
+
+    The end record is checked before ``zipfile`` reads the directory, so a
+    directory of millions of entries is never parsed.
+    """
+    file.seek(0, os.SEEK_END)
+    size = file.tell()
+    if size < 22:
+        raise ValueError(f"{what}: it is not a zip archive.")
+    file.seek(size - 22)
+    signature, _, _, _, n_entries, _, _, comment = struct.unpack(
+        "<4s4H2LH", file.read(22)
+    )
+    file.seek(0)
+    if signature != b"PK\x05\x06" or comment or n_entries > 4 * len(members):
+        raise ValueError(
+            f"{what}: it is not a zip archive of the members {members} "
+            f"(the archive's end record names {n_entries} entries, or a comment)."
+        )
+    try:
+        archive = zipfile.ZipFile(file)
+        names = archive.namelist()
+    except _ZIP_ERRORS as error:
+        raise ValueError(f"{what}: it is not a valid zip archive ({error}).") from None
+    if sorted(names) != sorted(members):
+        archive.close()
+        raise ValueError(f"{what}: expected the members {members}, found {sorted(names)}.")
+    return archive
+
+
+def _read_member(archive, name, limit, what):
+    """The bytes of member ``name``, refusing more than ``limit`` before inflating.
+
+    The size in the zip directory is checked first, then the member is read
+    with ``limit + 1`` as a cap, so a member that inflates beyond what it
+    declares is never read whole either.
+    """
+    info = archive.getinfo(name)
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raise ValueError(
+            f"{what}: {name} uses compression method {info.compress_type}; save_model "
+            "writes stored or deflated members only."
+        )
+    if info.flag_bits & 0x1:
+        raise ValueError(f"{what}: {name} is encrypted.")
+    expanding = info.file_size > _MAX_EXPANSION * max(info.compress_size, 1)
+    if info.file_size > limit or (info.file_size > _BOMB_FLOOR_BYTES and expanding):
+        raise ValueError(
+            f"{what}: {name} inflates to {info.file_size} bytes from {info.compress_size}; "
+            f"at most {limit} bytes (and {_MAX_EXPANSION}x above {_BOMB_FLOOR_BYTES}) are "
+            "read for the parameters the file stores."
+        )
+    try:
+        with archive.open(info) as member:
+            data = member.read(limit + 1)
+    except _ZIP_ERRORS as error:
+        raise ValueError(f"{what}: {name} is damaged ({type(error).__name__}: {error}).") from None
+    if len(data) > limit:
+        raise ValueError(f"{what}: {name} holds more than {limit} bytes.")
+    return data
+
+
+def _parse_json(data, what):
+    """JSON with finite numbers, int64 integers, unique keys and bounded nesting."""
+    try:
+        value = json.loads(
+            data.decode("utf-8"),
+            parse_constant=_reject_constant,
+            parse_int=_parse_int,
+            parse_float=_parse_float,
+            object_pairs_hook=_unique_keys,
+        )
+    except RecursionError:
+        raise ValueError(f"{what} is not valid JSON: it is nested too deeply.") from None
+    except ValueError as error:  # JSONDecodeError, UnicodeDecodeError and the hooks'
+        raise ValueError(f"{what} is not valid JSON: {error}.") from None
+    todo = [(value, 1)]
+    while todo:
+        item, depth = todo.pop()
+        if depth > _MAX_JSON_DEPTH:
+            raise ValueError(f"{what} is nested more than {_MAX_JSON_DEPTH} deep.")
+        if isinstance(item, dict):
+            todo.extend((v, depth + 1) for v in item.values())
+        elif isinstance(item, list):
+            todo.extend((v, depth + 1) for v in item)
+    return value
+
+
 def _reject_constant(name):
-    raise ValueError(f"{_ESTIMATOR_FILE} holds {name}, which is not a valid value.")
+    raise ValueError(f"it holds {name}, which is not a valid value")
+
+
+def _parse_int(text):
+    if len(text.lstrip("-")) > _MAX_INT_DIGITS or not -(2**63) <= int(text) < 2**63:
+        raise ValueError(f"the integer {text[:24]}{'...' if len(text) > 24 else ''} is too large")
+    return int(text)
+
+
+def _parse_float(text):
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError(f"the number {text[:24]} is out of range")
+    return value
+
+
+def _unique_keys(pairs):
+    mapping = dict(pairs)
+    if len(mapping) != len(pairs):
+        raise ValueError("an object has a key twice")
+    return mapping
+
+
+def _architecture(estimator):
+    """The ``build_model`` arguments (but the seed) of ``estimator``'s network, within limits."""
+    units = (estimator.units,) if _is_int(estimator.units) else estimator.units
+    if not (isinstance(units, tuple) and units and all(_is_int(u) and u >= 1 for u in units)):
+        _fail("params['units']", "a positive int or a non-empty list of positive ints",
+              estimator.units)
+    if len(units) > _MAX_LAYERS:
+        _fail("params['units']", f"at most {_MAX_LAYERS} layers", list(units))
+    architecture = dict(
+        n_features=estimator.n_features_in_, n_outputs=estimator.n_outputs_, units=units,
+        dropout=estimator.dropout, recurrent_dropout=estimator.recurrent_dropout,
+    )
+    n_weights = _count_weights(**architecture)
+    if n_weights > _MAX_WEIGHTS:
+        raise ValueError(
+            f"{_ESTIMATOR_FILE}: its parameters describe a network of {n_weights} weights; "
+            f"load_model reads networks of at most {_MAX_WEIGHTS}."
+        )
+    return architecture
+
+
+def _count_weights(*, n_features, n_outputs, units, dropout, recurrent_dropout):
+    """The number of weights of ``build_model``'s network (four gates an LSTM)."""
+    count, width = 0, n_features
+    for n_units in units:
+        count += 4 * n_units * (width + n_units + 1)
+        width = n_units
+    return count + n_outputs * (width + 1)
+
+
+def _network_limits(architecture, n_weights):
+    """The most bytes the config and the weights of this network may take."""
+    n_layers = len(architecture["units"])
+    return (
+        _CONFIG_BYTES[0] + _CONFIG_BYTES[1] * n_layers,
+        4 * n_weights + _WEIGHTS_OVERHEAD_BYTES[0] + _WEIGHTS_OVERHEAD_BYTES[1] * n_layers,
+    )
+
+
+def _check_config(config, architecture, what):
+    """Refuse a network config other than the one ``build_model`` gives ``architecture``.
+
+    The whole config is compared, after renaming the layers by position and
+    dropping their seeds: a layer more or less, another setting
+    (``go_backwards``, ``use_bias``, an activation), another width or another
+    wiring is refused before Keras builds anything. Returns the expected
+    config that matched.
+    """
+    found = _normalised(config, what)
+    first = None
+    for expected in keras_backend().network_configs(**architecture):
+        expected = json.loads(json.dumps(expected))  # JSON types, as in the file
+        normal = _normalised(expected, "the expected config")
+        if found == normal:
+            return expected
+        if first is None:
+            first = normal
+    where, ours, theirs = _difference(first, found, "config")
+    raise ValueError(
+        f"{what} describes a network that sklstm never builds from the parameters "
+        f"stored with it: at {where} the file has {theirs!r:.120}, sklstm builds "
+        f"{ours!r:.120}."
+    )
+
+
+def _normalised(config, what, exact_modules=False):
+    """``config`` with layer names replaced by positions, seeds and object ids dropped.
+
+    Strings that name a layer become ``("layer", index)``, which no JSON value
+    can equal; ``module`` keeps its package only (Keras moves its classes
+    between modules across versions) unless ``exact_modules``.
+    """
+    try:
+        layers = config["config"]["layers"]
+        names = [layer["name"] for layer in layers] + [config["config"]["name"]]
+    except (TypeError, KeyError):
+        raise ValueError(f"{what}: its config is not a Keras functional model.") from None
+    if not all(isinstance(n, str) for n in names) or len(set(names)) != len(names):
+        raise ValueError(f"{what}: its config's layer names are not distinct strings.")
+    rename = {name: ("layer", index) for index, name in enumerate(names)}
+
+    def normal(value):
+        if isinstance(value, str):
+            return rename.get(value, value)
+        if isinstance(value, list):
+            return [normal(v) for v in value]
+        if not isinstance(value, dict):
+            return (type(value).__name__, value)  # true is not 1, 1 is not 1.0
+        module = value.get("module")
+        out = {}
+        for key, item in value.items():
+            if key == "seed":
+                if item is not None and not (_is_int(item) and 0 <= item < 2**32):
+                    raise ValueError(f"{what}: a seed must be null or an int in [0, 2**32).")
+                continue
+            if key == "shared_object_id" and module == "keras.initializers":
+                continue  # ids of objects shared while saving; for weights loaded after
+            if key == "module" and isinstance(item, str) and not exact_modules:
+                item = item.split(".")[0]
+            out[key] = normal(item)
+        return out
+
+    return normal(config)
+
+
+def _difference(expected, found, where):
+    """The first place where two normalised configs differ: ``(where, expected, found)``."""
+    if isinstance(expected, dict) and isinstance(found, dict):
+        for key in sorted(set(expected) | set(found), key=str):
+            if key not in found:
+                return f"{where}[{key!r}]", expected[key], "nothing"
+            if key not in expected:
+                return f"{where}[{key!r}]", "nothing", found[key]
+            if expected[key] != found[key]:
+                return _difference(expected[key], found[key], f"{where}[{key!r}]")
+    if isinstance(expected, list) and isinstance(found, list):
+        for index, (ours, theirs) in enumerate(zip(expected, found)):
+            if ours != theirs:
+                return _difference(ours, theirs, f"{where}[{index}]")
+        if len(expected) != len(found):
+            return f"len({where})", len(expected), len(found)
+    return where, _plain_config(expected), _plain_config(found)
+
+
+def _plain_config(value):
+    """A normalised value as the file spells it, for messages."""
+    if isinstance(value, tuple):
+        return f"<layer {value[1]}>" if value[0] == "layer" else value[1]
+    if isinstance(value, list):
+        return [_plain_config(v) for v in value]
+    if isinstance(value, dict):
+        return {key: _plain_config(v) for key, v in value.items()}
+    return value
+
+
+def _check_weights(data, n_weights, what):
+    """Refuse weights other than ``n_weights`` float32 numbers in plain HDF5 datasets.
+
+    Keras reads each array whole before it checks its shape, so an array
+    declared with a billion entries (which an HDF5 file of a few bytes can
+    do) is refused here, without reading any array.
+    """
+    import h5py  # a Keras dependency; only the file's layout is read here
+
+    try:
+        with h5py.File(io.BytesIO(data), "r") as file:
+            found = _count_hdf5_floats(h5py, file, 0, what)
+    except (OSError, KeyError, RuntimeError, TypeError, ValueError) as error:
+        raise ValueError(f"{what} is not a valid weights file: {error}") from None
+    if found != n_weights:
+        raise ValueError(
+            f"{what} holds {found} weights; the network the file's parameters describe "
+            f"has {n_weights}."
+        )
+
+
+def _count_hdf5_floats(h5py, group, depth, what):
+    if depth > _MAX_HDF5_DEPTH:
+        raise ValueError(f"groups nested more than {_MAX_HDF5_DEPTH} deep")
+    count = 0
+    for name in group:
+        if not isinstance(group.get(name, getlink=True), h5py.HardLink):
+            raise ValueError(f"{group.name}/{name} is a link to elsewhere")
+        item = group[name]
+        if isinstance(item, h5py.Group):
+            count += _count_hdf5_floats(h5py, item, depth + 1, what)
+        elif isinstance(item, h5py.Dataset):
+            if (item.shape is None or item.dtype.kind != "f" or item.dtype.itemsize != 4
+                    or item.external or item.is_virtual):
+                raise ValueError(f"{item.name} is not a plain float32 array")
+            count += math.prod(item.shape)
+        else:
+            raise ValueError(f"{group.name}/{name} is neither a group nor an array")
+    return count
 
 
 def _fail(what, expected, value):
@@ -362,7 +747,7 @@ def _rebuild(document):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{_ESTIMATOR_FILE} does not describe a sklstm LSTMRegressor.")
     version = document.get("format_version")
-    if version != FORMAT_VERSION:
+    if not (_is_int(version) and version == FORMAT_VERSION):  # true and 1.0 are not 1
         raise ValueError(
             f"{_ESTIMATOR_FILE} has format_version {version!r}; this version of sklstm "
             f"reads format_version {FORMAT_VERSION} only. Load it with the sklstm "

@@ -324,17 +324,21 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
 
     def __getstate__(self):
-        # The network travels as Keras's .keras bytes, rebuilt by sklstm._keras
-        # on unpickling: that import registers the NaNMask layer, which a fresh
-        # process would otherwise not know.
+        # The network travels as Keras's .keras bytes (sklstm._persistence),
+        # rebuilt through sklstm._keras on unpickling: that import registers
+        # the NaNMask layer, which a fresh process would otherwise not know.
         state = super().__getstate__()
         if "model_" in state:
-            state = {**state, "model_": keras_backend().network_to_bytes(state["model_"])}
+            from ._persistence import network_to_bytes  # it imports this module
+
+            state = {**state, "model_": network_to_bytes(state["model_"])}
         return state
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):
-            state = {**state, "model_": keras_backend().network_from_bytes(state["model_"])}
+            from ._persistence import trusted_network_from_bytes
+
+            state = {**state, "model_": trusted_network_from_bytes(state["model_"])}
         super().__setstate__(state)
 
     def _units_per_layer(self):

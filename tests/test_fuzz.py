@@ -4,11 +4,17 @@ Whatever the input, a public function or estimator either works (and then
 its output has the documented shape) or raises ValueError, TypeError or
 NotFittedError with a message of its own: never a raw TensorFlow/Keras error,
 never another exception type, and it never changes what it was given.
+``load_model`` is fed hostile files: damaged bytes, odd JSON values, foreign
+members; it loads a working estimator or raises ValueError.
 """
 
 import copy
+import io
+import json
 import os
+import tempfile
 import traceback
+import zipfile
 
 import numpy as np
 import pandas as pd
@@ -25,7 +31,9 @@ from sklstm import (
     LagFeaturizer,
     LSTMRegressor,
     SequenceReshaper,
+    load_model,
     recursive_forecast,
+    save_model,
     to_supervised,
 )
 
@@ -447,3 +455,104 @@ def test_unfitted_estimators_say_so(estimator, method):
     X = np.ones((4, 2))
     with pytest.raises(NotFittedError, match="not fitted"):
         getattr(estimator, method)(X)
+
+
+# --- load_model on hostile files ---------------------------------------------------
+
+
+def _members(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {info.filename: archive.read(info) for info in archive.infolist()}
+
+
+def _zip(members, compression):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=compression) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return out.getvalue()
+
+
+@pytest.fixture(scope="module")
+def saved_file(fitted_lstm, tmp_path_factory):
+    """The path of a valid file (a path: hypothesis prints fixtures of a failing case)."""
+    path = tmp_path_factory.mktemp("saved") / "m.sklstm"
+    save_model(fitted_lstm, path)
+    return path
+
+
+json_values = st.recursive(
+    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
+    | st.sampled_from([10**400, -(2**63), 2**64, 1e308, "LSTM", "Lambda", "keras.layers"]),
+    lambda children: st.lists(children, max_size=3)
+    | st.dictionaries(st.sampled_from(["config", "class_name", "module", "units", "name", "seed"])
+                      | st.text(max_size=3), children, max_size=3),
+    max_leaves=8,
+)
+
+
+@st.composite
+def json_edits(draw, text):
+    """``text`` (a JSON document) with one value somewhere replaced or added."""
+    document = json.loads(text)
+    target = document
+    for _ in range(draw(st.integers(0, 6))):
+        children = list(target.items()) if isinstance(target, dict) else list(enumerate(target))
+        children = [(key, value) for key, value in children if isinstance(value, (dict, list))]
+        if not children:
+            break
+        _, target = draw(st.sampled_from(children))
+    value = draw(json_values)
+    if isinstance(target, dict):
+        keys = list(target) + [draw(st.text(max_size=4))]
+        target[draw(st.sampled_from(keys))] = value
+    elif target:
+        target[draw(st.integers(0, len(target) - 1))] = value
+    return json.dumps(document).encode()
+
+
+@st.composite
+def hostile_files(draw, data):
+    """A saved file, damaged in one of the ways a crafted or broken file is."""
+    kind = draw(st.sampled_from(["bytes", "truncate", "member", "json", "network json", "inner"]))
+    event(f"hostile file: {kind}")
+    if kind == "bytes":
+        data = bytearray(data)
+        for position in draw(st.lists(st.integers(0, len(data) - 1), min_size=1, max_size=4)):
+            data[position] ^= draw(st.integers(1, 255))
+        return bytes(data)
+    if kind == "truncate":
+        return data[: draw(st.integers(0, len(data) - 1))]
+    outer = _members(data)
+    inner = _members(outer["model.keras"])
+    compression = draw(st.sampled_from([zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED]))
+    if kind == "json":
+        outer["estimator.json"] = draw(json_edits(outer["estimator.json"]))
+    elif kind == "network json":
+        inner["config.json"] = draw(json_edits(inner["config.json"]))
+    else:
+        members = outer if kind == "member" else inner
+        name = draw(st.sampled_from(sorted(members) + ["extra.bin"]))
+        members[name] = draw(st.binary(max_size=64) | st.just(members.get(name, b"")[:40]))
+    outer["model.keras"] = _zip(inner, compression)
+    return _zip(outer, compression)
+
+
+@settings(SLOW, max_examples=60)
+@given(data=st.data())
+def test_load_model_on_hostile_files(saved_file, data):
+    crafted = data.draw(hostile_files(saved_file.read_bytes()), label="file")
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "crafted.sklstm")
+        with open(path, "wb") as file:
+            file.write(crafted)
+        try:
+            model = load_model(path)
+        except ValueError as exc:
+            _check_error(exc)
+            event("load_model: ValueError")
+            return
+    event("load_model: loaded")  # a harmless change: it must work
+    X = np.random.RandomState(0).uniform(size=(4, 3, 2))
+    y_pred = call(model.predict, X)
+    assert y_pred is not None and y_pred.shape[0] == 4

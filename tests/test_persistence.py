@@ -5,6 +5,7 @@ import json
 import os
 import pickle
 import re
+import struct
 import subprocess
 import sys
 import zipfile
@@ -263,7 +264,7 @@ def drop(keys):
         (set_in(["params", "epochs"], {"__class__": "os.system"}), "unknown keys"),
         (set_in(["params", "units"], ["4"]), "list of finite numbers"),
         (set_in(["fitted", "n_features_in_"], "2"), "n_features_in_ must be an int"),
-        (set_in(["fitted", "n_features_in_"], 3), "network reads 2 feature"),
+        (set_in(["fitted", "n_features_in_"], 3), r"never builds.*batch_shape.*has 2, sklstm builds 3"),
         (set_in(["fitted", "y_ndim"], 3), "y_ndim"),
         (set_in(["fitted", "history_", "loss"], [0.1, "x"]), "history_"),
         (set_in(["fitted", "target_scaler_", "mean_"], [0.0, 1.0]), "list of 1 numbers"),
@@ -372,3 +373,304 @@ def test_a_network_whose_keras_modules_moved_still_loads(saved, sequences, tmp_p
     path = write_archive(tmp_path / "moved.sklstm", {**saved, "model.keras": network})
     X, y = sequences
     np.testing.assert_array_equal(load_model(path).predict(X), tiny().fit(X, y).predict(X))
+
+
+# Hostile files (hardening: refused before Keras builds or reads anything big) --
+
+
+@pytest.fixture
+def keras_must_not_run(monkeypatch):
+    """Fail the test if load_model hands the network to Keras."""
+    backend = sklstm._lazy.keras_backend()
+
+    def refuse(data):
+        raise AssertionError("load_model handed a crafted network to Keras")
+
+    monkeypatch.setattr(backend, "network_from_bytes", refuse)
+
+
+def bounded_load(path):
+    """load_model's ValueError, asserting it needed little memory to refuse."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as error:
+            load_model(path)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 24 * 2**20, f"refusing took {peak / 2**20:.0f} MiB"
+    return str(error.value)
+
+
+def keras_network(build):
+    """A network built by ``build(keras, inputs)``, as .keras bytes, widths 2 -> 1."""
+    keras = pytest.importorskip("keras")
+    inputs = keras.Input(shape=(None, 2))
+    return sklstm._lazy.keras_backend().network_to_bytes(
+        keras.Model(inputs, build(keras, inputs))
+    )
+
+
+OTHER_NETWORKS = {
+    "no LSTM": lambda keras, x: keras.layers.Dense(1)(keras.layers.GlobalAveragePooling1D()(x)),
+    "an extra hidden layer": lambda keras, x: keras.layers.Dense(1)(
+        keras.layers.Dense(3)(keras.layers.LSTM(4)(x))
+    ),
+    "an LSTM without bias": lambda keras, x: keras.layers.Dense(1)(
+        keras.layers.LSTM(4, use_bias=False)(x)
+    ),
+    "go_backwards": lambda keras, x: keras.layers.Dense(1)(
+        keras.layers.LSTM(4, go_backwards=True)(x)
+    ),
+    "another activation": lambda keras, x: keras.layers.Dense(1)(
+        keras.layers.LSTM(4, activation="relu")(x)
+    ),
+    "a stacked LSTM": lambda keras, x: keras.layers.Dense(1)(
+        keras.layers.LSTM(4)(keras.layers.LSTM(4, return_sequences=True)(x))
+    ),
+}
+
+
+@pytest.mark.parametrize("kind", OTHER_NETWORKS)
+def test_a_network_other_than_the_one_the_parameters_describe_is_refused(
+    saved, tmp_path, kind, keras_must_not_run
+):
+    """Each of these loaded before when only class names and widths were checked."""
+    network = keras_network(OTHER_NETWORKS[kind])
+    path = write_archive(tmp_path / "other.sklstm", {**saved, "model.keras": network})
+    assert "never builds" in bounded_load(path)
+
+
+@pytest.mark.parametrize(
+    "setting, value",
+    [("go_backwards", True), ("use_bias", False), ("activation", "relu"), ("units", 4096),
+     ("unit_forget_bias", False), ("return_sequences", True)],
+)
+def test_one_changed_lstm_setting_is_refused(saved, tmp_path, setting, value, keras_must_not_run):
+    def change(config):
+        find_layer(config, "LSTM")["config"][setting] = value
+
+    network = rewrite_network_config(saved["model.keras"], change)
+    path = write_archive(tmp_path / "bad.sklstm", {**saved, "model.keras": network})
+    message = bounded_load(path)
+    assert "never builds" in message and setting in message
+
+
+def test_a_parameter_type_smuggled_into_the_config_is_refused(saved, tmp_path, keras_must_not_run):
+    """``true`` equals 1 in Python; the comparison keeps JSON types apart."""
+    def change(config):
+        find_layer(config, "Dense")["config"]["units"] = True
+
+    network = rewrite_network_config(saved["model.keras"], change)
+    path = write_archive(tmp_path / "bad.sklstm", {**saved, "model.keras": network})
+    assert "never builds" in bounded_load(path)
+
+
+def test_parameters_beyond_the_limits_are_refused_before_anything_is_built(
+    saved, tmp_path, monkeypatch
+):
+    """A 3 KB file declaring units=4096 used to build a 67M-weight network first."""
+    backend = sklstm._lazy.keras_backend()
+
+    def never(**architecture):
+        raise AssertionError("a network was built")
+
+    monkeypatch.setattr(backend, "network_configs", never)
+    for units in (4096, [4] * 33):
+        members = with_document(saved, set_in(["params", "units"], units))
+        path = deflated_archive(tmp_path / "big.sklstm", members)
+        assert path.stat().st_size < 2**13
+        assert "at most" in bounded_load(path)
+
+
+def deflated_archive(path, members):
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def inner_members(saved):
+    with zipfile.ZipFile(io.BytesIO(saved["model.keras"])) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def as_zip(members):
+    out = io.BytesIO()
+    deflated_archive(out, members)
+    return out.getvalue()
+
+
+BOMB = 64 * 2**20  # inflates 1000x; the real ones were 1 GiB
+
+
+@pytest.mark.parametrize("member", ["estimator.json", "model.keras", "config.json", "model.weights.h5"])
+def test_a_zip_bomb_in_any_member_is_refused_before_inflating(saved, tmp_path, member, keras_must_not_run):
+    if member == "estimator.json":  # valid JSON once inflated: it used to load
+        members = {**saved, member: saved[member] + b" " * BOMB}
+    elif member == "model.keras":
+        members = {**saved, member: saved[member] + b"\0" * BOMB}
+    else:
+        inner = inner_members(saved)
+        padding = b" " if member == "config.json" else b"\0"
+        inner[member] = inner[member] + padding * BOMB
+        members = {**saved, "model.keras": as_zip(inner)}
+    path = deflated_archive(tmp_path / "bomb.sklstm", members)
+    assert path.stat().st_size < 2**20
+    assert "inflates to" in bounded_load(path)
+
+
+def patch_sizes(data, name, size):
+    """``data`` (a zip) with ``name``'s declared uncompressed size set to ``size``."""
+    data = bytearray(data)
+    encoded = name.encode()
+    for signature, offset, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at : start + name_at + len(encoded)] == encoded:
+                data[start + offset : start + offset + 4] = struct.pack("<L", size)
+            start += 4
+    return bytes(data)
+
+
+
+def test_a_member_that_inflates_past_its_declared_size_is_not_read_whole(saved, tmp_path):
+    members = {**saved, "estimator.json": saved["estimator.json"] + b" " * BOMB}
+    data = patch_sizes(as_zip(members), "estimator.json", 1000)
+    (tmp_path / "lying.sklstm").write_bytes(data)
+    assert "damaged" in bounded_load(tmp_path / "lying.sklstm")
+
+
+def test_weights_declaring_huge_arrays_are_refused_without_reading_them(saved, tmp_path):
+    """An HDF5 array can declare any size without storing it; Keras reads arrays whole."""
+    h5py = pytest.importorskip("h5py")
+    inner = inner_members(saved)
+    buffer = io.BytesIO(inner["model.weights.h5"])
+    with h5py.File(buffer, "a") as file:
+        name = "layers/dense/vars/0"
+        del file[name]
+        file.create_dataset(name, shape=(2**26,), dtype="float32", chunks=(2**16,))
+    inner["model.weights.h5"] = buffer.getvalue()
+    path = write_archive(tmp_path / "h5.sklstm", {**saved, "model.keras": as_zip(inner)})
+    assert "weights" in bounded_load(path)
+
+
+def flip_byte(data, member):
+    """``data`` (a deflated zip) with one byte of ``member``'s compressed data flipped."""
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        info = archive.getinfo(member)
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data = bytearray(data)
+    data[start + info.compress_size // 2] ^= 0xFF
+    return bytes(data)
+
+
+def set_compression(data, member, method):
+    data = bytearray(data)
+    encoded = member.encode()
+    for signature, offset, name_at in ((b"PK\x03\x04", 8, 30), (b"PK\x01\x02", 10, 46)):
+        start = 0
+        while (start := data.find(signature, start)) >= 0:
+            if data[start + name_at : start + name_at + len(encoded)] == encoded:
+                data[start + offset : start + offset + 2] = struct.pack("<H", method)
+            start += 4
+    return bytes(data)
+
+
+def test_damaged_archives_give_value_error(saved, tmp_path):
+    """They gave zlib.error, NotImplementedError and OSError."""
+    valid = as_zip(saved)
+    cases = {
+        "flipped": flip_byte(valid, "model.keras"),
+        "flipped json": flip_byte(valid, "estimator.json"),
+        "method 99": set_compression(valid, "estimator.json", 99),
+        "garbage weights": as_zip(
+            {**saved, "model.keras": as_zip({**inner_members(saved), "model.weights.h5": b"garbage" * 100})}
+        ),
+        "truncated": valid[: len(valid) // 2],
+        "empty": b"",
+    }
+    for name, data in cases.items():
+        (tmp_path / name).write_bytes(data)
+        message = bounded_load(tmp_path / name)
+        assert "sklstm" in message or "model.keras" in message, (name, message)
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (set_in(["fitted", "history_", "loss"], [10**400]), "too large"),
+        (set_in(["fitted", "target_scaler_", "n_samples_seen_"], 10**30), "too large"),
+        (set_in(["format_version"], True), "format_version True"),
+        (set_in(["format_version"], 1.0), "format_version 1.0"),
+    ],
+)
+def test_odd_json_numbers_give_value_error(saved, tmp_path, change, match):
+    """They gave OverflowError, or were read as format_version 1."""
+    path = write_archive(tmp_path / "bad.sklstm", with_document(saved, change))
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+
+
+def test_deeply_nested_json_gives_value_error(saved, tmp_path):
+    """It gave RecursionError."""
+    text = saved["estimator.json"].decode()
+    for depth in (100, 100_000):
+        nested = text.replace('"n_iter_": 3', '"n_iter_": 3, "a_": ' + "[" * depth + "]" * depth)
+        assert nested != text
+        path = write_archive(tmp_path / "deep.sklstm", {**saved, "estimator.json": nested})
+        with pytest.raises(ValueError, match="nested"):
+            load_model(path)
+
+
+def test_duplicate_keys_are_refused(saved, tmp_path):
+    text = saved["estimator.json"].decode().replace('"format_version": 1', '"format_version": 1, "format_version": 1')
+    path = write_archive(tmp_path / "dup.sklstm", {**saved, "estimator.json": text})
+    with pytest.raises(ValueError, match="key twice"):
+        load_model(path)
+
+
+# Saving over an existing file or a link ---------------------------------------
+
+posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions and links")
+
+
+@posix_only
+@pytest.mark.parametrize("mode", [0o600, 0o640, 0o666])
+def test_saving_over_a_file_keeps_its_permissions(sequences, tmp_path, mode):
+    X, y = sequences
+    path = tmp_path / "m.sklstm"
+    path.write_bytes(b"old")
+    os.chmod(path, mode)
+    save_model(tiny().fit(X, y), path)
+    assert path.stat().st_mode & 0o7777 == mode
+    assert load_model(path).n_features_in_ == 2
+
+
+@posix_only
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(sequences, tmp_path):
+    X, y = sequences
+    target = tmp_path / "models" / "m.sklstm"
+    target.parent.mkdir()
+    target.write_bytes(b"old")
+    os.chmod(target, 0o600)
+    link = tmp_path / "current.sklstm"
+    link.symlink_to(target)
+    model = tiny().fit(X, y)
+    save_model(model, link)
+    assert link.is_symlink() and os.readlink(link) == str(target)
+    assert target.stat().st_mode & 0o777 == 0o600
+    np.testing.assert_array_equal(load_model(target).predict(X), model.predict(X))
+    assert sorted(os.listdir(target.parent)) == ["m.sklstm"]
+
+
+def test_the_network_keras_built_is_checked_again(saved, tmp_path, monkeypatch):
+    """Module paths inside Keras may differ in the file; the classes built may not."""
+    backend = sklstm._lazy.keras_backend()
+    other = backend.network_from_bytes(keras_network(OTHER_NETWORKS["go_backwards"]))
+    monkeypatch.setattr(backend, "network_from_bytes", lambda data: other)
+    path = write_archive(tmp_path / "m.sklstm", saved)
+    with pytest.raises(ValueError, match="never builds: Keras built.*at config.*'layers'.*sklstm builds"):
+        load_model(path)

@@ -1,0 +1,138 @@
+"""Time and memory load_model needs to refuse crafted files, against a normal load.
+
+Each crafted file (from the hardening issue: zip bombs in each member, a
+small file declaring a huge network, HDF5 arrays declared huge, deep or huge
+JSON numbers) is loaded once in this process after a normal file; the table
+gives the seconds to refuse it as a ratio to one normal load, and how far the
+process's peak RSS rose above the peak of the normal load. Run::
+
+    python benchmarks/hostile_files.py            # 1 GiB bombs
+    python benchmarks/hostile_files.py --quick    # 64 MiB bombs
+
+Goal (hardening issue): every crafted file refused in < 2 s and < 100 MiB
+over a normal load.
+"""
+
+import argparse
+import io
+import json
+import os
+import resource
+import sys
+import tempfile
+import time
+import zipfile
+
+import numpy as np
+
+
+def peak_rss_mib():
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
+
+
+def as_zip(members, padding=None):
+    """A deflated zip of ``members``; ``padding=(name, byte, size)`` appends
+    ``size`` copies of ``byte`` to that member, written in chunks so that the
+    bomb is never in memory whole."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+        for name, data in members.items():
+            with archive.open(name, "w", force_zip64=True) as member:
+                member.write(data.encode() if isinstance(data, str) else data)
+                if padding is not None and padding[0] == name:
+                    chunk = padding[1] * 2**20
+                    for _ in range(padding[2] // 2**20):
+                        member.write(chunk)
+    return out.getvalue()
+
+
+def members(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def crafted_files(valid, bomb):
+    outer = members(valid)
+    inner = members(outer["model.keras"])
+    document = json.loads(outer["estimator.json"])
+
+    def with_document(change):
+        changed = json.loads(json.dumps(document))
+        change(changed)
+        return as_zip({**outer, "estimator.json": json.dumps(changed)})
+
+    def with_inner(name, data=None, padding=None):
+        return as_zip({**outer, "model.keras": as_zip({**inner, name: data or inner[name]}, padding)})
+
+    config = json.loads(inner["config.json"])
+    lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
+    lstm["config"]["units"] = 4096
+
+    import h5py
+
+    buffer = io.BytesIO(inner["model.weights.h5"])
+    with h5py.File(buffer, "a") as file:
+        del file["layers/dense/vars/0"]
+        file.create_dataset("layers/dense/vars/0", shape=(2**28,), dtype="float32", chunks=(2**16,))
+    yield "bomb in estimator.json", as_zip(outer, ("estimator.json", b" ", bomb))
+    yield "bomb in model.keras", as_zip(outer, ("model.keras", b"\0", bomb))
+    yield "bomb in config.json", with_inner("config.json", padding=("config.json", b" ", bomb))
+    yield "bomb in weights", with_inner(
+        "model.weights.h5", padding=("model.weights.h5", b"\0", bomb)
+    )
+    yield "params units=4096", with_document(lambda d: d["params"].__setitem__("units", 4096))
+    yield "config units=4096", with_inner("config.json", json.dumps(config).encode())
+    yield "HDF5 array of 2**28", with_inner("model.weights.h5", buffer.getvalue())
+    nested = outer["estimator.json"].replace(
+        b'"extra": {', b'"extra": {"a_": ' + b"[" * 10**5 + b"]" * 10**5 + b","
+    )
+    yield "nesting 10**5 deep", as_zip({**outer, "estimator.json": nested})
+    yield "400-digit integer", with_document(
+        lambda d: d["fitted"]["history_"].__setitem__("loss", [10**400])
+    )
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="64 MiB bombs instead of 1 GiB")
+    args = parser.parse_args()
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+    from sklstm import LSTMRegressor, load_model, save_model
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(64, 4, 2))
+    model = LSTMRegressor(units=32, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "m.sklstm")
+        save_model(model, path)
+        with open(path, "rb") as file:
+            valid = file.read()
+        crafted = []  # written first: making the bombs must not raise the peaks measured
+        for index, (name, data) in enumerate(crafted_files(valid, 2**26 if args.quick else 2**30)):
+            crafted.append((name, os.path.join(folder, f"crafted{index}.sklstm"), len(data)))
+            with open(crafted[-1][1], "wb") as file:
+                file.write(data)
+            del data
+        load_model(path)  # warm: imports, first traces
+        start = time.perf_counter()
+        load_model(path)
+        normal = time.perf_counter() - start
+        normal_peak = peak_rss_mib()
+        print(f"normal load: {normal:.3f} s, peak RSS {normal_peak:.0f} MiB")
+        print(f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}{'x normal':>10}{'RSS over':>10}")
+        for name, crafted_path, size in crafted:
+            start = time.perf_counter()
+            try:
+                load_model(crafted_path)
+                outcome = "LOADED"
+            except ValueError:
+                outcome = "refused"
+            seconds = time.perf_counter() - start
+            over = peak_rss_mib() - normal_peak
+            print(f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s{seconds / normal:>10.1f}"
+                  f"{over:>9.0f}M  {outcome}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
