@@ -186,7 +186,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
                 "pass a longer series."
             )
         tails = {key: self._tail(X if rows is None else X[rows]) for key, rows, _ in series}
-        next_labels = {key: next_label(times) for key, _, times in series}
+        next_labels = _next_labels(series)
         if _is_panel(series):
             self.tail_, self.next_index_ = tails, next_labels
         else:
@@ -371,6 +371,33 @@ def _series_of(index):
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     times = index.get_level_values(-1)
     return [(key, rows, times[rows]) for key, rows in zip(keys, np.split(order, bounds))]
+
+
+def _next_labels(series):
+    """The time that continues each series, keyed by series.
+
+    A series of datetimes or timedeltas too short to infer its frequency
+    from takes the frequency of the whole panel's times.
+    """
+    labels = {key: next_label(times) for key, _, times in series}
+    missing = [key for key, label in labels.items() if label is None]
+    times = series[0][2]
+    if not (_is_panel(series) and missing) or not isinstance(
+        times, (pd.DatetimeIndex, pd.TimedeltaIndex)
+    ):
+        return labels
+    every_time = pd.Index(np.concatenate([t.to_numpy() for _, _, t in series]))
+    every_time = every_time.unique().sort_values()
+    try:
+        freq = pd.tseries.frequencies.to_offset(pd.infer_freq(every_time))
+    except (TypeError, ValueError):  # fewer than 3 times, or no regular step
+        return labels
+    if freq is None:
+        return labels
+    for key, _, times in series:
+        if labels[key] is None and times.is_unique and times.is_monotonic_increasing:
+            labels[key] = times[-1] + freq
+    return labels
 
 
 def _is_panel(series):

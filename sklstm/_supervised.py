@@ -350,7 +350,7 @@ def _panel(data, id, time):  # noqa: A002
     if pairs.has_duplicates:
         key, when = pairs[pairs.duplicated()][0]
         raise ValueError(
-            f"data has more than one row for series {key!r} at time {when!r}; each "
+            f"data has more than one row for series {key!r} at time {when}; each "
             "series has one row per time. Drop or aggregate the repeats, e.g. "
             "data.groupby([<id>, <time>]).mean()."
         )
