@@ -59,7 +59,9 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     series, and a series in later data whose first time is the one after
     its last fitted time (a :class:`~sklstm.PanelSplit` test fold) gets its
     own fitted rows; a series not seen in :meth:`fit`, or one that does not
-    continue, gets ``fill_value``.
+    continue, gets ``fill_value``. "Continues" is told from the times of
+    each series as above; a series of datetimes too short to infer its
+    frequency from takes the frequency of the panel's times.
 
     **Rows out of time order.** The rows of a NumPy array carry no time:
     their order is taken as time order. A pandas index of times or numbers

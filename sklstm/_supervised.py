@@ -167,14 +167,14 @@ def to_supervised(
 
     frame, ids, times = _panel(data, id, time)
     column, inputs = _columns(frame, target, features, used=[id, time])
-    values = frame.set_axis(times)  # no copy of the data: pairs are built per series
+    values = frame.set_axis(times)  # each series below is paired as one series is
     codes, series = pd.factorize(ids)  # the series in order of first appearance
     order = np.argsort(codes, kind="stable")  # each series' rows in their given order
     bounds = np.flatnonzero(np.diff(codes[order])) + 1
     parts, keys, short = [], [], []
     for key, rows in zip(series, np.split(order, bounds)):
         pairs = _pairs(values.iloc[rows], horizons, column, inputs,
-                       f"the times of series {key!r}", raise_short=False)
+                       f"the time of series {key!r}", raise_short=False)
         if pairs is None:
             short.append(key)
         else:
@@ -193,7 +193,7 @@ def to_supervised(
             f"step(s) ahead and give no samples: {short[:5]}"
             f"{' ...' if len(short) > 5 else ''}.",
             UserWarning,
-            stacklevel=2,
+            stacklevel=3,  # the caller of validate_params' wrapper
         )
     names = [id, time if time is not None else frame.index.name]
     X = pd.concat([x for x, _ in parts], keys=keys, names=names)

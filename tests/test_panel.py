@@ -108,8 +108,9 @@ def test_a_panel_keeps_period_times_for_panel_split():
 
 def test_a_series_too_short_gives_no_samples_with_a_warning():
     data = long_panel({"a": 5, "b": 1})
-    with pytest.warns(UserWarning, match=r"1 series .* no samples: \['b'\]"):
+    with pytest.warns(UserWarning, match=r"1 series .* no samples: \['b'\]") as record:
         X, y = to_supervised(data, target="sales", id="store")
+    assert record[0].filename == __file__  # points at the caller
     assert set(X.index.get_level_values("store")) == {"a"}
     with pytest.raises(ValueError, match="more observations than the horizon"):
         to_supervised(long_panel({"a": 2, "b": 1}), horizon=2, target="sales", id="store")
@@ -133,9 +134,9 @@ def test_without_id_nothing_changes():
         ("nan id", {"id": "store"}, ValueError, r"id column 'store' is missing in 1 row"),
         ("nan time", {"id": "store"}, ValueError, "missing times"),
         ("shuffle a", {"id": "store"}, ValueError,
-         r"times of series 'a' is not in increasing time order: label 1 \(row 2 of"),
+         r"time of series 'a' is not in increasing time order: label 1 \(row 2 of"),
         ("reverse b", {"id": "store"}, ValueError,
-         r"times of series 'b' is in decreasing time order.*sort_values"),
+         r"time of series 'b' is in decreasing time order.*sort_values"),
         ("multiindex", {"id": "store"}, ValueError, "MultiIndex"),
         ("series", {"id": "store"}, TypeError, "long-format DataFrame"),
         (None, {"id": "store", "features": ["store", "price"]}, ValueError,
@@ -230,6 +231,12 @@ def test_fill_value_fills_each_series_start():
     np.testing.assert_array_equal(out[:, 0], [-1, 0, 1, -1, 1000, 1001])
 
 
+def regular(times):
+    """Whether a frequency can be inferred from the panel's distinct times."""
+    times = times.unique().sort_values()
+    return len(times) >= 3 and pd.infer_freq(times) is not None
+
+
 @st.composite
 def panels(draw):
     n_series = draw(st.integers(1, 3))
@@ -263,8 +270,8 @@ def test_a_later_fold_gets_each_series_own_history(X, look_back, n_splits, test_
     for train, test in PanelSplit(n_splits, test_size=test_size).split(X):
         if len(train) < look_back:
             continue  # LagFeaturizer needs at least look_back rows to fit
-        if time == "datetime" and X.index[train].get_level_values(1).nunique() < 3:
-            continue  # too few datetimes to infer their frequency: no history
+        if time == "datetime" and not regular(X.index[train].get_level_values(1)):
+            continue  # datetimes without a frequency to infer: no history (documented)
         lags = LagFeaturizer(look_back=look_back).fit(X.iloc[train])
         # the lags of the test fold are those of the whole panel at once:
         # each series continues from its own last training rows, and a series
