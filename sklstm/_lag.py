@@ -168,7 +168,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The series, oldest row first.
+            The series, oldest row first; or a panel, a DataFrame indexed by
+            ``(series, time)``, each series' rows oldest first.
         y : None
             Ignored.
 
