@@ -47,6 +47,22 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     step if the steps before it output pandas, e.g.
     ``MinMaxScaler().set_output(transform="pandas")``.
 
+    **Panels.** When ``X`` is a pandas object indexed by a
+    :class:`~pandas.MultiIndex` ``(series, time)`` (the series id first, the
+    time last, as :func:`~sklstm.to_supervised` with ``id=`` returns and
+    :class:`~sklstm.PanelSplit` reads), each series is lagged on its own: a
+    window only holds rows of its own series, in their given order, so the
+    first ``look_back - 1`` rows of every series get ``fill_value``. The
+    rows of different series may come in any order (interleaved too); the
+    output keeps the order of the rows of ``X``. History across folds works
+    series by series: the fit keeps the last ``look_back - 1`` rows of each
+    series, and a series in later data whose first time is the one after
+    its last fitted time (a :class:`~sklstm.PanelSplit` test fold) gets its
+    own fitted rows; a series not seen in :meth:`fit`, or one that does not
+    continue, gets ``fill_value``. "Continues" is told from the times of
+    each series as above; a series of datetimes too short to infer its
+    frequency from takes the frequency of the panel's times.
+
     **Rows out of time order.** The rows of a NumPy array carry no time:
     their order is taken as time order. A pandas index of times or numbers
     is checked: where a label does not come after the one before it (rows
@@ -56,7 +72,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     series of its own, so no window reaches across the break into a later
     time; its missing lags are ``fill_value``, and a ``UserWarning`` says
     so. An index in decreasing order (newest first) is refused with a
-    ``ValueError``: sort it (``X.sort_index()``) first.
+    ``ValueError``: sort it (``X.sort_index()``) first. In a panel, all this
+    holds for the times of each series.
 
     Parameters
     ----------
@@ -71,12 +88,15 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     ----------
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
-    tail_ : ndarray of shape (look_back - 1, n_features_in_)
+    tail_ : ndarray of shape (look_back - 1, n_features_in_) or dict
         The last ``look_back - 1`` rows seen during :meth:`fit`: the history
-        given to data that continues the fitted data.
-    next_index_ : object or None
+        given to data that continues the fitted data. For a panel, a dict
+        mapping each series id to the last ``look_back - 1`` rows of that
+        series (``fill_value`` before the start of a shorter series).
+    next_index_ : object, None or dict
         The index label that data continuing the fitted data starts with, or
-        None when ``X`` had no index it can be told from.
+        None when ``X`` had no index it can be told from. For a panel, a dict
+        mapping each series id to the time that continues that series.
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during :meth:`fit`, when ``X`` has string
         column names.
@@ -113,6 +133,23 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     >>> lags.transform(series.iloc[3:])
     array([[2., 3., 4.],
            [3., 4., 5.]])
+
+    A panel of two series, ``a`` and ``b``, indexed by ``(series, time)``:
+    no window mixes them, and each series continues from its own past.
+
+    >>> index = pd.MultiIndex.from_product([["a", "b"], [1, 2, 3]],
+    ...                                    names=["series", "time"])
+    >>> panel = pd.DataFrame({"y": [1.0, 2.0, 3.0, 10.0, 20.0, 30.0]}, index=index)
+    >>> early = panel.index.get_level_values("time") <= 2
+    >>> lags = LagFeaturizer(look_back=2).fit(panel[early])
+    >>> lags.transform(panel[early])
+    array([[nan,  1.],
+           [ 1.,  2.],
+           [nan, 10.],
+           [10., 20.]])
+    >>> lags.transform(panel[~early])
+    array([[ 2.,  3.],
+           [20., 30.]])
     """
 
     _parameter_constraints: dict = {
@@ -131,7 +168,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         Parameters
         ----------
         X : array-like of shape (n_samples, n_features)
-            The series, oldest row first.
+            The series, oldest row first; or a panel, a DataFrame indexed by
+            ``(series, time)``, each series' rows oldest first.
         y : None
             Ignored.
 
@@ -140,18 +178,22 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         self : LagFeaturizer
             The fitted transformer.
         """
-        index = _index_of(X)
+        series = _series_of(_index_of(X))
         check_numeric(X, "X")
         X = validate_data(self, X, dtype=[np.float64, np.float32])
-        self._run_starts(index)  # refuse (newest first) or warn before fitting
+        self._run_starts(series)  # refuse (newest first) or warn before fitting
         if self.look_back > X.shape[0]:
             raise ValueError(
                 f"look_back={self.look_back} is larger than the data: X has only "
                 f"{X.shape[0]} rows. Use a look_back of at most {X.shape[0]} or "
                 "pass a longer series."
             )
-        self.tail_ = X[X.shape[0] - (self.look_back - 1) :].copy()
-        self.next_index_ = next_label(index)
+        tails = {key: self._tail(X if rows is None else X[rows]) for key, rows, _ in series}
+        next_labels = _next_labels(series)
+        if _is_panel(series):
+            self.tail_, self.next_index_ = tails, next_labels
+        else:
+            self.tail_, self.next_index_ = tails[None], next_labels[None]
         return self
 
     def transform(self, X):
@@ -161,26 +203,62 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             The series, oldest row first. A DataFrame whose index continues
-            the fitted data gets the fitted tail as history (see above).
+            the fitted data gets the fitted tail as history (see above). A
+            DataFrame indexed by ``(series, time)`` is a panel: each series
+            is lagged on its own.
 
         Returns
         -------
         X_lags : ndarray of shape (n_samples, look_back * n_features)
             Row ``t`` holds rows ``t - look_back + 1 .. t`` of ``X``, oldest
             first; rows before the first row come from the fitted data when
-            ``X`` continues it, else they are ``fill_value``.
+            ``X`` continues it, else they are ``fill_value``. For a panel,
+            "rows" are the rows of the same series, and the rows of the
+            output are in the order of the rows of ``X``.
         """
         check_is_fitted(self)
-        index = _index_of(X)
-        continues = self._continues(index)
+        series = _series_of(_index_of(X))
         check_numeric(X, "X")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
-        run_starts = self._run_starts(index)
-        n_samples, n_features = X.shape
-        if continues:
-            before = self.tail_.astype(X.dtype)
-        else:
-            before = np.full((self.look_back - 1, n_features), self.fill_value, X.dtype)
+        run_starts = self._run_starts(series)
+        if not _is_panel(series):
+            (key, _, times), = series
+            return self._windows(X, self._history(key, times, X.dtype), run_starts[0])
+        out = np.empty((X.shape[0], self.look_back * X.shape[1]), dtype=X.dtype)
+        for (key, rows, times), starts in zip(series, run_starts):
+            out[rows] = self._windows(X[rows], self._history(key, times, X.dtype), starts)
+        return out
+
+    def _tail(self, X):
+        """The last ``look_back - 1`` rows of one series, fill_value before its start."""
+        n_history = self.look_back - 1
+        tail = X[max(X.shape[0] - n_history, 0) :]
+        if len(tail) < n_history:  # a panel's series shorter than the window
+            before = np.full((n_history - len(tail), X.shape[1]), self.fill_value, X.dtype)
+            return np.concatenate([before, tail])
+        return tail.copy()
+
+    def _history(self, key, times, dtype):
+        """The rows before the first row of series ``key``: its fitted tail
+        if ``times`` continue the fitted rows of that series, else fill_value.
+        """
+        if _is_panel_state(self.next_index_):
+            expected, tail = self.next_index_.get(key), self.tail_.get(key)
+        elif key is None:
+            expected, tail = self.next_index_, self.tail_
+        else:  # a panel after a fit on one series: no series to take a tail from
+            expected = tail = None
+        if expected is not None and times is not None and len(times):
+            try:
+                if bool(times[0] == expected):
+                    return tail.astype(dtype)
+            except (TypeError, ValueError):  # labels of incomparable types
+                pass
+        return np.full((self.look_back - 1, self.n_features_in_), self.fill_value, dtype)
+
+    def _windows(self, X, before, run_starts):
+        """The lag windows of the rows of one series, given the rows before it."""
+        n_samples = X.shape[0]
         padded = np.concatenate([before, X])
         # sliding_window_view puts the window on the last axis:
         # (n_samples, n_features, look_back) -> (n_samples, look_back, n_features)
@@ -195,47 +273,49 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             windows[cut] = self.fill_value
         return windows.reshape(n_samples, -1)
 
-    def _run_starts(self, index):
-        """Where the increasing run of each row starts, or None if all rows are in order.
+    def _run_starts(self, series):
+        """For each series, where the increasing run of each of its rows starts
+        (None where all its rows are in order).
 
-        Warns when ``index`` goes back in time (or repeats) somewhere, and
-        refuses an index in decreasing order.
+        Warns when the times of a series go back (or repeat) somewhere, and
+        refuses a series in decreasing order.
         """
-        breaks = time_order_breaks(index)
-        if self.look_back == 1 or not len(breaks):
-            return None  # without lags, row order does not matter
-        if index.is_monotonic_decreasing and index.is_unique:
-            raise ValueError(
-                f"X's index is in decreasing time order (from {index[0]} down to "
-                f"{index[-1]}): newest row first. LagFeaturizer takes the lags of "
-                "a row from the rows above it, which here lie in its future. Sort "
-                "the rows oldest first, e.g. X.sort_index()."
+        run_starts, broken = [], []
+        for key, _, index in series:
+            breaks = time_order_breaks(index)
+            if self.look_back == 1 or not len(breaks):
+                run_starts.append(None)  # without lags, row order does not matter
+                continue
+            if index.is_monotonic_decreasing and index.is_unique:
+                whose = "X's index is" if key is None else f"The times of series {key!r} are"
+                raise ValueError(
+                    f"{whose} in decreasing time order (from {index[0]} down to "
+                    f"{index[-1]}): newest row first. LagFeaturizer takes the lags of "
+                    "a row from the rows above it, which here lie in its future. Sort "
+                    "the rows oldest first, e.g. X.sort_index()."
+                )
+            broken.append((key, index, breaks))
+            starts = np.zeros(len(index), dtype=np.intp)
+            starts[breaks] = breaks
+            run_starts.append(np.maximum.accumulate(starts))
+        if broken:
+            key, index, breaks = broken[0]
+            first = breaks[0]
+            where = f"row {first}" if key is None else f"series {key!r}"
+            warnings.warn(
+                f"X's index is out of time order at "
+                f"{sum(len(b) for _, _, b in broken)} row(s) (first: {where}, "
+                f"label {index[first]} after {index[first - 1]}). Lags never reach "
+                "back across such a row (into what may be a later time): each "
+                "increasing run of rows is lagged as a series of its own, and the "
+                "lags before its start are fill_value. Sort the rows "
+                "(X.sort_index()) if they are merely in the wrong order; a random "
+                "subsample of rows (HalvingGridSearchCV's resource='n_samples') "
+                "leaves few rows with lags.",
+                UserWarning,
+                stacklevel=2,
             )
-        first = breaks[0]
-        warnings.warn(
-            f"X's index is out of time order at {len(breaks)} row(s) (first: row "
-            f"{first}, label {index[first]} after {index[first - 1]}). Lags "
-            "never reach back across such a row (into what may be a later time): "
-            "each increasing run of rows is lagged as a series of its own, and "
-            "the lags before its start are fill_value. Sort the rows "
-            "(X.sort_index()) if they are merely in the wrong order; a random "
-            "subsample of rows (HalvingGridSearchCV's resource='n_samples') "
-            "leaves few rows with lags.",
-            UserWarning,
-            stacklevel=2,
-        )
-        starts = np.zeros(len(index), dtype=np.intp)
-        starts[breaks] = breaks
-        return np.maximum.accumulate(starts)
-
-    def _continues(self, index):
-        """Whether rows with ``index`` start right after the fitted rows."""
-        if self.next_index_ is None or index is None or len(index) == 0:
-            return False
-        try:
-            return bool(index[0] == self.next_index_)
-        except (TypeError, ValueError):  # labels of incomparable types
-            return False
+        return run_starts
 
     def get_feature_names_out(self, input_features=None):
         """Names of the lag columns, ``<feature>_lag<k>``, oldest first.
@@ -271,4 +351,63 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
 
 def _index_of(X):
     return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
+
+
+def _series_of(index):
+    """The series in ``X``: ``(key, rows, times)`` for each.
+
+    One series ``(None, None, index)`` unless ``index`` is a panel's
+    ``(series, time)`` MultiIndex: then one entry per series, in order of
+    first appearance, with the positions of its rows (in their given order)
+    and their times (the last level).
+    """
+    if not isinstance(index, pd.MultiIndex) or index.nlevels < 2:
+        return [(None, None, index)]
+    codes, keys = pd.factorize(index.droplevel(-1))
+    if (codes < 0).any():
+        raise ValueError(
+            f"X's index has {int((codes < 0).sum())} row(s) with no series label "
+            "(NaN in the series level of its (series, time) MultiIndex); give "
+            "every row its series or drop those rows."
+        )
+    order = np.argsort(codes, kind="stable")
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    times = index.get_level_values(-1)
+    return [(key, rows, times[rows]) for key, rows in zip(keys, np.split(order, bounds))]
+
+
+def _next_labels(series):
+    """The time that continues each series, keyed by series.
+
+    A series of datetimes or timedeltas too short to infer its frequency
+    from takes the frequency of the whole panel's times.
+    """
+    labels = {key: next_label(times) for key, _, times in series}
+    missing = [key for key, label in labels.items() if label is None]
+    times = series[0][2]
+    if not (_is_panel(series) and missing) or not isinstance(
+        times, (pd.DatetimeIndex, pd.TimedeltaIndex)
+    ):
+        return labels
+    every_time = pd.Index(np.concatenate([t.to_numpy() for _, _, t in series]))
+    every_time = every_time.unique().sort_values()
+    try:
+        freq = pd.tseries.frequencies.to_offset(pd.infer_freq(every_time))
+    except (TypeError, ValueError):  # fewer than 3 times, or no regular step
+        return labels
+    if freq is None:
+        return labels
+    for key, _, times in series:
+        if labels[key] is None and times.is_unique and times.is_monotonic_increasing:
+            labels[key] = times[-1] + freq
+    return labels
+
+
+def _is_panel(series):
+    return series[0][1] is not None
+
+
+def _is_panel_state(next_index):
+    """Whether the fitted state is per series (a fit on a panel)."""
+    return isinstance(next_index, dict)
 

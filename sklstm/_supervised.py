@@ -1,6 +1,7 @@
 """Turn a time series into a supervised learning problem ``X, y``."""
 
 import numbers
+import warnings
 from collections.abc import Hashable, Sequence
 
 import numpy as np
@@ -20,6 +21,8 @@ from ._validation import PositiveInts, StrictInterval, time_order_breaks
         ],
         "target": [Hashable, None],
         "features": ["array-like", None],
+        "id": [Hashable, None],
+        "time": [Hashable, None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -29,6 +32,8 @@ def to_supervised(
     *,
     target: "Hashable | None" = None,
     features: "Sequence[Hashable] | None" = None,
+    id: "Hashable | None" = None,  # noqa: A002 (the panel's id column, as in pandas' melt)
+    time: "Hashable | None" = None,
 ) -> "tuple[pd.DataFrame | np.ndarray, pd.Series | pd.DataFrame | np.ndarray]":
     """Pair each observation with the target value ``horizon`` steps later.
 
@@ -48,7 +53,9 @@ def to_supervised(
         or shuffled index is refused: sort it with ``data.sort_index()``); the
         rows of an array, or of any other index, are taken to be in time
         order. The columns of a DataFrame (or of a 2-D array) are the
-        features; the columns used must have unique names.
+        features; the columns used must have unique names. With ``id``, a
+        long-format DataFrame holding several series (see ``id`` and
+        ``time``).
     horizon : int or sequence of int, default=1
         How many steps ahead the target lies. A sequence of distinct values
         such as ``range(1, 4)`` gives one target column per step ahead
@@ -62,12 +69,30 @@ def to_supervised(
         array); all columns by default. The target need not be one of them:
         ``features=["temperature", "month"]`` forecasts ``target`` from other
         series alone.
+    id : label, default=None
+        For a panel (several series stacked in one long-format DataFrame, one
+        row per series and time): the column that names the series of each
+        row. Each series is paired on its own, exactly as a single series
+        would be, so no ``(X, y)`` pair spans two series, and each series
+        loses its own last ``max(horizon)`` rows; a series with no more rows
+        than that gives no samples (with a ``UserWarning``). The rows of the
+        series may be interleaved and the series in any order. The id column
+        is neither a feature nor the target.
+    time : label, default=None
+        For a panel: the column that holds the time of each row. By default
+        the time is ``data``'s index. Within each series, the rows must be in
+        increasing time order (checked as the index of a single series is);
+        a ``(series, time)`` pair may occur only once.
 
     Returns
     -------
     X : pandas.DataFrame or ndarray of shape (n_samples - max(horizon), n_features)
         The observations at time ``t``; a DataFrame keeps the input's index
-        and column names.
+        and column names. For a panel, ``X`` is indexed by a
+        :class:`~pandas.MultiIndex` ``(series, time)``, the series one after
+        the other in order of first appearance, each in time order: the
+        index :class:`~sklstm.PanelSplit` and
+        :class:`~sklstm.LagFeaturizer` read.
     y : pandas.Series, pandas.DataFrame or ndarray
         The target at ``t + horizon``, aligned with ``X`` (same index). A
         Series (1-D array) for an int ``horizon``, a DataFrame (2-D array)
@@ -105,36 +130,119 @@ def to_supervised(
     1  2.0
     >>> y.tolist()
     [6.0, 7.0]
+
+    A panel: two stores in one long table, time in the index.
+
+    >>> panel = pd.DataFrame(
+    ...     {"store": ["a", "b", "a", "b", "a", "b"],
+    ...      "sales": [1.0, 10.0, 2.0, 20.0, 3.0, 30.0]},
+    ...     index=pd.Index([1, 1, 2, 2, 3, 3], name="week"))
+    >>> X, y = to_supervised(panel, target="sales", id="store")
+    >>> X
+                sales
+    store week
+    a     1       1.0
+          2       2.0
+    b     1      10.0
+          2      20.0
+    >>> y.tolist()
+    [2.0, 3.0, 20.0, 30.0]
     """
     horizons = _check_horizon(horizon)
-    frame, is_pandas = _as_frame(data)
-    if frame.shape[1] == 0:  # first: data with no columns needs no target=
-        raise ValueError("to_supervised got data with no columns.")
-    column = _target_column(frame, target)
-    inputs = _feature_columns(frame, features)
-    _check_unique_columns(frame, [*inputs, column])
-    _check_time_order(frame.index)
-    _check_values(frame[list(dict.fromkeys([*inputs, column]))])  # unused columns may be anything
+    if id is None:
+        if time is not None:
+            raise ValueError(
+                f"time={time!r} names the time column of a panel and needs id=<the "
+                "series column>; for a single series, put the time in the index "
+                f"instead (data.set_index({time!r}))."
+            )
+        frame, is_pandas = _as_frame(data)
+        column, inputs = _columns(frame, target, features, used=[])
+        X, y = _pairs(frame, horizons, column, inputs, "data's index", raise_short=True)
+        if isinstance(horizon, numbers.Integral):
+            y = y.iloc[:, 0].rename(column)
+        if is_pandas:
+            return X, y
+        return X.to_numpy(), y.to_numpy()
+
+    frame, ids, times = _panel(data, id, time)
+    column, inputs = _columns(frame, target, features, used=[id, time])
+    values = frame.set_axis(times)  # each series below is paired as one series is
+    codes, series = pd.factorize(ids)  # the series in order of first appearance
+    order = np.argsort(codes, kind="stable")  # each series' rows in their given order
+    bounds = np.flatnonzero(np.diff(codes[order])) + 1
+    parts, keys, short = [], [], []
+    for key, rows in zip(series, np.split(order, bounds)):
+        pairs = _pairs(values.iloc[rows], horizons, column, inputs,
+                       f"the time of series {key!r}", raise_short=False)
+        if pairs is None:
+            short.append(key)
+        else:
+            parts.append(pairs)
+            keys.append(key)
+    if not parts:
+        raise ValueError(
+            f"to_supervised needs more observations than the horizon in at least "
+            f"one series: every series of data has at most {max(horizons)} rows "
+            f"(the horizon is {max(horizons)}). Pass longer series or a shorter "
+            "horizon."
+        )
+    if short:
+        warnings.warn(
+            f"{len(short)} series have too few rows for a target {max(horizons)} "
+            f"step(s) ahead and give no samples: {short[:5]}"
+            f"{' ...' if len(short) > 5 else ''}.",
+            UserWarning,
+            stacklevel=3,  # the caller of validate_params' wrapper
+        )
+    names = [id, time if time is not None else frame.index.name]
+    X = pd.concat([x for x, _ in parts], keys=keys, names=names)
+    y = pd.concat([y for _, y in parts], keys=keys, names=names)
+    if isinstance(horizon, numbers.Integral):
+        y = y.iloc[:, 0].rename(column)
+    return X, y
+
+
+def _pairs(frame, horizons, column, inputs, where, *, raise_short):
+    """``X`` and the 2-D ``y`` of one series, rows paired by position.
+
+    ``where`` names the index in the time-order errors. A series with no more
+    rows than the horizon raises (``raise_short``) or gives None.
+    """
+    _check_time_order(frame.index, where)
     n_rows = len(frame) - max(horizons)
     if n_rows < 1:
+        if not raise_short:
+            return None
         raise ValueError(
             f"to_supervised needs more observations than the horizon: got "
             f"{len(frame)} observation(s) and a horizon of {max(horizons)}. "
             "Pass a longer series or a shorter horizon."
         )
-
     X = frame[inputs].iloc[:n_rows].copy()
-    series = frame[column]
-    shifted = {
-        f"{column}_t+{h}": series.shift(-h).iloc[:n_rows] for h in horizons
-    }
-    if isinstance(horizon, numbers.Integral):
-        y = next(iter(shifted.values())).rename(column)
-    else:
-        y = pd.DataFrame(shifted, index=X.index)
-    if is_pandas:
-        return X, y
-    return X.to_numpy(), y.to_numpy()
+    target = frame[column]
+    y = pd.DataFrame(
+        {f"{column}_t+{h}": target.shift(-h).iloc[:n_rows] for h in horizons},
+        index=X.index,
+    )
+    return X, y
+
+
+def _columns(frame, target, features, used):
+    """The target column and the feature columns, checked, with their values.
+
+    ``used`` are the columns that are not data (a panel's id and time
+    columns): never a feature, never the target.
+    """
+    used = [c for c in used if c is not None]
+    if frame.shape[1] == 0:  # first: data with no columns needs no target=
+        raise ValueError("to_supervised got data with no columns.")
+    data_columns = frame.columns[~frame.columns.isin(used)] if used else frame.columns
+    column = _target_column(frame, target, data_columns, used)
+    inputs = _feature_columns(frame, features, data_columns, used)
+    _check_unique_columns(frame, [*inputs, column])
+    _check_values(frame[list(dict.fromkeys([*inputs, column]))])  # unused columns may be anything
+    return column, inputs
 
 
 def _check_horizon(horizon):
@@ -162,25 +270,91 @@ def _check_unique_columns(frame, used):
         )
 
 
-def _check_time_order(index):
+def _check_time_order(index, where):
     breaks = time_order_breaks(index)
     if not len(breaks):
         return
+    one_series = where == "data's index"
+    sort = "data.sort_index()" if one_series else "data.sort_values([<id>, <time>])"
     if index.is_monotonic_decreasing and index.is_unique:
         raise ValueError(
-            f"data's index is in decreasing time order (from {index[0]} down to "
+            f"{where} is in decreasing time order (from {index[0]} down to "
             f"{index[-1]}): newest row first. to_supervised pairs each row with the "
             "row `horizon` places below it, which here is its past, not its "
-            "future. Sort it oldest first: data.sort_index()."
+            f"future. Sort it oldest first: {sort}."
         )
     first = breaks[0]
+    if one_series:
+        row = f"row {first}"
+        repeats = (
+            "; labels that repeat (several series stacked) need id=<the series "
+            "column>, or one to_supervised call per series."
+        )
+    else:
+        row = f"row {first} of that series"
+        repeats = "."
     raise ValueError(
-        f"data's index is not in increasing time order: label {index[first]} (row "
-        f"{first}) does not come after {index[first - 1]}. to_supervised pairs rows "
+        f"{where} is not in increasing time order: label {index[first]} ({row}) "
+        f"does not come after {index[first - 1]}. to_supervised pairs rows "
         "by position, so the target of a row would not be the value `horizon` "
-        "steps after it. Sort the rows (data.sort_index()); labels that repeat "
-        "(several series stacked) need one to_supervised call per series."
+        f"steps after it. Sort the rows ({sort}){repeats}"
     )
+
+
+def _panel(data, id, time):  # noqa: A002
+    """Check a long-format panel; return it with each row's series id and time."""
+    if not isinstance(data, pd.DataFrame):
+        raise TypeError(
+            f"id={id!r} names the series column of a long-format DataFrame (one "
+            f"row per series and time); got {type(data).__name__}. Pass a "
+            "DataFrame with a column for the series id, e.g. series.reset_index()."
+        )
+    for name, what in [(id, "id"), (time, "time")]:
+        if name is not None and name not in data.columns:
+            hint = (
+                f" It is a level of data's index: make it a column with "
+                f"data.reset_index({name!r})."
+                if name in data.index.names
+                else ""
+            )
+            raise ValueError(
+                f"{what} {name!r} is not a column of data; the columns are "
+                f"{list(data.columns)}.{hint}"
+            )
+    if time is not None and time == id:
+        raise ValueError(f"id and time both name the column {id!r}; they must differ.")
+    _check_unique_columns(data, [id] if time is None else [id, time])
+    ids = data[id]
+    if ids.isna().any():
+        raise ValueError(
+            f"The id column {id!r} is missing in {int(ids.isna().sum())} row(s); "
+            "give every row its series (fill those ids or drop those rows)."
+        )
+    if time is None:
+        times = data.index
+        if isinstance(times, pd.MultiIndex):
+            raise ValueError(
+                "data is indexed by a MultiIndex; with id=, the time is data's "
+                "(single-level) index or the column named by time=. Make the "
+                "levels columns (data.reset_index()) and pass id= and time=."
+            )
+    else:
+        times = pd.Index(data[time], name=time)
+    if times.hasnans:
+        where = "data's index" if time is None else f"The time column {time!r}"
+        raise ValueError(
+            f"{where[0].upper()}{where[1:]} has missing times (NaN/NaT); drop those "
+            "rows or fill in their time first."
+        )
+    pairs = pd.MultiIndex.from_arrays([ids, times])
+    if pairs.has_duplicates:
+        key, when = pairs[pairs.duplicated()][0]
+        raise ValueError(
+            f"data has more than one row for series {key!r} at time {when}; each "
+            "series has one row per time. Drop or aggregate the repeats, e.g. "
+            "data.groupby([<id>, <time>]).mean()."
+        )
+    return data, ids.to_numpy(), times
 
 
 def _as_frame(data):
@@ -201,14 +375,20 @@ def _as_frame(data):
     return pd.DataFrame(array), False
 
 
-def _target_column(frame, target):
+def _target_column(frame, target, data_columns, used):
     if target is None:
-        if frame.shape[1] != 1:
+        if len(data_columns) != 1:
+            besides = f" besides {used}" if used else ""
             raise ValueError(
-                f"data has {frame.shape[1]} columns; pass target=<column> to "
-                "say which one to forecast."
+                f"data has {len(data_columns)} columns{besides}; pass "
+                "target=<column> to say which one to forecast."
             )
-        return frame.columns[0]
+        return data_columns[0]
+    if target in used:
+        raise ValueError(
+            f"target {target!r} is the panel's id or time column; name a column "
+            f"of values to forecast: one of {list(data_columns)}."
+        )
     if target not in frame.columns:
         raise ValueError(
             f"target {target!r} is not a column of data; the columns are "
@@ -217,14 +397,21 @@ def _target_column(frame, target):
     return target
 
 
-def _feature_columns(frame, features):
+def _feature_columns(frame, features, data_columns, used):
     if features is None:
-        return list(frame.columns)
+        return list(data_columns)
     features = list(features)  # validate_params has refused a str or a scalar
     if not features:
         raise ValueError("features is empty; name at least one input column.")
     if len(set(features)) != len(features):
         raise ValueError(f"features names a column twice: {features}.")
+    clashes = [f for f in features if f in used]
+    if clashes:
+        raise ValueError(
+            f"features {clashes} name the panel's id or time column, which label "
+            "the rows (they become the index of X). To use them as inputs too, "
+            "add a numeric copy under another name, e.g. data.assign(...)."
+        )
     missing = [f for f in features if f not in frame.columns]
     if missing:
         raise ValueError(
