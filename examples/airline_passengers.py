@@ -56,7 +56,10 @@ def tutorial_model(seed):
             ("scale", MinMaxScaler().set_output(transform="pandas")),
             ("lags", LagFeaturizer(look_back=1)),
             ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=4, epochs=100, batch_size=1, random_state=seed)),
+            (
+                "lstm",
+                LSTMRegressor(units=4, epochs=100, batch_size=1, random_state=seed),
+            ),
         ]
     )
 

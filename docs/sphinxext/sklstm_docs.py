@@ -6,7 +6,8 @@
 * The user guide's table of contents is filled from the Markdown pages in
   ``docs/``: :data:`GUIDE_ORDER` orders the known pages, a listed page that
   does not exist (yet) is skipped, and any other page is appended.
-* :func:`example_argv` gives the gallery's examples their command line.
+* :class:`ExampleOrder` puts the first-run example first in the gallery, and
+  :func:`example_argv` gives the examples their command line.
 * Fitted attributes named in a docstring's type lines, such as
   ``ndarray of shape (n_features_in_,)``, are quoted: reST would read a word
   ending in ``_`` as a link to a target of that name.
@@ -33,6 +34,7 @@ GUIDE_ORDER = [
     "tuning",
     "scaling-out",
     "performance",
+    "persistence",
 ]
 PLACEHOLDER = "   GUIDE_PAGES"
 
@@ -103,6 +105,31 @@ def write_api_page():
     page = DOCS / "api.rst"
     if not page.exists() or page.read_text() != text:  # keep Sphinx's cache valid
         page.write_text(text)
+
+
+#: Examples in the gallery's order; any other example comes after them.
+EXAMPLE_ORDER = [
+    "airline_passengers.py",  # the README's first run
+    "airline_forecast.py",
+    "grid_search.py",
+    "airline_intervals.py",
+]
+
+
+class ExampleOrder:
+    """Sort key of the gallery's examples (sphinx-gallery's
+    ``within_subsection_order``): :data:`EXAMPLE_ORDER`, then by name."""
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __repr__(self):  # sphinx-gallery compares configurations by repr
+        return "<ExampleOrder>"
+
+    def __call__(self, filename):
+        name = Path(filename).name
+        rank = EXAMPLE_ORDER.index(name) if name in EXAMPLE_ORDER else len(EXAMPLE_ORDER)
+        return rank, name
 
 
 def example_argv(gallery_conf, script_vars):
