@@ -47,10 +47,20 @@ html_theme_options = {
     "navbar_align": "left",
     "header_links_before_dropdown": 4,
     "show_toc_level": 2,
-    "secondary_sidebar_items": ["page-toc"],
+    # The API pages (generated/) keep the list of names on the left and give
+    # the rest of the width to the docstring and its code.
+    "secondary_sidebar_items": {
+        "*": ["page-toc"],
+        "auto_examples/*": ["page-toc"],
+        "generated/*": [],
+    },
     "footer_start": ["copyright"],
     "footer_end": [],
 }
+# The top-level pages (front page, user guide, API list) have no section to
+# navigate: no left sidebar, so their text and code get the width. The API
+# pages (generated/) and the gallery keep theirs.
+html_sidebars = {"*": []}
 # No "show source" link on each page.
 html_show_sourcelink = False
 

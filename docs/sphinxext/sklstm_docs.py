@@ -5,7 +5,9 @@
   without editing the docs.
 * The user guide's table of contents is filled from the Markdown pages in
   ``docs/``: :data:`GUIDE_ORDER` orders the known pages, a listed page that
-  does not exist (yet) is skipped, and any other page is appended.
+  does not exist (yet) is skipped, and any other page is appended. The pages
+  of :data:`FRONT_PAGES` are listed by ``index.rst`` itself, first in the
+  navigation bar, next to the examples and the API reference.
 * :class:`ExampleOrder` puts the first-run example first in the gallery, and
   :func:`example_argv` gives the examples their command line.
 * Fitted attributes named in a docstring's type lines, such as
@@ -27,7 +29,6 @@ DOCS = Path(__file__).resolve().parents[1]
 
 #: Markdown pages of the user guide, in reading order.
 GUIDE_ORDER = [
-    "getting-started",
     "tutorial-mistakes",
     "evaluation",
     "forecasting",
@@ -37,11 +38,13 @@ GUIDE_ORDER = [
     "persistence",
 ]
 PLACEHOLDER = "   GUIDE_PAGES"
+#: Markdown pages that ``index.rst`` lists itself, ahead of the user guide.
+FRONT_PAGES = {"getting-started"}
 
 
 def guide_pages():
     """The user guide's page names: the known ones in order, then any others."""
-    present = {p.stem for p in DOCS.glob("*.md")}
+    present = {p.stem for p in DOCS.glob("*.md")} - FRONT_PAGES
     ordered = [name for name in GUIDE_ORDER if name in present]
     return ordered + sorted(present - set(ordered))
 
