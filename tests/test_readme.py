@@ -1,5 +1,6 @@
 """The README's commands are the ones CI runs, and its first code block works."""
 
+import importlib.util
 import re
 from pathlib import Path
 
@@ -50,3 +51,19 @@ def test_quickstart_is_tuned_on_the_past_and_beats_the_baselines():
     persistence = root_mean_squared_error(y_test, X_test["passengers"])
     seasonal_naive = root_mean_squared_error(y_test, series.shift(11).loc[X_test.index])
     assert namespace["test_rmse"] < 0.75 * min(persistence, seasonal_naive)
+
+
+@pytest.mark.slow
+def test_first_run_shows_the_recommended_forecaster_beating_the_baselines(tmp_path):
+    """The README's first command: examples/airline_passengers.py."""
+    spec = importlib.util.spec_from_file_location(
+        "airline_passengers", ROOT / "examples" / "airline_passengers.py"
+    )
+    example = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(example)
+    rmse = example.main(["--output", str(tmp_path / "plot.png")])
+    baselines = [rmse["persistence (this month)"], rmse["seasonal naive (a year before)"]]
+    assert rmse["make_lstm_forecaster"] < 0.75 * min(baselines)
+    # The tutorial's model on levels is shown for what it is: no better.
+    assert rmse["tutorial LSTM, done right"] > rmse["make_lstm_forecaster"]
+    assert (tmp_path / "plot.png").stat().st_size > 10_000
