@@ -32,7 +32,8 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
-    "sklstm_docs",  # docs/sphinxext: API page, guide contents, gallery order and arguments
+    # docs/sphinxext: API page, guide contents, gallery order and arguments
+    "sklstm_docs",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}

@@ -31,7 +31,11 @@ def test_public_name_has_a_doctest_example(module, name):
 # --- The pages and examples a reader sees ------------------------------------
 
 ROOT = Path(__file__).resolve().parents[1]
-PAGES = [ROOT / "README.md", ROOT / "docs" / "index.rst", *sorted((ROOT / "docs").glob("*.md"))]
+PAGES = [
+    ROOT / "README.md",
+    ROOT / "docs" / "index.rst",
+    *sorted((ROOT / "docs").glob("*.md")),
+]
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # Code wider than this scrolls sideways in the documentation's code blocks.
 MAX_CODE_WIDTH = 88

@@ -62,7 +62,10 @@ def test_first_run_shows_the_recommended_forecaster_beating_the_baselines(tmp_pa
     example = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(example)
     rmse = example.main(["--output", str(tmp_path / "plot.png")])
-    baselines = [rmse["persistence (this month)"], rmse["seasonal naive (a year before)"]]
+    baselines = [
+        rmse["persistence (this month)"],
+        rmse["seasonal naive (a year before)"],
+    ]
     assert rmse["make_lstm_forecaster"] < 0.75 * min(baselines)
     # The tutorial's model on levels is shown for what it is: no better.
     assert rmse["tutorial LSTM, done right"] > rmse["make_lstm_forecaster"]
