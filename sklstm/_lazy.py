@@ -18,7 +18,9 @@ not imported TensorFlow already, the first call
   still shown.
 
 A user who sets ``TF_CPP_MIN_LOG_LEVEL`` (``0`` shows everything) gets exactly
-what TensorFlow prints: sklstm then changes nothing.
+what TensorFlow prints: sklstm then changes nothing. Do that too when the
+import itself crashes the process (an illegal instruction, a segfault): what
+was held back dies with it.
 """
 
 import contextlib
