@@ -38,7 +38,13 @@ _PLACES = [
 DATA = next((p for p in _PLACES if p.exists()), _PLACES[0])
 VALIDATION = 18
 
-# name -> keyword arguments of make_lstm_forecaster
+# The whole window as one time step; the missing lags of the first rows
+# become 0 ("as now"), since a step with a NaN is masked.
+WINDOW = {"regressor__seq__layout": "window", "regressor__relative__fill_value": 0.0}
+STEPS = {"regressor__seq__layout": "steps", "regressor__relative__fill_value": np.nan}
+
+# name -> keyword arguments of make_lstm_forecaster, and optionally a dict
+# of set_params applied to the result
 CANDIDATES = {
     "default": {},
     "look_back=6": {"look_back": 6},
@@ -48,7 +54,17 @@ CANDIDATES = {
     "learning_rate=0.001": {"learning_rate": 0.001},
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
+    "layout=steps": ({}, STEPS),
+    "layout=window": ({}, WINDOW),
+    "layout=window, seasonal_period=12": ({"seasonal_period": 12}, WINDOW),
+    "layout=steps, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
 }
+
+
+def build(candidate, seed):
+    spec = CANDIDATES[candidate]
+    kwargs, settings = spec if isinstance(spec, tuple) else (spec, {})
+    return make_lstm_forecaster(random_state=seed, **kwargs).set_params(**settings)
 
 
 def load_training_parts(path, n_series, seed):
@@ -106,8 +122,7 @@ def main(argv=None):
         persistence, refs = references(values)
         scores = dict(refs)
         for candidate in args.candidates:
-            params = {"random_state": args.seed, **CANDIDATES[candidate]}
-            scores[candidate] = validate(make_lstm_forecaster(**params), values)
+            scores[candidate] = validate(build(candidate, args.seed), values)
         for method, rmse in scores.items():
             rows.append({"series": name, "method": method, "ratio": rmse / persistence})
         print(

@@ -1,6 +1,7 @@
 """Lag windows relative to the current value: level- (and scale-) free inputs."""
 
 import re
+from numbers import Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -41,6 +42,13 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     exclude : list of str or None, default=None
         Features left unchanged when ``features`` is None.
         :func:`~sklstm.make_lstm_forecaster` lists the calendar columns here.
+    fill_value : float, default=np.nan
+        Value given to every missing (NaN) lag of the output, relative or
+        not (the history before the start of the series). NaN keeps them
+        missing, and :class:`~sklstm.LSTMRegressor` masks those time steps;
+        ``0.0`` reads "as now", for a model that cannot take NaN (a
+        :class:`~sklstm.SequenceReshaper` with ``layout="window"``, a linear
+        model).
 
     Attributes
     ----------
@@ -82,12 +90,14 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         "kind": [StrOptions({"diff", "log"})],
         "features": [list, tuple, None],
         "exclude": [list, tuple, None],
+        "fill_value": [Real],
     }
 
-    def __init__(self, kind="diff", *, features=None, exclude=None):
+    def __init__(self, kind="diff", *, features=None, exclude=None, fill_value=np.nan):
         self.kind = kind
         self.features = features
         self.exclude = exclude
+        self.fill_value = fill_value
 
     @unfitted_on_error
     def fit(self, X, y=None):
@@ -186,6 +196,8 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 X[:, columns] = block - block[:, [list(columns).index(lag0)]]
             else:
                 X[:, columns] = block - X[:, [lag0]]
+        if not np.isnan(self.fill_value):
+            X[np.isnan(X)] = self.fill_value
         return X
 
     def __sklearn_tags__(self):

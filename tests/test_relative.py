@@ -97,3 +97,9 @@ def test_lstm_masks_the_missing_history_in_a_change_pipeline():
     assert np.isfinite(model.predict(X)).all()
     first = model.regressor_[:-1].transform(X.iloc[:1])
     assert np.isnan(first[0, :3]).all() and first[0, 3] == 0.0
+
+
+def test_fill_value_replaces_only_the_missing_relative_lags():
+    W = windows(pd.DataFrame({"y": [10.0, 12.0, 11.0]}))
+    out = RelativeWindows(fill_value=0.0).fit_transform(W)
+    np.testing.assert_array_equal(out, [[0.0, 0.0, 0.0], [0.0, -2.0, 0.0], [-1.0, 1.0, 0.0]])
