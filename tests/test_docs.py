@@ -43,7 +43,7 @@ MAX_CODE_WIDTH = 88
 # remove an entry once the file is fixed.
 PENDING = {
     "persistence.md": {"width"},
-    "forecasting.md": {"citation"},
+    "forecasting.md": {"citation", "width"},
     "airline_forecast.py": {"width", "figure"},
 }
 
@@ -92,7 +92,8 @@ def test_example_code_fits_the_gallery_page(example):
 def test_docs_cite_nothing_a_reader_cannot_see(page):
     _pending(page, "citation")
     text = page.read_text()
-    assert re.findall(r"(?i)\bissues? \d+|issue tracker", text) == []
+    # "issue 3", "the issue's target", "the issue tracker": not the reader's.
+    assert re.findall(r"(?i).{0,30}\bissue(?:s|'s)?\b.{0,30}", text) == []
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_ids(EXAMPLES))
