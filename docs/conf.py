@@ -1,15 +1,13 @@
 """Sphinx configuration of the sklstm documentation.
 
-Build from the repository root (warnings are errors, as in CI)::
+The build command is in the README ("Documentation"); warnings are errors.
 
-    pip install -e ".[docs]"
-    python -m sphinx -W --keep-going -b html docs docs/_build/html
-
-The API reference is generated from the ``__all__`` lists and the user guide's
-contents from the Markdown pages here (see ``sphinxext/sklstm_docs.py``); the
-gallery (``auto_examples/``) runs every script in ``examples/``.
-``SKLSTM_DOCS_QUICK=1`` runs the grid-search example with its ``--quick`` grid,
-as CI does; without it the full grid takes a minute or two.
+The API reference is generated from the ``__all__`` lists and the docstrings,
+and the user guide's contents from the Markdown pages here (see
+``sphinxext/sklstm_docs.py``). The front page includes the README's
+introduction and first example. The gallery (``auto_examples/``) runs every
+script in ``examples/``; with ``SKLSTM_DOCS_QUICK=1`` (as in CI), each script
+that has a ``--quick`` option runs with it.
 """
 
 import sys
@@ -34,15 +32,38 @@ extensions = [
     "numpydoc",
     "myst_parser",
     "sphinx_gallery.gen_gallery",
-    "sklstm_docs",  # docs/sphinxext: API page, guide contents, gallery arguments
+    # docs/sphinxext: API page, guide contents, gallery order and arguments
+    "sklstm_docs",
 ]
 
 source_suffix = {".rst": "restructuredtext", ".md": "markdown"}
 root_doc = "index"
 exclude_patterns = ["_build", "**.ipynb_checkpoints", "auto_examples/*.ipynb"]
 templates_path = ["_templates"]
-html_theme = "alabaster"
-html_theme_options = {"description": "LSTM time-series regression as scikit-learn estimators"}
+# The theme of scikit-learn, pandas and skforecast.
+html_theme = "pydata_sphinx_theme"
+html_title = f"sklstm {version}"
+html_theme_options = {
+    "logo": {"text": "sklstm"},
+    "navbar_align": "left",
+    "header_links_before_dropdown": 4,
+    "show_toc_level": 2,
+    # The API pages (generated/) keep the list of names on the left and give
+    # the rest of the width to the docstring and its code.
+    "secondary_sidebar_items": {
+        "*": ["page-toc"],
+        "auto_examples/*": ["page-toc"],
+        "generated/*": [],
+    },
+    "footer_start": ["copyright"],
+    "footer_end": [],
+}
+# The top-level pages (front page, user guide, API list) have no section to
+# navigate: no left sidebar, so their text and code get the width. The API
+# pages (generated/) and the gallery keep theirs.
+html_sidebars = {"*": []}
+# No "show source" link on each page.
+html_show_sourcelink = False
 
 # API pages: one per public name, written by autosummary into generated/.
 autosummary_generate = True
@@ -66,6 +87,7 @@ sphinx_gallery_conf = {
     "examples_dirs": str(ROOT / "examples"),
     "gallery_dirs": "auto_examples",
     "filename_pattern": r"\.py$",  # run every example, not only plot_*.py
+    "within_subsection_order": "sklstm_docs.ExampleOrder",  # first run first
     "reset_argv": "sklstm_docs.example_argv",
     "doc_module": ("sklstm",),
     "backreferences_dir": "generated/backreferences",

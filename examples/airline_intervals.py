@@ -47,7 +47,12 @@ from sklearn.metrics import root_mean_squared_error  # noqa: E402
 from sklearn.pipeline import Pipeline  # noqa: E402
 from sklearn.preprocessing import StandardScaler  # noqa: E402
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised  # noqa: E402
+from sklstm import (  # noqa: E402
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    to_supervised,
+)
 from sklstm.datasets import load_airline  # noqa: E402
 
 
@@ -57,7 +62,9 @@ def main(argv=None):
     parser.add_argument("--look-back", type=int, default=12)
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="a few epochs: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few epochs: a smoke run"
+    )
     parser.add_argument("--output", default="airline_intervals.png")
     args = parser.parse_args(argv)
     epochs = 10 if args.quick else args.epochs
@@ -76,7 +83,8 @@ def main(argv=None):
     X_train, X_cal, X_test = X.iloc[:n_train], X.iloc[n_train:n_cal], X.iloc[n_cal:]
     y_train, y_cal, y_test = y.iloc[:n_train], y.iloc[n_train:n_cal], y.iloc[n_cal:]
     print(
-        f"train {X_train.index[0] + 1}..{X_train.index[-1] + 1} ({len(X_train)} months), "
+        f"train {X_train.index[0] + 1}..{X_train.index[-1] + 1} "
+        f"({len(X_train)} months), "
         f"calibration ..{X_cal.index[-1] + 1} ({len(X_cal)}), "
         f"test ..{X_test.index[-1] + 1} ({len(X_test)})"
     )
@@ -133,27 +141,36 @@ def main(argv=None):
         ("split conformal", split_bounds),
         ("online (EnbPI)", online_bounds),
     ]:
-        lower, upper = base * np.exp(growth_bounds[:, 0]), base * np.exp(growth_bounds[:, 1])
+        lower = base * np.exp(growth_bounds[:, 0])
+        upper = base * np.exp(growth_bounds[:, 1])
         coverage = np.mean((lower <= truth) & (truth <= upper))
         width = np.mean(upper - lower)
         bands[name] = (lower, upper, coverage, width)
-        print(f"  {name:16s} coverage {coverage:.0%}, mean width {width:.1f} passengers")
+        print(
+            f"  {name:16s} coverage {coverage:.0%}, "
+            f"mean width {width:.1f} passengers"
+        )
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.plot(passengers.index.to_timestamp(), passengers, color="0.3", label="passengers")
+    ax.plot(
+        passengers.index.to_timestamp(), passengers, color="0.3", label="passengers"
+    )
     ax.plot(months, forecast, color="tab:blue", label="one-month-ahead forecast")
     colors = {"split conformal": "tab:blue", "online (EnbPI)": "tab:orange"}
     for name, (lower, upper, coverage, width) in bands.items():
         label = f"{name}: coverage {coverage:.0%}, width {width:.0f}"
         if name == "split conformal":
-            ax.fill_between(months, lower, upper, color=colors[name], alpha=0.25, label=label)
+            ax.fill_between(
+                months, lower, upper, color=colors[name], alpha=0.25, label=label
+            )
         else:
             ax.plot(months, lower, color=colors[name], linestyle="--", label=label)
             ax.plot(months, upper, color=colors[name], linestyle="--")
     ax.axvline(months[0], color="0.6", linestyle=":", linewidth=1)
     ax.set_ylabel("passengers (thousands)")
     ax.set_title(
-        f"{args.confidence:.0%} conformal prediction intervals (MAPIE) on the test months"
+        f"{args.confidence:.0%} conformal prediction intervals (MAPIE), "
+        "test months"
     )
     ax.legend(loc="upper left")
     fig.tight_layout()

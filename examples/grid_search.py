@@ -10,26 +10,39 @@ part of the series only; the chosen model is then scored once on the test
 part.
 
 Run ``python examples/grid_search.py`` for the tutorial's grid (neurons 2-5,
-batch size 1-5, 100 epochs: long), or ``--quick`` for a small smoke run.
+batch size 1-5, 100 epochs: long), or ``--quick`` for a small smoke run. It
+prints the validation RMSE of every candidate, plots them, and scores the
+chosen one on the test part.
 """
 
 import argparse
 
-import pandas as pd
-from sklearn.metrics import root_mean_squared_error
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
+import matplotlib
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
-from sklstm.datasets import load_airline
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.metrics import root_mean_squared_error  # noqa: E402
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
+from sklearn.pipeline import Pipeline  # noqa: E402
+from sklearn.preprocessing import MinMaxScaler  # noqa: E402
+
+from sklstm import (  # noqa: E402
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    to_supervised,
+)
+from sklstm.datasets import load_airline  # noqa: E402
 
 
 def main(argv=None):
     # split, not splitlines: the docs gallery runs this with __doc__ == "".
-    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="tiny grid, 3 epochs")
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--output", default="grid_search.png")
     args = parser.parse_args(argv)
 
     if args.quick:
@@ -68,11 +81,36 @@ def main(argv=None):
             "rmse_std": results["std_test_score"],
         }
     ).sort_values("rank")
-    print("Validation RMSE (passengers) over TimeSeriesSplit folds of the training part:")
+    print("Validation RMSE (passengers), TimeSeriesSplit folds of the training part:")
     print(table.to_string(index=False, float_format="%.2f"))
-    test_rmse = root_mean_squared_error(y.iloc[n_train:], search.predict(X.iloc[n_train:]))
+    test_rmse = root_mean_squared_error(
+        y.iloc[n_train:], search.predict(X.iloc[n_train:])
+    )
     print(f"Best: {search.best_params_}; its test RMSE: {test_rmse:.2f} passengers")
 
+    # Mean validation RMSE of each candidate: units down, batch size across.
+    grid_rmse = table.pivot(index="units", columns="batch_size", values="rmse_mean")
+    fig, ax = plt.subplots(figsize=(7, 4))
+    values = grid_rmse.to_numpy(dtype=float)
+    image = ax.imshow(values, cmap="viridis_r")
+    for i, j in np.ndindex(values.shape):
+        dark = image.norm(values[i, j]) > 0.5  # viridis_r: dark for a high RMSE
+        ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center",
+                color="white" if dark else "black")
+    ax.set_xticks(range(grid_rmse.shape[1]), grid_rmse.columns)
+    ax.set_yticks(range(grid_rmse.shape[0]), grid_rmse.index)
+    ax.set_xlabel("batch_size")
+    ax.set_ylabel("LSTM units")
+    ax.set_title(
+        f"Validation RMSE (passengers) of each candidate\n"
+        f"best: units={search.best_params_['lstm__units']}, "
+        f"batch_size={search.best_params_['lstm__batch_size']}; "
+        f"its test RMSE {test_rmse:.1f}"
+    )
+    fig.colorbar(image, ax=ax, label="RMSE (lower is better)")
+    fig.tight_layout()
+    fig.savefig(args.output, dpi=100)
+    print(f"Plot written to {args.output}")
 
 if __name__ == "__main__":
     main()

@@ -84,6 +84,14 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         training, and map predictions back. Predictions and scores are always
         in the target's own units; switch this off only for a target that is
         already scaled.
+    scale_inputs : bool, default=True
+        Standardize each input feature (zero mean, unit variance over all
+        samples and time steps of the training rows, ignoring NaN) in
+        :meth:`fit`, and apply the same shift and scale in :meth:`predict`.
+        An LSTM's gates saturate on inputs in the hundreds, so raw lags of an
+        unscaled series would otherwise silently spoil the fit. NaN stays NaN
+        (a masked step). A constant feature is only centred. Harmless, and
+        almost a no-op, for inputs that are already standardized.
     random_state : int, RandomState instance or None, default=None
         Seeds weight initialisation, dropout and batch shuffling; each fit
         draws one seed from it. An int gives bit-identical predictions for the
@@ -118,6 +126,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Number of target columns.
     target_scaler_ : StandardScaler or None
         The scaler applied to the target, or None when ``scale_target=False``.
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The shift and scale applied to each input feature, or None when
+        ``scale_inputs=False``.
 
     See Also
     --------
@@ -178,6 +189,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "validation_fraction": [StrictInterval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [StrictInterval(Integral, 1, None, closed="left")],
         "scale_target": ["boolean"],
+        "scale_inputs": ["boolean"],
         "random_state": ["random_state"],
         "verbose": ["verbose"],
     }
@@ -197,6 +209,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         validation_fraction=0.1,
         n_iter_no_change=10,
         scale_target=True,
+        scale_inputs=True,
         random_state=None,
         verbose=0,
     ):
@@ -212,6 +225,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
         self.scale_target = scale_target
+        self.scale_inputs = scale_inputs
         self.random_state = random_state
         self.verbose = verbose
 
@@ -248,6 +262,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
         X, y, validation = self._split_validation(X, y)
+        self.input_mean_, self.input_scale_ = _input_scaling(X) if self.scale_inputs else (None, None)
+        X = self._scale_X(X)
+        if validation is not None:
+            validation = (self._scale_X(validation[0]), validation[1])
         # Imported here: sklearn.preprocessing is most of sklstm's import time.
         from sklearn.preprocessing import StandardScaler
 
@@ -317,11 +335,17 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             given to :meth:`fit`.
         """
         check_is_fitted(self)
-        X = self._validate_X(X, reset=False)
+        X = self._scale_X(self._validate_X(X, reset=False))
         y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
         if self.target_scaler_ is not None:  # inverse_transform, without re-validation
             y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    def _scale_X(self, X):
+        """``X`` standardized with the fitted input scaling (a new array)."""
+        if getattr(self, "input_mean_", None) is None:
+            return X
+        return (X - self.input_mean_) / self.input_scale_
 
     def __getstate__(self):
         # The network travels as Keras's .keras bytes (sklstm._persistence),
@@ -432,3 +456,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # error. NaN time steps of 3-D input are masked (see Notes).
         tags.target_tags.multi_output = True
         return tags
+
+
+def _input_scaling(X):
+    """Per-feature mean and standard deviation of a 3-D ``X``, ignoring NaN.
+
+    A feature with no spread (or no observed value) gets scale 1, so that it
+    is only centred and never divided by 0.
+    """
+    flat = X.reshape(-1, X.shape[2]).astype(np.float64)
+    observed = ~np.isnan(flat)
+    count = observed.sum(axis=0)
+    safe = np.where(observed, flat, 0.0)
+    mean = safe.sum(axis=0) / np.maximum(count, 1)
+    var = (np.where(observed, flat - mean, 0.0) ** 2).sum(axis=0) / np.maximum(count, 1)
+    scale = np.sqrt(var)
+    scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
+    return mean.astype(np.float32), scale.astype(np.float32)

@@ -5,8 +5,11 @@
   without editing the docs.
 * The user guide's table of contents is filled from the Markdown pages in
   ``docs/``: :data:`GUIDE_ORDER` orders the known pages, a listed page that
-  does not exist (yet) is skipped, and any other page is appended.
-* :func:`example_argv` gives the gallery's examples their command line.
+  does not exist (yet) is skipped, and any other page is appended. The pages
+  of :data:`FRONT_PAGES` are listed by ``index.rst`` itself, first in the
+  navigation bar, next to the examples and the API reference.
+* :class:`ExampleOrder` puts the first-run example first in the gallery, and
+  :func:`example_argv` gives the examples their command line.
 * Fitted attributes named in a docstring's type lines, such as
   ``ndarray of shape (n_features_in_,)``, are quoted: reST would read a word
   ending in ``_`` as a link to a target of that name.
@@ -26,20 +29,22 @@ DOCS = Path(__file__).resolve().parents[1]
 
 #: Markdown pages of the user guide, in reading order.
 GUIDE_ORDER = [
-    "getting-started",
     "tutorial-mistakes",
     "evaluation",
     "forecasting",
     "tuning",
     "scaling-out",
     "performance",
+    "persistence",
 ]
 PLACEHOLDER = "   GUIDE_PAGES"
+#: Markdown pages that ``index.rst`` lists itself, ahead of the user guide.
+FRONT_PAGES = {"getting-started"}
 
 
 def guide_pages():
     """The user guide's page names: the known ones in order, then any others."""
-    present = {p.stem for p in DOCS.glob("*.md")}
+    present = {p.stem for p in DOCS.glob("*.md")} - FRONT_PAGES
     ordered = [name for name in GUIDE_ORDER if name in present]
     return ordered + sorted(present - set(ordered))
 
@@ -103,6 +108,31 @@ def write_api_page():
     page = DOCS / "api.rst"
     if not page.exists() or page.read_text() != text:  # keep Sphinx's cache valid
         page.write_text(text)
+
+
+#: Examples in the gallery's order; any other example comes after them.
+EXAMPLE_ORDER = [
+    "airline_passengers.py",  # the README's first run
+    "airline_forecast.py",
+    "grid_search.py",
+    "airline_intervals.py",
+]
+
+
+class ExampleOrder:
+    """Sort key of the gallery's examples (sphinx-gallery's
+    ``within_subsection_order``): :data:`EXAMPLE_ORDER`, then by name."""
+
+    def __init__(self, src_dir):
+        self.src_dir = src_dir
+
+    def __repr__(self):  # sphinx-gallery compares configurations by repr
+        return "<ExampleOrder>"
+
+    def __call__(self, filename):
+        name = Path(filename).name
+        rank = EXAMPLE_ORDER.index(name) if name in EXAMPLE_ORDER else len(EXAMPLE_ORDER)
+        return rank, name
 
 
 def example_argv(gallery_conf, script_vars):

@@ -1,0 +1,75 @@
+"""TensorFlow's start-up chatter stays off the screen unless the user asks for it."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from sklstm._lazy import STARTUP_NOISE, drop_startup_noise
+
+ROOT = Path(__file__).resolve().parents[1]
+
+# What a new user runs first: import sklstm, fit a network. It prints the
+# log level TensorFlow ran with, on stdout.
+FIRST_FIT = (
+    "import os, numpy as np, sklstm; "
+    "sklstm.LSTMRegressor(epochs=1).fit(np.ones((4, 1, 1)), np.ones(4)); "
+    "print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
+)
+
+# Lines TensorFlow 2.21 wrote on a machine without a GPU, before sklstm
+# filtered them.
+SEEN = """\
+WARNING: All log messages before absl::InitializeLog() is called are written to STDERR
+I0000 00:00:1795954115.879708    5689 cudart_stub.cc:31] Could not find cuda drivers on your machine, GPU will not be used.
+I0000 00:00:1795954116.255560    5689 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.
+To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.
+E0000 00:00:1795954120.839186    5689 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)
+"""
+
+
+def _first_fit(**env):
+    environ = {k: v for k, v in os.environ.items() if k != "TF_CPP_MIN_LOG_LEVEL"}
+    environ.update(env, PYTHONPATH=str(ROOT), OMP_NUM_THREADS="1")
+    return subprocess.run(
+        [sys.executable, "-c", FIRST_FIT],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+
+
+def test_first_fit_prints_no_tensorflow_startup_noise():
+    done = _first_fit()
+    noise = [line for line in done.stderr.splitlines() if STARTUP_NOISE.search(line)]
+    assert noise == []
+    # TensorFlow's own switch, set because the user had not set it.
+    assert done.stdout.strip() == "2"
+
+
+def test_a_users_log_level_is_left_alone():
+    done = _first_fit(TF_CPP_MIN_LOG_LEVEL="0")
+    assert done.stdout.strip() == "0"
+
+
+def test_every_line_seen_is_noise():
+    assert all(STARTUP_NOISE.search(line) for line in SEEN.splitlines())
+
+
+def test_only_the_noise_is_dropped(capfd):
+    with drop_startup_noise():
+        os.write(2, SEEN.encode())
+        os.write(2, b"UserWarning: something to act on\n")
+    assert capfd.readouterr().err == "UserWarning: something to act on\n"
+
+
+def test_what_a_failed_import_says_is_kept(capfd):
+    with pytest.raises(ImportError, match="no module"):
+        with drop_startup_noise():
+            os.write(2, SEEN.encode() + b"libfoo.so: cannot open shared object file\n")
+            raise ImportError("no module")
+    assert capfd.readouterr().err == "libfoo.so: cannot open shared object file\n"
