@@ -64,7 +64,10 @@ _NETWORK_FILE = "model.keras"
 # attribute (``name_``) must be a plain scalar or a list of numbers.
 _KNOWN_FITTED = {
     "model_", "n_features_in_", "feature_names_in_", "n_outputs_", "target_scaler_", "history_",
+    "input_mean_", "input_scale_",
 }
+# The input scaling (``scale_inputs``): one number per feature, or None.
+_INPUT_SCALING = ("input_mean_", "input_scale_")
 _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
 
 # The members of the .keras archive Keras writes for a network.
@@ -317,6 +320,9 @@ def _describe(estimator):
         },
         "target_scaler_": _describe_scaler(estimator.target_scaler_),
     }
+    for name in _INPUT_SCALING:
+        value = getattr(estimator, name, None)
+        fitted[name] = None if value is None else [float(v) for v in value]
     if hasattr(estimator, "feature_names_in_"):
         fitted["feature_names_in_"] = [str(name) for name in estimator.feature_names_in_]
     params = set(estimator._get_param_names())
@@ -768,7 +774,7 @@ def _rebuild(document):
         "fitted",
         fitted,
         ["n_features_in_", "n_outputs_", "y_ndim", "history_", "target_scaler_", "extra"],
-        ["feature_names_in_"],
+        ["feature_names_in_", *_INPUT_SCALING],  # no input scaling in older files
     )
     estimator.n_features_in_ = _int("n_features_in_", fitted["n_features_in_"], 1)
     estimator.n_outputs_ = _int("n_outputs_", fitted["n_outputs_"], 1)
@@ -789,6 +795,16 @@ def _rebuild(document):
         key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()
     }
     estimator.target_scaler_ = _rebuild_scaler(fitted["target_scaler_"], estimator.n_outputs_)
+    scaling = [fitted.get(name) for name in _INPUT_SCALING]
+    if (scaling[0] is None) != (scaling[1] is None):
+        _fail("input_mean_ and input_scale_", "both numbers or both null", scaling)
+    for name, value in zip(_INPUT_SCALING, scaling):
+        if value is not None:
+            # float32, as fit computes them: predictions come out bit-identical
+            value = np.asarray(_numbers(name, value, estimator.n_features_in_), dtype=np.float32)
+            if name == "input_scale_" and not (value > 0).all():
+                _fail(name, "positive numbers", value.tolist())
+        setattr(estimator, name, value)
     extra = fitted["extra"]
     if not isinstance(extra, dict):
         _fail("extra", "an object", extra)

@@ -242,6 +242,14 @@ def set_in(keys, value):
     return change
 
 
+def both(*changes):
+    def change(document):
+        for one in changes:
+            one(document)
+
+    return change
+
+
 def drop(keys):
     def change(document):
         target = document
@@ -264,7 +272,17 @@ def drop(keys):
         (set_in(["params", "epochs"], {"__class__": "os.system"}), "unknown keys"),
         (set_in(["params", "units"], ["4"]), "list of finite numbers"),
         (set_in(["fitted", "n_features_in_"], "2"), "n_features_in_ must be an int"),
-        (set_in(["fitted", "n_features_in_"], 3), r"never builds.*batch_shape.*has 2, sklstm builds 3"),
+        (set_in(["fitted", "input_mean_"], [0.0, 1.0, 2.0]), "input_mean_ must be a list of 2"),
+        (set_in(["fitted", "input_scale_"], [0.0, 1.0]), "input_scale_ must be positive"),
+        (set_in(["fitted", "input_scale_"], None), "both numbers or both null"),
+        (
+            both(
+                set_in(["fitted", "n_features_in_"], 3),
+                set_in(["fitted", "input_mean_"], None),
+                set_in(["fitted", "input_scale_"], None),
+            ),
+            r"never builds.*batch_shape.*has 2, sklstm builds 3",
+        ),
         (set_in(["fitted", "y_ndim"], 3), "y_ndim"),
         (set_in(["fitted", "history_", "loss"], [0.1, "x"]), "history_"),
         (set_in(["fitted", "target_scaler_", "mean_"], [0.0, 1.0]), "list of 1 numbers"),
