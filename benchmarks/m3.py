@@ -9,7 +9,7 @@ test months each, scored by sMAPE and MASE. Two tasks:
   the last training month;
 * **one step**: forecast each test month from the actual history up to the
   month before, with the model (its parameters) fitted on the training part
-  only; for Naive2 the seasonal indices are recomputed from that history.
+  only (Naive2's seasonality test and indices too).
 
 Methods: Naive2 (written here, as in the M competitions), ETS and Theta
 (statsforecast's ``AutoETS`` and ``Theta``, the standard theta method),
@@ -122,10 +122,24 @@ def naive2(train, horizon=HORIZON, season=SEASON):
 # Each returns (18-step forecast, one-step forecasts of the 18 test months).
 
 
+def naive2_one_step(train, test, season=SEASON):
+    """Naive2 forecasts of each test value from the actual value before it.
+
+    The seasonality test and the indices come from the training part only,
+    like every other method's parameters here.
+    """
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    n = len(train)
+    previous = np.r_[train[-1], test[:-1]]
+    if not is_seasonal(train, season):
+        return previous
+    figure = seasonal_indices(train, season)
+    steps = np.arange(n, n + len(test))
+    return previous / figure[(steps - 1) % season] * figure[steps % season]
+
+
 def run_naive2(train, test):
-    full = np.r_[train, test]
-    one_step = [naive2(full[:k], 1)[0] for k in range(len(train), len(full))]
-    return naive2(train), np.asarray(one_step)
+    return naive2(train, len(test)), naive2_one_step(train, test)
 
 
 def statsforecast_method(make):

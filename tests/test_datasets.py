@@ -183,6 +183,7 @@ def test_naive2_of_an_exactly_seasonal_series_continues_its_pattern():
     assert bench.is_seasonal(train)
     np.testing.assert_allclose(bench.seasonal_indices(train), np.roll(pattern, -3))
     np.testing.assert_allclose(bench.naive2(train), future)
+    np.testing.assert_allclose(bench.naive2_one_step(train, future), future)
 
 
 def test_naive2_of_a_real_seasonal_series_against_statsmodels():
