@@ -220,3 +220,20 @@ def test_evaluate_scores_naive2_on_the_sample():
     history = np.r_[1298.0, test[:-1]]
     assert rows["Naive2"]["one step"][0] == pytest.approx(bench.smape(test, history))
     assert "Naive2" in bench.table(rows, 1)
+
+
+@pytest.mark.parametrize("strategy", ["recursive", "direct"])
+def test_the_regressor_runner_forecasts_a_line_exactly(strategy):
+    # the change from one month to the next is constant: a ChangeRegressor
+    # of a LinearRegression learns it, so every forecast is exact
+    from sklearn.linear_model import LinearRegression
+
+    from sklstm import ChangeRegressor
+
+    index = pd.period_range("1990-01", periods=60, freq="M")
+    line = pd.Series(100.0 + 3.0 * np.arange(60), index=index, name="N0")
+    train, test = line.iloc[:42], line.iloc[42:]
+    run = bench.sklearn_method(lambda: ChangeRegressor(LinearRegression()), strategy)
+    multi, one_step = run(train, test)
+    np.testing.assert_allclose(multi, test.to_numpy())
+    np.testing.assert_allclose(one_step, test.to_numpy())
