@@ -1,0 +1,187 @@
+"""One recipe for an LSTM forecaster, with defaults chosen on M3 training parts."""
+
+from numbers import Integral
+
+from sklearn.base import clone
+from sklearn.ensemble import VotingRegressor
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+from sklearn.utils import check_random_state
+
+from ._calendar import CalendarFeatures
+from ._change import ChangeRegressor
+from ._lag import LagFeaturizer
+from ._regressor import LSTMRegressor
+from ._relative import RelativeWindows
+from ._reshape import SequenceReshaper
+
+# Calendar feature that carries a seasonal cycle of this many steps.
+SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
+
+# Chosen by benchmarks/choose_defaults.py (time-ordered validation on the
+# training parts of M3 monthly series only); see docs/forecasting.md.
+DEFAULT_LOOK_BACK = 12
+DEFAULT_LSTM_PARAMS = {"units": 16, "epochs": 50, "batch_size": 16, "learning_rate": 0.003}
+
+
+def make_lstm_forecaster(
+    look_back=None, *, seasonal_period=None, kind="diff", random_state=None, **lstm_params
+):
+    """Build an LSTM forecaster with level-free inputs, ready to fit.
+
+    The recipe, as plain scikit-learn parts (print it, tune it with
+    ``set_params`` or ``GridSearchCV``)::
+
+        ChangeRegressor(Pipeline([
+            ("calendar", CalendarFeatures([...])),   # only with seasonal_period
+            ("lags", LagFeaturizer(look_back)),
+            ("relative", RelativeWindows(kind)),     # lags relative to now
+            ("scale", StandardScaler()),
+            ("seq", SequenceReshaper(features_per_step=...)),
+            ("lstm", LSTMRegressor(...)),
+        ]).set_output(transform="pandas"), kind=kind)
+
+    The network learns the change to the next value from the window's moves
+    relative to the current value, so it does not care where the series'
+    level is: a test period above the training range is no harder than one
+    inside it. Predictions are in the target's own units.
+
+    Parameters
+    ----------
+    look_back : int or None, default=None
+        Time steps in each window, the current one included. ``None``:
+        ``seasonal_period + 1`` when ``seasonal_period`` is set (this month
+        and the same month last year), else 12 (``DEFAULT_LOOK_BACK``).
+    seasonal_period : int or None, default=None
+        Length of the seasonal cycle: 12 (monthly data), 4 (quarterly),
+        7 (daily), 24 (hourly). Adds the matching calendar feature (month,
+        quarter, day of week, hour; sine and cosine) from ``X``'s
+        ``PeriodIndex`` or ``DatetimeIndex``.
+    kind : {"diff", "log"}, default="diff"
+        ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
+        learn ``log(y / current)`` from ``log(lag / current)``, for a positive
+        series whose changes grow with its level.
+    random_state : int, RandomState instance or None, default=None
+        Seed of the network's initial weights and batch order.
+    **lstm_params
+        Other :class:`~sklstm.LSTMRegressor` parameters; they override the
+        defaults ``units=16, epochs=50, batch_size=16, learning_rate=0.003``.
+
+    Returns
+    -------
+    forecaster : ChangeRegressor
+        Unfitted. Fit it on ``X, y = to_supervised(series)``; tune its steps
+        as ``regressor__<step>__<param>`` (e.g.
+        ``regressor__lags__look_back``, ``regressor__lstm__units``).
+
+    See Also
+    --------
+    average_seeds : Average several copies fitted with different seeds.
+    recursive_forecast : Forecast several steps beyond the end of a series.
+
+    Notes
+    -----
+    With exogenous columns (``to_supervised(df, target="sales")`` keeps all
+    columns in ``X``), tell the recipe which column is the target and how
+    many columns make one time step (the columns of ``X``, plus 2 per
+    calendar feature)::
+
+        make_lstm_forecaster(12).set_params(
+            level="sales", regressor__seq__features_per_step=X.shape[1])
+
+    Every column's window is then relative to its own current value; choose
+    the columns with ``regressor__relative__features=[...]``.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklstm import make_lstm_forecaster, to_supervised
+    >>> series = pd.Series(
+    ...     100 + np.arange(60) + 5 * np.sin(np.arange(60) * np.pi / 6),
+    ...     index=pd.period_range("2000-01", periods=60, freq="M"), name="y")
+    >>> X, y = to_supervised(series)
+    >>> model = make_lstm_forecaster(seasonal_period=12, epochs=5, random_state=0)
+    >>> model.fit(X.iloc[:48], y.iloc[:48]).predict(X.iloc[48:]).shape
+    (11,)
+    >>> model.get_params()["regressor__lags__look_back"]
+    13
+    """
+    if seasonal_period is not None:
+        if seasonal_period not in SEASONAL_CALENDAR or isinstance(seasonal_period, bool):
+            raise ValueError(
+                f"seasonal_period={seasonal_period!r} has no calendar feature; use one "
+                f"of {sorted(SEASONAL_CALENDAR)}, or None and add your own "
+                "CalendarFeatures."
+            )
+    if kind not in ("diff", "log"):
+        raise ValueError(f"kind must be 'diff' or 'log', got {kind!r}.")
+    if look_back is None:
+        look_back = DEFAULT_LOOK_BACK if seasonal_period is None else seasonal_period + 1
+    steps = []
+    calendar_columns = []
+    if seasonal_period is not None:
+        calendar = CalendarFeatures([SEASONAL_CALENDAR[seasonal_period]])
+        steps.append(("calendar", calendar))
+        calendar_columns = [
+            f"{SEASONAL_CALENDAR[seasonal_period]}_sin",
+            f"{SEASONAL_CALENDAR[seasonal_period]}_cos",
+        ]
+    lstm = LSTMRegressor(**{**DEFAULT_LSTM_PARAMS, **lstm_params, "random_state": random_state})
+    steps += [
+        ("lags", LagFeaturizer(look_back)),
+        ("relative", RelativeWindows(kind, exclude=calendar_columns or None)),
+        ("scale", StandardScaler()),
+        ("seq", SequenceReshaper(features_per_step=1 + len(calendar_columns))),
+        ("lstm", lstm),
+    ]
+    pipe = Pipeline(steps).set_output(transform="pandas")
+    return ChangeRegressor(pipe, kind=kind)
+
+
+def average_seeds(estimator, n_seeds=5, *, random_state=None):
+    """Average the predictions of copies of ``estimator`` fitted with different seeds.
+
+    A network's test error moves with its seed; the mean of a few seeds
+    moves less and is usually better than a typical single seed. Every
+    ``random_state`` parameter of the copies (nested ones included, e.g.
+    ``regressor__lstm__random_state``) gets its own seed.
+
+    Parameters
+    ----------
+    estimator : estimator object
+        The regressor to copy, e.g. ``make_lstm_forecaster(...)`` or a
+        ``GridSearchCV``'s ``best_estimator_``. It is cloned, not changed.
+    n_seeds : int, default=5
+        Number of copies.
+    random_state : int, RandomState instance or None, default=None
+        Draws the copies' seeds; an int makes the ensemble reproducible.
+
+    Returns
+    -------
+    ensemble : sklearn.ensemble.VotingRegressor
+        Unfitted; members named ``seed0``, ``seed1``, ...
+
+    Examples
+    --------
+    >>> from sklearn.linear_model import SGDRegressor
+    >>> from sklstm import average_seeds
+    >>> ensemble = average_seeds(SGDRegressor(), n_seeds=3, random_state=0)
+    >>> [name for name, _ in ensemble.estimators]
+    ['seed0', 'seed1', 'seed2']
+    >>> len({member.random_state for _, member in ensemble.estimators})
+    3
+    """
+    if not isinstance(n_seeds, Integral) or isinstance(n_seeds, bool) or n_seeds < 1:
+        raise ValueError(f"n_seeds must be a positive int, got {n_seeds!r}.")
+    keys = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
+    if not keys:
+        raise ValueError(
+            f"{type(estimator).__name__} has no random_state parameter to vary."
+        )
+    rng = check_random_state(random_state)
+    members = []
+    for i in range(n_seeds):
+        seed = int(rng.randint(2**31 - 1))
+        members.append((f"seed{i}", clone(estimator).set_params(**dict.fromkeys(keys, seed))))
+    return VotingRegressor(members)

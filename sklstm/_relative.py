@@ -1,0 +1,195 @@
+"""Lag windows relative to the current value: level- (and scale-) free inputs."""
+
+import re
+
+import numpy as np
+from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
+from sklearn.utils._param_validation import StrOptions
+from sklearn.utils.validation import check_is_fitted, validate_data
+
+from ._state import unfitted_on_error
+
+_LAG_NAME = re.compile(r"^(?P<feature>.*)_lag(?P<lag>\d+)$")
+
+
+class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
+    """Express each lag window relative to its current value.
+
+    Reads the output of :class:`~sklstm.LagFeaturizer` (columns named
+    ``<feature>_lag<k>``, ``k=0`` the current value) and replaces every lag
+    of a chosen feature by its change from the current value:
+    ``lag - current`` (``kind="diff"``) or ``log(lag) - log(current)``
+    (``kind="log"``, for positive series). The current value itself becomes
+    0. The window then says how the series moved to where it is now, not
+    where it is: a model fitted on it gives the same answer when the whole
+    series is shifted (``"diff"``) or, after standardisation, scaled
+    (``"log"``; ``"diff"`` with a :class:`~sklearn.preprocessing.StandardScaler`
+    after it), so a test period above the training range is no longer out
+    of range. Use it inside :class:`~sklstm.ChangeRegressor` with the same
+    ``kind``, which makes the target relative in the same way.
+
+    Parameters
+    ----------
+    kind : {"diff", "log"}, default="diff"
+        ``"diff"``: ``lag - current``. ``"log"``: ``log(lag) -
+        log(current)``; the chosen features must be positive.
+    features : list of str or None, default=None
+        The input features (the ``<feature>`` part of the lag names) whose
+        windows are made relative; ``None`` means every feature not listed
+        in ``exclude``. Other features' lags pass through unchanged (e.g.
+        calendar features, or exogenous columns whose level matters).
+    exclude : list of str or None, default=None
+        Features left unchanged when ``features`` is None.
+        :func:`~sklstm.make_lstm_forecaster` lists the calendar columns here.
+
+    Attributes
+    ----------
+    n_features_in_ : int
+        Number of columns seen during :meth:`fit`.
+    feature_names_in_ : ndarray of shape (n_features_in_,)
+        The lag column names seen during :meth:`fit`.
+    relative_features_ : list of str
+        The features whose windows are made relative.
+
+    See Also
+    --------
+    LagFeaturizer : Build the lag windows (use ``set_output(transform="pandas")``
+        so that their names reach this step).
+    ChangeRegressor : Make the target relative to the current value.
+
+    Notes
+    -----
+    NaN lags (history before the start of the series) stay NaN, so
+    :class:`~sklstm.LSTMRegressor` still masks those time steps. A row whose
+    current value is NaN gets NaN for every relative lag. A feature that is
+    made relative needs its ``_lag0`` column.
+
+    Examples
+    --------
+    >>> import pandas as pd
+    >>> from sklstm import LagFeaturizer, RelativeWindows
+    >>> X = pd.DataFrame({"y": [100.0, 102.0, 101.0, 105.0]})
+    >>> lags = LagFeaturizer(look_back=3).set_output(transform="pandas")
+    >>> windows = lags.fit_transform(X)
+    >>> RelativeWindows().fit_transform(windows)
+    array([[nan, nan,  0.],
+           [nan, -2.,  0.],
+           [-1.,  1.,  0.],
+           [-3., -4.,  0.]])
+    """
+
+    _parameter_constraints: dict = {
+        "kind": [StrOptions({"diff", "log"})],
+        "features": [list, tuple, None],
+        "exclude": [list, tuple, None],
+    }
+
+    def __init__(self, kind="diff", *, features=None, exclude=None):
+        self.kind = kind
+        self.features = features
+        self.exclude = exclude
+
+    @unfitted_on_error
+    def fit(self, X, y=None):
+        """Read the lag structure from the column names of ``X``.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame of shape (n_samples, n_features)
+            Lag windows with columns ``<feature>_lag<k>``, as
+            ``LagFeaturizer().set_output(transform="pandas")`` gives.
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : RelativeWindows
+            The fitted transformer.
+        """
+        self._validate_params()
+        X = validate_data(
+            self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
+        )
+        names = getattr(self, "feature_names_in_", None)
+        if names is None:
+            raise TypeError(
+                "RelativeWindows reads the lags from column names "
+                "'<feature>_lag<k>', but X has no column names. Give it a "
+                "DataFrame: LagFeaturizer(...).set_output(transform='pandas') "
+                "or Pipeline(...).set_output(transform='pandas')."
+            )
+        by_feature = {}  # feature -> (positions of its lags, position of lag 0)
+        for position, name in enumerate(names):
+            match = _LAG_NAME.match(str(name))
+            if match is None:
+                continue
+            entry = by_feature.setdefault(match["feature"], ([], None))
+            lag0 = position if int(match["lag"]) == 0 else entry[1]
+            by_feature[match["feature"]] = (entry[0] + [position], lag0)
+        if self.features is None:
+            excluded = set(self.exclude or ())
+            chosen = [f for f in by_feature if f not in excluded]
+        else:
+            unknown = [f for f in self.features if f not in by_feature]
+            if unknown:
+                raise ValueError(
+                    f"features {unknown} have no lag columns '<feature>_lag<k>' in "
+                    f"X; the features with lags are {list(by_feature)}."
+                )
+            chosen = list(self.features)
+        missing0 = [f for f in chosen if by_feature[f][1] is None]
+        if missing0:
+            raise ValueError(
+                f"features {missing0} have no current value (column "
+                f"'{missing0[0]}_lag0') to be relative to."
+            )
+        self.relative_features_ = chosen
+        self._groups = [
+            (np.asarray(by_feature[f][0]), by_feature[f][1]) for f in chosen
+        ]
+        return self
+
+    def transform(self, X):
+        """Replace the chosen lags by their change from the current value.
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features_in_)
+            Lag windows with the columns seen in :meth:`fit`.
+
+        Returns
+        -------
+        X_rel : ndarray of shape (n_samples, n_features_in_)
+            A new array; lags of features not made relative are unchanged,
+            NaN stays NaN.
+        """
+        check_is_fitted(self, "relative_features_")
+        X = validate_data(
+            self,
+            X,
+            reset=False,
+            dtype=[np.float64, np.float32],
+            ensure_all_finite="allow-nan",
+            copy=True,
+        )
+        for columns, lag0 in self._groups:
+            block = X[:, columns]
+            if self.kind == "log":
+                if (block <= 0).any():  # NaN compares False
+                    raise ValueError(
+                        "kind='log' needs positive values, but X has "
+                        f"{int((block <= 0).sum())} lag value(s) <= 0 in the "
+                        "features made relative. Use kind='diff', or choose the "
+                        "positive features with features=[...]."
+                    )
+                block = np.log(block)
+                X[:, columns] = block - block[:, [list(columns).index(lag0)]]
+            else:
+                X[:, columns] = block - X[:, [lag0]]
+        return X
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.input_tags.allow_nan = True
+        tags.transformer_tags.preserves_dtype = ["float64", "float32"]
+        return tags

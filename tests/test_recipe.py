@@ -1,0 +1,182 @@
+"""make_lstm_forecaster and average_seeds: the one recipe."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from sklearn.base import clone
+from sklearn.ensemble import VotingRegressor
+from sklearn.impute import SimpleImputer
+from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.metrics import root_mean_squared_error
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+from sklstm import (
+    ChangeRegressor,
+    average_seeds,
+    make_lstm_forecaster,
+    recursive_forecast,
+    to_supervised,
+)
+
+
+def trending(n=96, seed=0, slope=1.5, season=10.0, noise=2.0):
+    """A monthly series with a trend, a yearly season and noise."""
+    rng = np.random.RandomState(seed)
+    t = np.arange(n)
+    values = 50 + slope * t + season * np.sin(2 * np.pi * t / 12) + rng.normal(0, noise, n)
+    index = pd.period_range("2000-01", periods=n, freq="M")
+    return pd.Series(values, index=index, name="y")
+
+
+def ridge_recipe(kind, seasonal_period=None):
+    """The recipe with a deterministic Ridge in place of the LSTM (NaN -> mean)."""
+    model = make_lstm_forecaster(6, seasonal_period=seasonal_period, kind=kind)
+    return model.set_params(
+        regressor__seq=SimpleImputer(strategy="constant", fill_value=0.0),
+        regressor__lstm=Ridge(alpha=1.0),
+    )
+
+
+def test_it_is_a_plain_printable_tunable_estimator():
+    model = make_lstm_forecaster(24, seasonal_period=12, kind="log", random_state=3, units=7)
+    assert isinstance(model, ChangeRegressor) and model.kind == "log"
+    params = model.get_params()
+    assert params["regressor__lags__look_back"] == 24
+    assert params["regressor__lstm__units"] == 7
+    assert params["regressor__lstm__random_state"] == 3
+    assert params["regressor__relative__kind"] == "log"
+    assert params["regressor__seq__features_per_step"] == 3  # value, month sin/cos
+    assert "CalendarFeatures" in repr(model)
+    assert repr(clone(model)) == repr(model)
+    assert "calendar" not in make_lstm_forecaster().regressor.named_steps
+
+
+def test_default_look_back_follows_the_season():
+    assert make_lstm_forecaster(seasonal_period=12).get_params()[
+        "regressor__lags__look_back"
+    ] == 13
+    assert make_lstm_forecaster(seasonal_period=None).get_params()[
+        "regressor__lags__look_back"
+    ] > 1
+
+
+def test_bad_arguments_are_value_errors():
+    with pytest.raises(ValueError, match="seasonal_period=5"):
+        make_lstm_forecaster(seasonal_period=5)
+    with pytest.raises(ValueError, match="kind"):
+        make_lstm_forecaster(kind="ratio")
+    with pytest.raises(TypeError):
+        make_lstm_forecaster(12, 12)  # seasonal_period is keyword-only
+
+
+def test_the_caller_lstm_params_are_not_mutated():
+    params = {"units": 5}
+    make_lstm_forecaster(**params, random_state=1)
+    assert params == {"units": 5}
+
+
+@settings(max_examples=15, deadline=None)
+@given(
+    seed=st.integers(0, 1000),
+    a=st.floats(0.05, 50.0),
+    b=st.floats(-1e3, 1e3),
+    seasonal=st.booleans(),
+)
+def test_diff_recipe_is_equivariant_to_affine_maps(seed, a, b, seasonal):
+    series = trending(60, seed=seed)
+    model = ridge_recipe("diff", 12 if seasonal else None)
+    X, y = to_supervised(series)
+    base = clone(model).fit(X[:40], y[:40]).predict(X[40:])
+    Xs, ys = to_supervised(a * series + b)
+    moved = clone(model).fit(Xs[:40], ys[:40]).predict(Xs[40:])
+    np.testing.assert_allclose(moved, a * base + b, rtol=1e-7, atol=1e-7 * abs(b) + 1e-7)
+
+
+@settings(max_examples=15, deadline=None)
+@given(seed=st.integers(0, 1000), a=st.floats(0.01, 100.0))
+def test_log_recipe_is_equivariant_to_scaling(seed, a):
+    series = trending(60, seed=seed)
+    X, y = to_supervised(series)
+    model = ridge_recipe("log")
+    base = clone(model).fit(X[:40], y[:40]).predict(X[40:])
+    Xs, ys = to_supervised(a * series)
+    moved = clone(model).fit(Xs[:40], ys[:40]).predict(Xs[40:])
+    np.testing.assert_allclose(moved, a * base, rtol=1e-7)
+
+
+def test_lstm_recipe_is_equivariant_up_to_float_tolerance():
+    series = trending(60)
+    model = make_lstm_forecaster(6, epochs=10, random_state=0)
+    X, y = to_supervised(series)
+    base = clone(model).fit(X[:40], y[:40]).predict(X[40:])
+    Xs, ys = to_supervised(3.0 * series + 500.0)
+    moved = clone(model).fit(Xs[:40], ys[:40]).predict(Xs[40:])
+    np.testing.assert_allclose(moved, 3.0 * base + 500.0, rtol=1e-4)
+
+
+def test_defaults_beat_persistence_on_a_trending_series():
+    series = trending(110, seed=1)
+    X, y = to_supervised(series)
+    n_train = int(0.7 * len(X))
+    model = make_lstm_forecaster(random_state=0).fit(X[:n_train], y[:n_train])
+    lstm = root_mean_squared_error(y[n_train:], model.predict(X[n_train:]))
+    persistence = root_mean_squared_error(y[n_train:], X["y"][n_train:])
+    # the test period lies above the whole training range
+    assert y[n_train:].min() > y[:n_train].max() - 20
+    assert lstm < persistence
+
+
+def test_grid_search_over_time_series_split_and_recursive_forecast():
+    series = trending(60)
+    X, y = to_supervised(series)
+    search = GridSearchCV(
+        make_lstm_forecaster(seasonal_period=12, epochs=2, random_state=0),
+        {"regressor__lags__look_back": [6, 13]},
+        cv=TimeSeriesSplit(n_splits=2),
+        scoring="neg_root_mean_squared_error",
+    ).fit(X, y)
+    assert search.best_params_["regressor__lags__look_back"] in (6, 13)
+    forecast = recursive_forecast(search.best_estimator_, series, 3)
+    assert list(forecast.index) == list(pd.period_range("2005-01", periods=3, freq="M"))
+    assert np.isfinite(forecast).all()
+    # predictions are in the target's units: near the series' last level
+    assert abs(forecast.iloc[0] - series.iloc[-1]) < 30
+
+
+def test_exogenous_columns_with_level_and_step_width():
+    series = trending(50)
+    frame = pd.DataFrame({"y": series, "promo": np.tile([0.0, 1.0], 25)})
+    X, y = to_supervised(frame, target="y")
+    model = make_lstm_forecaster(4, epochs=2, random_state=0).set_params(
+        level="y", regressor__seq__features_per_step=2,
+        regressor__relative__features=["y"],
+    )
+    pred = model.fit(X[:40], y[:40]).predict(X[40:])
+    assert pred.shape == (9,) and np.isfinite(pred).all()
+    steps = model.regressor_[:-1].transform(X[40:])
+    assert steps.shape == (9, 4, 2)  # 4 time steps of (y, promo)
+
+
+def test_average_seeds_averages_members_with_distinct_seeds():
+    series = trending(40)
+    X, y = to_supervised(series)
+    base = make_lstm_forecaster(4, epochs=2)
+    ensemble = average_seeds(base, n_seeds=3, random_state=0)
+    assert isinstance(ensemble, VotingRegressor)
+    seeds = [m.get_params()["regressor__lstm__random_state"] for _, m in ensemble.estimators]
+    assert len(set(seeds)) == 3
+    assert base.get_params()["regressor__lstm__random_state"] is None  # not changed
+    ensemble.fit(X, y)
+    members = np.mean([m.predict(X) for m in ensemble.estimators_], axis=0)
+    np.testing.assert_allclose(ensemble.predict(X), members)
+    again = average_seeds(base, n_seeds=3, random_state=0)
+    assert [m.get_params()["regressor__lstm__random_state"] for _, m in again.estimators] == seeds
+
+
+def test_average_seeds_refuses_bad_input():
+    with pytest.raises(ValueError, match="n_seeds"):
+        average_seeds(make_lstm_forecaster(), n_seeds=0)
+    with pytest.raises(ValueError, match="no random_state"):
+        average_seeds(LinearRegression())
