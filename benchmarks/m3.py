@@ -209,12 +209,22 @@ def lstm_forecaster(seed, quick):
 
 
 def ridge_control(seed, quick):
-    """The same recipe, a Ridge in place of the LSTM (and no 3-D reshape)."""
-    from sklearn.linear_model import Ridge
+    """The same recipe with a Ridge in place of the LSTM.
 
-    model = lstm_forecaster(seed, quick)
-    return model.set_params(
-        regressor__seq="passthrough", regressor__lstm=Ridge(alpha=1.0), regressor__lags__fill_value=0.0
+    Ridge cannot mask the missing lags of the first rows as the LSTM does:
+    they are imputed as 0 after ``RelativeWindows``, i.e. "no change".
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return lstm_forecaster(seed, quick).set_params(
+        regressor__scale=make_pipeline(
+            SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler()
+        ),
+        regressor__seq="passthrough",
+        regressor__lstm=Ridge(alpha=1.0),
     )
 
 
