@@ -197,3 +197,21 @@ def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
     rmse = np.sqrt(np.mean((forecast.to_numpy() - truth) ** 2))
     # predicting the mean (0) scores 0.71, persistence 0.52 over a period
     assert rmse < 0.1, rmse
+
+
+@pytest.mark.slow
+def test_the_recipe_forecasts_the_same_from_its_window_as_from_the_whole_history():
+    from sklstm import make_lstm_forecaster
+
+    series = pd.Series(
+        50.0 + np.cumsum(np.random.RandomState(0).normal(size=60)) + 5.0 * sine(60),
+        index=pd.period_range("2000-01", periods=60, freq="M"),
+        name="y",
+    )
+    X, y = to_supervised(series)
+    model = make_lstm_forecaster(seasonal_period=12, epochs=2, units=2, random_state=0)
+    model.fit(X, y)
+    windowed = recursive_forecast(model, series, steps=6)  # window="auto": 13 rows
+    np.testing.assert_allclose(
+        windowed, recursive_forecast(model, series, steps=6, window=None), rtol=1e-12
+    )
