@@ -314,7 +314,7 @@ def main(argv=None):
     parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the M3 monthly CSV")
     parser.add_argument("--series", type=int, default=None, help="a seeded sample of the 1045")
     parser.add_argument("--seed", type=int, default=0, help="sample and network seed")
-    parser.add_argument("--quick", action="store_true", help="smoke run: 3 series, tiny nets")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2 series, tiny nets")
     parser.add_argument("--stats-only", action="store_true", help="Naive2, ETS, Theta only")
     parser.add_argument("--no-stats", action="store_true", help="skip ETS and Theta")
     parser.add_argument(
@@ -326,7 +326,7 @@ def main(argv=None):
     )
     args = parser.parse_args(argv)
     if args.quick:
-        args.series = args.series or 3
+        args.series = args.series or 2
     if not args.data.exists():
         parser.error(f"no file {args.data}: pass --data PATH/m3_monthly.csv")
     from sklstm.datasets import load_m3_monthly

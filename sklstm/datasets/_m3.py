@@ -52,7 +52,8 @@ def load_m3_monthly(
         ``~/scikit_learn_data``).
     download_if_missing : bool, default=True
         When ``path`` is None and the file is not in ``data_home``, download
-        the competition's spreadsheet (:data:`M3_URL`; reading it needs the
+        the competition's spreadsheet,
+        https://forecasters.org/data/m3comp/M3C.xls (reading it needs the
         package ``xlrd``), convert its monthly sheet to the CSV above and keep
         that in ``data_home``. With False, a missing file raises an
         ``OSError``. Unused when ``path`` is given.
