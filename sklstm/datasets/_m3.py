@@ -201,8 +201,9 @@ def _local_copy(data_home, download_if_missing):
         ) from None
     with tempfile.TemporaryDirectory(dir=target.parent) as folder:
         spreadsheet = Path(folder) / "M3C.xls"
-        with urllib.request.urlopen(M3_URL, timeout=60) as response, open(spreadsheet, "wb") as out:
-            shutil.copyfileobj(response, out)
+        with urllib.request.urlopen(M3_URL, timeout=60) as response:
+            with open(spreadsheet, "wb") as out:
+                shutil.copyfileobj(response, out)
         sheet = pd.read_excel(spreadsheet, sheet_name="M3Month")
         converted = Path(folder) / FILE_NAME
         _sheet_to_csv(sheet, converted)
