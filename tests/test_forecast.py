@@ -3,11 +3,14 @@
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.linear_model import LinearRegression
+from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
+from sklearn.preprocessing import MinMaxScaler, StandardScaler
+from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import (
+    ChangeRegressor,
     LagFeaturizer,
     LSTMRegressor,
     SequenceReshaper,
@@ -68,7 +71,9 @@ def test_exogenous_columns_come_from_future():
 @pytest.mark.parametrize(
     "kwargs, match",
     [
-        (dict(steps=0), "steps must be an int >= 1"),
+        (dict(steps=0), "'steps' parameter of recursive_forecast must be an int"),
+        (dict(steps=2, target="y", window=0), "'window' parameter"),
+        (dict(steps=2, target="y", window="all"), "'window' parameter"),
         (dict(steps=2), "pass future="),
         (dict(steps=2, target="z"), "not a column"),
         (dict(steps=2, target="y", future=np.zeros((3, 1))), "must have 2 rows"),
@@ -93,6 +98,88 @@ def test_direct_multi_step_models_need_no_recursion():
     np.testing.assert_allclose(model.predict(X.iloc[[-1]])[0], [17.0, 18.0, 19.0])
 
 
+def test_an_estimator_without_predict_is_refused():
+    with pytest.raises(InvalidParameterError, match="'estimator' parameter"):
+        recursive_forecast(StandardScaler().fit([[1.0], [2.0]]), [1.0, 2.0], steps=1)
+
+
+def _whole_history_forecast(estimator, series, steps):
+    # The definition (and the implementation before the window): append each
+    # forecast to the whole series and predict its last row again.
+    frame = series.to_frame()
+    out = []
+    for _ in range(steps):
+        out.append(float(np.asarray(estimator.predict(frame))[-1]))
+        label = frame.index[-1] + 1
+        frame = pd.concat([frame, pd.DataFrame({series.name: [out[-1]]}, index=[label])])
+    return np.asarray(out)
+
+
+@pytest.mark.parametrize("wrap", [False, True])
+def test_the_window_gives_the_whole_history_forecast(wrap):
+    rng = np.random.RandomState(1)
+    series = pd.Series(
+        np.cumsum(rng.normal(size=80)) + 50.0,
+        index=pd.period_range("2001-01", periods=80, freq="M"),
+        name="y",
+    )
+    X, y = to_supervised(series)
+    model = Pipeline(
+        [
+            ("scale", StandardScaler().set_output(transform="pandas")),
+            ("lags", LagFeaturizer(look_back=5, fill_value=0.0)),
+            ("ridge", Ridge(alpha=0.3)),
+        ]
+    )
+    model = (ChangeRegressor(model) if wrap else model).fit(X, y)
+    windowed = recursive_forecast(model, series, steps=15)
+    everything = recursive_forecast(model, series, steps=15, window=None)
+    np.testing.assert_array_equal(windowed, everything)
+    np.testing.assert_array_equal(windowed, _whole_history_forecast(model, series, 15))
+    assert windowed.index.equals(pd.period_range("2007-09", periods=15, freq="M"))
+
+
+class RowCounter(RegressorMixin, BaseEstimator):
+    """Predicts the last value of each row's window; counts the rows it is given."""
+
+    def __init__(self, look_back=3):
+        self.look_back = look_back
+
+    def fit(self, X, y):
+        self.rows_seen_ = 0
+        return self
+
+    def predict(self, X):
+        self.rows_seen_ += len(X)
+        return np.asarray(X, dtype=float)[:, 0] + 1.0
+
+
+@pytest.mark.parametrize("n", [10, 1000, 100_000])
+def test_the_work_per_step_does_not_grow_with_the_history(n):
+    model = RowCounter(look_back=3).fit(None, None)
+    forecast = recursive_forecast(model, pd.Series(np.zeros(n)), steps=20)
+    np.testing.assert_array_equal(forecast, np.arange(1.0, 21.0))
+    assert model.rows_seen_ == 20 * 3  # the look_back latest rows, whatever n is
+    model.rows_seen_ = 0
+    recursive_forecast(model, pd.Series(np.zeros(n)), steps=20, window=None)
+    assert model.rows_seen_ == sum(n + step for step in range(20))
+
+
+def test_a_range_index_with_a_step_keeps_its_step():
+    # before the window, the labels after the first went +1 instead of +step
+    series = pd.Series(np.arange(10.0), index=pd.RangeIndex(0, 20, 2), name="y")
+    model = RowCounter(look_back=1).fit(None, None)
+    forecast = recursive_forecast(model, series, steps=3)
+    assert list(forecast.index) == [20, 22, 24]
+
+
+def test_a_datetime_index_without_its_freq_is_continued():
+    index = pd.DatetimeIndex(pd.date_range("2020-01-01", periods=6, freq="MS").to_list())
+    assert index.freq is None
+    forecast = recursive_forecast(RowCounter().fit(None, None), pd.Series(1.0, index), steps=3)
+    assert forecast.index.equals(pd.date_range("2020-07-01", periods=3, freq="MS"))
+
+
 @pytest.mark.slow
 def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
     series = pd.Series(sine(120), index=pd.period_range("2000-01", periods=120, freq="M"))
@@ -110,3 +197,21 @@ def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
     rmse = np.sqrt(np.mean((forecast.to_numpy() - truth) ** 2))
     # predicting the mean (0) scores 0.71, persistence 0.52 over a period
     assert rmse < 0.1, rmse
+
+
+@pytest.mark.slow
+def test_the_recipe_forecasts_the_same_from_its_window_as_from_the_whole_history():
+    from sklstm import make_lstm_forecaster
+
+    series = pd.Series(
+        50.0 + np.cumsum(np.random.RandomState(0).normal(size=60)) + 5.0 * sine(60),
+        index=pd.period_range("2000-01", periods=60, freq="M"),
+        name="y",
+    )
+    X, y = to_supervised(series)
+    model = make_lstm_forecaster(seasonal_period=12, epochs=2, units=2, random_state=0)
+    model.fit(X, y)
+    windowed = recursive_forecast(model, series, steps=6)  # window="auto": 13 rows
+    np.testing.assert_allclose(
+        windowed, recursive_forecast(model, series, steps=6, window=None), rtol=1e-12
+    )

@@ -1,5 +1,6 @@
-"""Small data sets that ship with sklstm (no network needed)."""
+"""Data sets: small ones that ship with sklstm, and loaders for benchmark data."""
 
 from ._airline import load_airline
+from ._m3 import load_m3_monthly
 
-__all__ = ["load_airline"]
+__all__ = ["load_airline", "load_m3_monthly"]

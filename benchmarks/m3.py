@@ -1,0 +1,347 @@
+"""The M3 yardstick: sklstm's forecaster against the classics on the M3 monthly series.
+
+The setting of Makridakis, Spiliotis & Assimakopoulos (2018), "Statistical
+and Machine Learning forecasting methods: Concerns and ways forward", PLOS
+ONE 13(3): the 1045 monthly M3 series with at least 81 training months, 18
+test months each, scored by sMAPE and MASE. Two tasks:
+
+* **18 steps**: fit on the training part, forecast the 18 test months from
+  the last training month;
+* **one step**: forecast each test month from the actual history up to the
+  month before, with the model (its parameters) fitted on the training part
+  only (Naive2's seasonality test and indices too).
+
+Methods: Naive2 (written here, as in the M competitions), ETS and Theta
+(statsforecast's ``AutoETS`` and ``Theta``, the standard theta method),
+``sklstm.make_lstm_forecaster`` forecasting recursively (one-step model fed
+its own forecasts) and directly (one output per horizon), and a Ridge control:
+the same recipe with a Ridge in place of the LSTM. One table, in one run,
+beside the paper's figures. Run::
+
+    pip install -e ".[benchmark]"
+    python benchmarks/m3.py                      # all 1045 series (hours for the LSTM)
+    python benchmarks/m3.py --series 100 --seed 0
+    python benchmarks/m3.py --stats-only         # Naive2 / ETS / Theta on all, minutes
+    python benchmarks/m3.py --quick              # smoke run for CI, < 1 minute
+
+docs/benchmarks-m3.md quotes runs of it.
+"""
+
+import argparse
+import os
+import platform
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+SEASON = 12
+HORIZON = 18
+MIN_TRAIN = 81  # the paper's subset: 1045 series
+DEFAULT_DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "m3_monthly.csv"
+
+# The paper's Tables 5-9 (sMAPE, MASE), on the 1045 series.
+PAPER = {
+    "Naive2": {"18 steps": (12.77, 1.05), "one step": (8.59, 0.56)},
+    "ETS": {"18 steps": (11.26, 0.92), "one step": (7.19, 0.47)},
+    "Theta": {"18 steps": (10.89, 0.90), "one step": (7.31, 0.48)},
+    "ARIMA": {"18 steps": (11.28, 0.89), "one step": (7.34, 0.47)},
+    "MLP": {"18 steps": (12.29, 0.96)},
+    "BNN": {"18 steps": (12.09, 0.93)},
+    "RNN": {"one step": (9.48, 0.54)},
+    "LSTM": {"one step": (11.67, 0.72)},
+}
+
+
+# --- metrics -------------------------------------------------------------------
+
+
+def smape(y_true, y_pred):
+    """Symmetric MAPE in percent: the mean of ``200 |y - f| / (|y| + |f|)``."""
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    return float(np.mean(200.0 * np.abs(y_true - y_pred) / (np.abs(y_true) + np.abs(y_pred))))
+
+
+def mase(y_true, y_pred, train, season=SEASON):
+    """Mean absolute error scaled by the in-sample mean ``|x[t] - x[t - season]|``."""
+    train = np.asarray(train, float)
+    scale = np.mean(np.abs(train[season:] - train[:-season]))
+    return float(np.mean(np.abs(np.asarray(y_true, float) - np.asarray(y_pred, float))) / scale)
+
+
+# --- Naive2 ------------------------------------------------------------------
+
+
+def acf(x, lag):
+    """Sample autocorrelation of ``x`` at ``lag`` (the M competitions' definition)."""
+    x = np.asarray(x, float) - np.mean(x)
+    return float(np.dot(x[lag:], x[: len(x) - lag]) / np.dot(x, x))
+
+
+def is_seasonal(x, season=SEASON):
+    """The M competitions' 90% test: is the autocorrelation at ``season`` significant?
+
+    ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k < m} r_k^2) / n)``.
+    """
+    if len(x) < 3 * season:
+        return False
+    r = [acf(x, k) for k in range(1, season + 1)]
+    limit = 1.645 * np.sqrt((1 + 2 * np.sum(np.square(r[:-1]))) / len(x))
+    return abs(r[-1]) > limit
+
+
+def seasonal_indices(x, season=SEASON):
+    """Classical multiplicative decomposition: one index per position in the cycle.
+
+    Ratio of ``x`` to its centred ``2 x season`` moving average, averaged by
+    position (counted from the first observation), normalised to mean 1.
+    """
+    x = np.asarray(x, float)
+    half = season // 2
+    weights = np.r_[0.5, np.ones(season - 1), 0.5] / season
+    trend = np.convolve(x, weights, mode="valid")  # centred at half .. n - half - 1
+    ratio = x[half : len(x) - half] / trend
+    positions = np.arange(half, len(x) - half) % season
+    figure = np.array([ratio[positions == p].mean() for p in range(season)])
+    return figure / figure.mean()
+
+
+def naive2(train, horizon=HORIZON, season=SEASON):
+    """Naive2: the last seasonally adjusted value, reseasonalised over the horizon."""
+    train = np.asarray(train, float)
+    if not is_seasonal(train, season):
+        return np.full(horizon, train[-1])
+    figure = seasonal_indices(train, season)
+    n = len(train)
+    adjusted_last = train[-1] / figure[(n - 1) % season]
+    return adjusted_last * figure[np.arange(n, n + horizon) % season]
+
+
+# --- the methods -------------------------------------------------------------
+# Each returns (18-step forecast, one-step forecasts of the 18 test months).
+
+
+def naive2_one_step(train, test, season=SEASON):
+    """Naive2 forecasts of each test value from the actual value before it.
+
+    The seasonality test and the indices come from the training part only,
+    like every other method's parameters here.
+    """
+    train, test = np.asarray(train, float), np.asarray(test, float)
+    n = len(train)
+    previous = np.r_[train[-1], test[:-1]]
+    if not is_seasonal(train, season):
+        return previous
+    figure = seasonal_indices(train, season)
+    steps = np.arange(n, n + len(test))
+    return previous / figure[(steps - 1) % season] * figure[steps % season]
+
+
+def run_naive2(train, test):
+    return naive2(train, len(test)), naive2_one_step(train, test)
+
+
+def statsforecast_method(make):
+    def run(train, test):
+        model = make().fit(np.asarray(train, float))
+        full = np.r_[train, test]
+        multi = model.predict(h=len(test))["mean"]
+        # forward: the parameters fitted on the training part, applied to
+        # the actual history up to each test month
+        one_step = [
+            model.forward(y=full[:k], h=1)["mean"][0] for k in range(len(train), len(full))
+        ]
+        return np.asarray(multi), np.asarray(one_step)
+
+    return run
+
+
+def run_ets(train, test):
+    from statsforecast.models import AutoETS
+
+    return statsforecast_method(lambda: AutoETS(season_length=SEASON))(train, test)
+
+
+def run_theta(train, test):
+    from statsforecast.models import Theta
+
+    return statsforecast_method(lambda: Theta(season_length=SEASON))(train, test)
+
+
+def sklearn_method(make, strategy):
+    """Forecasts of a regressor fitted on ``to_supervised`` of the training part.
+
+    ``strategy="recursive"``: one-step model, ``recursive_forecast`` for the
+    18 steps. ``"direct"``: one output per horizon (``horizon=range(1, 19)``),
+    the 18 steps read off the last row; its first output is the one-step
+    forecast.
+    """
+
+    def run(train_series, test_series):
+        import pandas as pd
+
+        from sklstm import recursive_forecast, to_supervised
+
+        full = pd.concat([train_series, test_series])
+        n, h = len(train_series), len(test_series)
+        if strategy == "recursive":
+            X, y = to_supervised(train_series)
+            model = make().fit(X, y)
+            multi = recursive_forecast(model, train_series, steps=h).to_numpy()
+            # row t of the full series predicts t + 1: rows n - 1 .. n + h - 2
+            one_step = np.asarray(model.predict(full.to_frame())).reshape(len(full), -1)
+            return multi, one_step[n - 1 : n + h - 1, 0]
+        X, Y = to_supervised(train_series, horizon=range(1, h + 1))
+        model = make().fit(X, Y)
+        predictions = np.asarray(model.predict(full.to_frame())).reshape(len(full), -1)
+        return predictions[n - 1], predictions[n - 1 : n + h - 1, 0]
+
+    run.needs_series = True
+    return run
+
+
+def lstm_forecaster(seed, quick):
+    from sklstm import make_lstm_forecaster
+
+    params = {"epochs": 3, "units": 4} if quick else {}
+    return make_lstm_forecaster(seasonal_period=SEASON, random_state=seed, **params)
+
+
+def ridge_control(seed, quick):
+    """The same recipe with a Ridge in place of the LSTM.
+
+    Ridge cannot mask the missing lags of the first rows as the LSTM does:
+    they are imputed as 0 after ``RelativeWindows``, i.e. "no change".
+    """
+    from sklearn.impute import SimpleImputer
+    from sklearn.linear_model import Ridge
+    from sklearn.pipeline import make_pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    return lstm_forecaster(seed, quick).set_params(
+        regressor__scale=make_pipeline(
+            SimpleImputer(strategy="constant", fill_value=0.0), StandardScaler()
+        ),
+        regressor__seq="passthrough",
+        regressor__lstm=Ridge(alpha=1.0),
+    )
+
+
+def methods(args):
+    found = {"Naive2": run_naive2}
+    if not args.no_stats:
+        found["ETS"] = run_ets
+        found["Theta"] = run_theta
+    if not args.stats_only:
+        for strategy in ("recursive", "direct"):
+            found[f"Ridge control ({strategy})"] = sklearn_method(
+                lambda: ridge_control(args.seed, args.quick), strategy
+            )
+        for strategy in args.lstm_strategies:
+            found[f"make_lstm_forecaster ({strategy})"] = sklearn_method(
+                lambda: lstm_forecaster(args.seed, args.quick), strategy
+            )
+    return found
+
+
+# --- the run -----------------------------------------------------------------
+
+
+def select(m3, n_series, seed, min_train=MIN_TRAIN):
+    """The ids of the paper's subset, or a seeded sample of ``n_series`` of them."""
+    ids = list(m3.info.index[m3.info["n_train"] >= min_train])
+    if n_series is not None and n_series < len(ids):
+        rng = np.random.RandomState(seed)
+        ids = sorted(rng.choice(ids, size=n_series, replace=False), key=ids.index)
+    return ids
+
+
+def evaluate(m3, ids, runners, *, log=print):
+    """sMAPE and MASE of every method, for both tasks, with its wall time."""
+    rows = {}
+    for name, run in runners.items():
+        scores = {"18 steps": [], "one step": []}
+        started = time.perf_counter()
+        for number, key in enumerate(ids, 1):
+            train, test = m3.train[key], m3.test[key]
+            if getattr(run, "needs_series", False):
+                multi, one_step = run(train, test)
+            else:
+                multi, one_step = run(train.to_numpy(), test.to_numpy())
+            for task, forecast in (("18 steps", multi), ("one step", one_step)):
+                scores[task].append((smape(test, forecast), mase(test, forecast, train)))
+            if number % 100 == 0:
+                log(f"  {name}: {number}/{len(ids)} series, {time.perf_counter() - started:.0f} s")
+        wall = time.perf_counter() - started
+        rows[name] = {task: tuple(np.mean(s, axis=0)) for task, s in scores.items()}
+        rows[name]["wall"] = wall
+        log(f"{name}: done in {wall:.1f} s")
+    return rows
+
+
+def table(rows, n_series):
+    paper_note = "paper (1045 series)" if n_series == 1045 else "paper (its 1045 series)"
+    lines = [
+        f"M3 monthly, {n_series} series with n_train >= {MIN_TRAIN}, horizon {HORIZON}; "
+        "sMAPE / MASE",
+        f"{'method':34} {'18 steps':>14} {'one step':>14}   {paper_note:>28}"
+        f" {'wall s':>8} {'s/series':>9}",
+    ]
+    for name, row in rows.items():
+        paper = PAPER.get(name, {})
+        cells = [f"{row[t][0]:6.2f} / {row[t][1]:4.2f}" for t in ("18 steps", "one step")]
+        published = " | ".join(
+            f"{paper[t][0]:.2f} / {paper[t][1]:.2f}" if t in paper else "      -      "
+            for t in ("18 steps", "one step")
+        )
+        lines.append(
+            f"{name:34} {cells[0]:>14} {cells[1]:>14}   {published:>28}"
+            f" {row['wall']:8.1f} {row['wall'] / n_series:9.3f}"
+        )
+    for name in ("LSTM", "RNN", "MLP", "BNN", "ARIMA"):
+        paper = PAPER[name]
+        published = " | ".join(
+            f"{paper[t][0]:.2f} / {paper[t][1]:.2f}" if t in paper else "      -      "
+            for t in ("18 steps", "one step")
+        )
+        lines.append(f"{'(paper) ' + name:34} {'':>14} {'':>14}   {published:>28}")
+    return "\n".join(lines)
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=DEFAULT_DATA, help="the M3 monthly CSV")
+    parser.add_argument("--series", type=int, default=None, help="a seeded sample of the 1045")
+    parser.add_argument("--seed", type=int, default=0, help="sample and network seed")
+    parser.add_argument("--quick", action="store_true", help="smoke run: 2 series, tiny nets")
+    parser.add_argument("--stats-only", action="store_true", help="Naive2, ETS, Theta only")
+    parser.add_argument("--no-stats", action="store_true", help="skip ETS and Theta")
+    parser.add_argument(
+        "--lstm-strategies",
+        nargs="+",
+        default=["recursive", "direct"],
+        choices=["recursive", "direct"],
+        help="how make_lstm_forecaster forecasts 18 steps",
+    )
+    args = parser.parse_args(argv)
+    if args.quick:
+        args.series = args.series or 2
+    if not args.data.exists():
+        parser.error(f"no file {args.data}: pass --data PATH/m3_monthly.csv")
+    from sklstm.datasets import load_m3_monthly
+
+    m3 = load_m3_monthly(args.data.resolve())
+    ids = select(m3, args.series, args.seed)
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"{len(ids)} series (seed {args.seed}); data {args.data}",
+        flush=True,
+    )
+    rows = evaluate(m3, ids, methods(args), log=lambda s: print(s, file=sys.stderr, flush=True))
+    print(table(rows, len(ids)))
+    return rows
+
+
+if __name__ == "__main__":
+    main()
