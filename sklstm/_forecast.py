@@ -123,7 +123,7 @@ def recursive_forecast(
     frame, is_pandas = _as_frame(data)
     if len(frame) == 0:
         raise ValueError("data is empty; pass the observed series up to its last step.")
-    column = _target_column(frame, target)
+    column = _target_column(frame, target, list(frame.columns), [])
     others = [c for c in frame.columns if c != column]
     exogenous = _future_values(future, others, steps)
     history = _history_length(estimator, window)
