@@ -254,6 +254,10 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
         )
         return total / tf.cast(n_samples, tf.float32)
 
+    # The example arguments are the templates' own variables, so that while
+    # tracing Keras's optimizer finds its slots by them; the graph takes them
+    # as inputs (``_stateless`` checks it captured none), and each call binds
+    # the variables it is given.
     n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
     with _unrolled(template, n_steps is not None):
         return _stateless(tf.function(run_epoch, autograph=False).get_concrete_function(

@@ -182,3 +182,15 @@ def test_predictions_do_not_depend_on_the_other_rows():
     reversed_ = model.predict(X[::-1])[::-1]
     np.testing.assert_allclose(one_by_one, whole[::37], rtol=1e-12, atol=0)
     np.testing.assert_allclose(reversed_, whole, rtol=1e-12, atol=0)
+
+
+def test_a_trace_that_captured_a_variable_is_refused():
+    """A cached function holding a variable of its own would share state between fits."""
+    import tensorflow as tf
+
+    hidden = tf.Variable(1.0)
+    captures = tf.function(lambda x: x * hidden).get_concrete_function(tf.TensorSpec([], tf.float32))
+    with pytest.raises(RuntimeError, match="captured 1 variable"):
+        _keras._stateless(captures)
+    pure = tf.function(lambda v, x: x * v).get_concrete_function(hidden, tf.TensorSpec([], tf.float32))
+    assert _keras._stateless(pure) is pure
