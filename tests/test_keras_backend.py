@@ -189,8 +189,9 @@ def test_a_trace_that_captured_a_variable_is_refused():
     import tensorflow as tf
 
     hidden = tf.Variable(1.0)
-    captures = tf.function(lambda x: x * hidden).get_concrete_function(tf.TensorSpec([], tf.float32))
+    scalar = tf.TensorSpec([], tf.float32)
+    captures = tf.function(lambda x: x * hidden).get_concrete_function(scalar)
     with pytest.raises(RuntimeError, match="captured 1 variable"):
         _keras._stateless(captures)
-    pure = tf.function(lambda v, x: x * v).get_concrete_function(hidden, tf.TensorSpec([], tf.float32))
+    pure = tf.function(lambda v, x: x * v).get_concrete_function(hidden, scalar)
     assert _keras._stateless(pure) is pure
