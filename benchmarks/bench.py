@@ -8,7 +8,7 @@ same machine, so the table is comparable across machines. Run::
     python benchmarks/bench.py --quick    # a smoke run with tiny sizes
 
 Sections (``--only NAME`` runs one): import, fit, predict, grid, memory,
-lags. scikeras rows are skipped when scikeras is not installed.
+shapes, lags. scikeras rows are skipped when scikeras is not installed.
 """
 
 import argparse
@@ -243,6 +243,49 @@ def bench_memory(args):
            note="(1.00x = no slow-down)")
 
 
+def bench_shapes(args):
+    """Memory and tracing over many network shapes, as in a wide grid search.
+
+    Fits cycle over look_back x units shapes. The first pass traces each
+    shape once (the warm-up); every later fit reuses a trace, so it should
+    neither trace again nor grow memory.
+    """
+    from sklstm import _keras
+
+    trace_count = getattr(_keras, "trace_count", lambda: -1)  # -1: a version without it
+    look_backs, units = (range(1, 4), range(2, 4)) if args.quick else (range(1, 13), range(2, 9))
+    shapes = [(n_steps, n_units) for n_steps in look_backs for n_units in units]
+    n_fits = 2 * len(shapes) if args.quick else 200
+    print(f"shapes: {n_fits} fits cycling over {len(shapes)} shapes (look_back "
+          f"{look_backs.start}-{look_backs.stop - 1} x units {units.start}-{units.stop - 1}; "
+          "64 samples, 2 epochs, batch 16)")
+    rng = np.random.RandomState(0)
+    series = rng.normal(size=64 + max(look_backs)).astype(np.float32)
+
+    def fit(i):
+        n_steps, n_units = shapes[i % len(shapes)]
+        X = np.lib.stride_tricks.sliding_window_view(series, n_steps)[:64, :, None]
+        sklstm_model(n_units, 2, 16, seed=i).fit(X, series[n_steps : n_steps + 64]).predict(X)
+
+    fit(0)  # TensorFlow's one-off set-up is not growth
+    gc.collect()
+    start_rss, start_traces = rss_mib(), trace_count()
+    for i in range(1, len(shapes)):
+        fit(i)
+    gc.collect()
+    warm_rss, warm_traces = rss_mib(), trace_count()
+    for i in range(len(shapes), n_fits):
+        fit(i)
+    gc.collect()
+    end_rss, end_traces = rss_mib(), trace_count()
+    n_warm, n_late = len(shapes) - 1, n_fits - len(shapes)
+    report("shapes", "RSS growth per fit, shapes seen before vs first of each shape",
+           "first fits", (warm_rss - start_rss) / n_warm, (end_rss - warm_rss) / n_late,
+           unit="MiB", note=f"({warm_traces - start_traces} traces in the first "
+                            f"{n_warm} fits, {end_traces - warm_traces} in the last {n_late}; "
+                            f"RSS {start_rss:.0f} -> {warm_rss:.0f} -> {end_rss:.0f} MiB)")
+
+
 def bench_lags(args):
     from sklstm import LagFeaturizer
 
@@ -262,7 +305,7 @@ def bench_lags(args):
 
 SECTIONS = {
     "import": bench_import, "fit": bench_fit, "predict": bench_predict,
-    "grid": bench_grid, "memory": bench_memory, "lags": bench_lags,
+    "grid": bench_grid, "memory": bench_memory, "shapes": bench_shapes, "lags": bench_lags,
 }
 
 

@@ -28,6 +28,12 @@ small models of a grid search; on a CPU the LSTM loop is unrolled for short
 sequences while training. :func:`predict` calls a compiled forward pass
 in float64 (``Model.predict`` costs tens of milliseconds per call).
 
+Each traced function takes the weights (and the optimizer's state) as
+arguments: the variables of the network the estimator owns. Functions are
+traced once per layer layout and kept; they share no state, so there is
+nothing to copy in or out and nothing that another fit could leave stale
+(see "Traced functions" below).
+
 Swapping this backend (for ``keras.wrappers`` or another training loop)
 means changing this module only: the regressor calls nothing but
 :func:`build_model`, :func:`train` and :func:`predict`.
@@ -51,7 +57,6 @@ import json
 import os
 import tempfile
 import threading
-import weakref
 import zipfile
 
 import keras
@@ -80,12 +85,10 @@ def _limit_threads():
 
 _limit_threads()
 
-# How many trainers and predictors (each a network and its traced function,
-# a few MiB) are kept for reuse: enough for the candidates of a grid search.
-_POOL_SIZE = 16
-
 # Longest sequence whose LSTM loop is unrolled for training on a CPU: longer
-# ones make the traced graph (and its tracing time) grow with little gain.
+# ones make the traced graph (and its tracing time) grow with little gain. It
+# also bounds the traces of one layer layout: one per length up to this, and
+# one shared by every longer sequence.
 _UNROLL_MAX_STEPS = 16
 
 # Rows per call when predicting: large enough to amortise the call, small
@@ -120,9 +123,9 @@ def build_model(
     Every random initializer and dropout layer gets its own seed drawn from
     ``seed``, so the model is reproducible without touching Keras's or
     TensorFlow's global random state. ``masked=False`` leaves out the
-    :class:`NaNMask` (it has no weights, so weights copy across): a mask makes
-    every LSTM step select between old and new state, work that data
-    without a missing step does not need.
+    :class:`NaNMask` (it has no weights, so the variables of both variants
+    line up one to one): a mask makes every LSTM step select between old and
+    new state, work that data without a missing step does not need.
     """
     seeds = iter(np.random.RandomState(seed).randint(0, 2**31 - 1, size=3 * len(units) + 1))
     inputs = keras.Input(shape=(None, n_features), dtype=dtype)
@@ -146,6 +149,214 @@ def build_model(
     return keras.Model(inputs, outputs)
 
 
+# Traced functions
+# ----------------
+# Tracing a training loop costs more than training a small network, and
+# TensorFlow never frees a trace. So each function is traced once per key and
+# kept for the life of the process (never evicted, so never traced again).
+# What is kept is a pure function of its key: a template network and
+# optimizer give the trace its structure, but their variables are never read
+# or written. The weights, the optimizer's state and the random state come in
+# as arguments: the variables of the fit's own network (``model_``) and of an
+# optimizer made for that fit. Nothing shared holds an estimator's weights, so
+# nothing shared can be stale or half-updated, and two threads may run one
+# function at once on their own variables.
+
+_TRACES = {}
+_TRACE_LOCK = threading.Lock()  # held while tracing: templates are used only then
+_TRACE_COUNT = collections.Counter()  # traces made, by kind, for tests and benchmarks
+
+
+def trace_count():
+    """How many functions this process has traced (each costs memory for good)."""
+    return sum(_TRACE_COUNT.values())
+
+
+def _traced(kind, *key):
+    """The function ``_TRACERS[kind](*key)`` traces, traced on first use only."""
+    with _TRACE_LOCK:
+        function = _TRACES.get((kind, *key))
+        if function is None:
+            function = _TRACERS[kind](*key)
+            _TRACE_COUNT[kind] += 1
+            _TRACES[(kind, *key)] = function
+        return function
+
+
+def _layout(model):
+    """The :func:`build_model` arguments, but the seed, that give ``model``'s layers."""
+    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    return (
+        ("n_features", int(model.input_shape[-1])),
+        ("n_outputs", int(model.output_shape[-1])),
+        ("units", tuple(int(layer.units) for layer in lstms)),
+        ("dropout", float(lstms[0].dropout)),
+        ("recurrent_dropout", float(lstms[0].recurrent_dropout)),
+    )
+
+
+def _variables(keras_variables):
+    """The TensorFlow variables under Keras variables: what a traced function takes."""
+    return [variable.value for variable in keras_variables]
+
+
+@contextlib.contextmanager
+def _redirected(pairs):
+    """Run Keras code on ``template`` variables as if they were the paired variables.
+
+    Inside, every read of a template variable reads its partner, and every
+    write is recorded; on leaving, the recorded writes go to the partners.
+    """
+    with keras.StatelessScope(state_mapping=pairs) as scope:
+        yield
+        updates = [(target, scope.get_current_value(template)) for template, target in pairs]
+    for target, value in updates:
+        if value is not target:
+            target.assign(value)
+
+
+def _on_gpu():
+    return bool(tf.config.list_physical_devices("GPU"))
+
+
+def _trace_epoch(layout, masked, n_steps, optimizer, loss):
+    """One epoch of training, as a function of the weights and optimizer state.
+
+    ``n_steps`` is the sequence length the LSTM loop is unrolled for, or None
+    for a loop over any length. The learning rate (an optimizer variable) and
+    the batch size are arguments too, so a grid over them reuses the trace.
+    """
+    template = build_model(**dict(layout), seed=0, masked=masked)
+    template_optimizer = keras.optimizers.get(optimizer)
+    template_optimizer.build(template.trainable_variables)
+    loss_fn = keras.losses.get(loss)
+    trainable = [i for i, v in enumerate(template.variables) if v.trainable]
+
+    def run_epoch(weights, optimizer_state, X, y, order, batch_size):
+        pairs = list(zip(template.variables, weights)) + list(
+            zip(_optimizer_variables(template_optimizer), optimizer_state)
+        )
+        n_samples = tf.shape(order)[0]
+
+        def train_batch(start, total):
+            index = order[start : start + batch_size]
+            X_batch, y_batch = tf.gather(X, index), tf.gather(y, index)
+            with _redirected(pairs):
+                with tf.GradientTape() as tape:
+                    predicted = template(X_batch, training=True)
+                    batch_loss = keras.ops.mean(loss_fn(y_batch, predicted))
+                gradients = tape.gradient(batch_loss, [weights[i] for i in trainable])
+                template_optimizer.apply(gradients)
+            return start + batch_size, total + batch_loss * tf.cast(tf.shape(index)[0], tf.float32)
+
+        _, total = tf.while_loop(
+            lambda start, total: start < n_samples, train_batch, (tf.constant(0), tf.constant(0.0))
+        )
+        return total / tf.cast(n_samples, tf.float32)
+
+    # The example arguments are the templates' own variables, so that while
+    # tracing Keras's optimizer finds its slots by them; the graph takes them
+    # as inputs (``_stateless`` checks it captured none), and each call binds
+    # the variables it is given.
+    n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
+    with _unrolled(template, n_steps is not None):
+        return _stateless(tf.function(run_epoch, autograph=False).get_concrete_function(
+            _variables(template.variables),
+            _variables(_optimizer_variables(template_optimizer)),
+            tf.TensorSpec([None, n_steps, n_features], tf.float32),
+            tf.TensorSpec([None, n_outputs], tf.float32),
+            tf.TensorSpec([None], tf.int32),
+            tf.TensorSpec([], tf.int32),
+        ))
+
+
+def _optimizer_variables(optimizer):
+    """All of an optimizer's state: its ``variables``, and any Keras variable it
+    keeps outside them (Nadam's running product ``_u_product``), by name."""
+    listed = {id(variable) for variable in optimizer.variables}
+    unlisted = [
+        value for _, value in sorted(vars(optimizer).items())
+        if isinstance(value, keras.Variable) and id(value) not in listed
+    ]
+    return optimizer.variables + unlisted
+
+
+def _stateless(function):
+    """``function``, after checking that its graph reads no variable of its own.
+
+    A traced function that captured a variable (of its template network or
+    optimizer) would carry state from one fit to the next; every variable
+    must come in as an argument.
+    """
+    captured = [t for t in function.captured_inputs if t.dtype == tf.resource]
+    if captured:
+        raise RuntimeError(
+            f"Internal error: a traced function captured {len(captured)} variable(s); "
+            "its state would be shared between fits."
+        )
+    return function
+
+
+def _trace_forward(layout, masked, dtype, loss=None):
+    """The network's output (or, with ``loss``, the mean loss) for any length.
+
+    The weights come in as the fit's float32 variables and are cast to
+    ``dtype`` inside the function.
+    """
+    template = build_model(**dict(layout), seed=0, dtype=dtype, masked=masked)
+    loss_fn = None if loss is None else keras.losses.get(loss)
+
+    def forward(weights, X, *y):
+        pairs = [
+            (variable, tf.cast(value, variable.dtype))
+            for variable, value in zip(template.variables, weights)
+        ]
+        with keras.StatelessScope(state_mapping=pairs):
+            predicted = template(X, training=False)
+        if loss_fn is None:
+            return predicted
+        return keras.ops.mean(loss_fn(y[0], predicted))
+
+    n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
+    specs = [tf.TensorSpec([None, None, n_features], dtype)]
+    if loss_fn is not None:
+        specs.append(tf.TensorSpec([None, n_outputs], dtype))
+    # The weights' specs are those of a float32 network of this layout.
+    reference = build_model(**dict(layout), seed=0, masked=masked)
+    return _stateless(
+        tf.function(forward, autograph=False).get_concrete_function(
+            _variables(reference.variables), *specs
+        )
+    )
+
+
+_TRACERS = {"epoch": _trace_epoch, "forward": _trace_forward}
+
+
+@contextlib.contextmanager
+def _unrolled(template, unroll):
+    """Unroll the template's LSTM loops while a function is traced.
+
+    An unrolled LSTM runs about 3x faster per step on a CPU for a few time
+    steps (no ``while_loop`` and its gradient bookkeeping); the arithmetic is
+    the same. Networks are built with ``unroll=False`` so that a fitted
+    model accepts any number of time steps and, on a GPU, uses cuDNN; the
+    flag only matters while tracing, and templates are used only then.
+    """
+    lstms = [layer for layer in template.layers if isinstance(layer, keras.layers.LSTM)]
+    for layer in lstms:
+        layer.unroll = unroll
+    try:
+        yield
+    finally:
+        for layer in lstms:
+            layer.unroll = False
+
+
+# Training and prediction
+# -----------------------
+
+
 def train(
     model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose,
     validation=None, n_iter_no_change=10,
@@ -154,21 +365,16 @@ def train(
 
     The arithmetic is Keras's own (the model's forward pass, the Keras loss,
     the Keras optimizer's update) without ``Model.fit``'s per-batch Python and
-    ``tf.data`` overhead: a compiled ``tf.function`` runs a whole epoch. The
-    batches of each epoch follow a permutation drawn from
-    ``numpy.random.RandomState(seed)``: reproducible, and no global random
-    state is touched. The reported loss is the batch-size weighted mean over
-    the epoch, as ``Model.fit`` reports it.
+    ``tf.data`` overhead: a traced function runs a whole epoch, on
+    ``model``'s own variables and those of an optimizer made for this fit
+    (see "Traced functions" above). The batches of each epoch follow a
+    permutation drawn from ``numpy.random.RandomState(seed)``: reproducible,
+    and no global random state is touched. The reported loss is the
+    batch-size weighted mean over the epoch, as ``Model.fit`` reports it.
 
     ``validation=(X_val, y_val)`` adds the loss on those rows after every
     epoch (``"val_loss"``); training stops when it has not improved for
     ``n_iter_no_change`` epochs, and the weights of the best epoch are kept.
-
-    Tracing that function costs far more than training a small network, and
-    every trace keeps a few MiB that TensorFlow never frees. So the traced
-    loop is kept and reused (see :class:`_Trainer`) for every later fit of the
-    same shape, as in the folds and candidates of a grid search: ``model``'s
-    starting weights are copied in, and the trained weights copied back.
 
     Raises
     ------
@@ -179,37 +385,38 @@ def train(
     if validation is not None:
         X_val, y_val = validation
         validation = (_left_align(X_val.astype(np.float32, copy=False)), y_val)
-    has_nan = bool(np.isnan(X).any()) or (
+    masked = bool(np.isnan(X).any()) or (
         validation is not None and bool(np.isnan(validation[0]).any())
     )
-    key = (
-        _architecture(model), X.shape[1], has_nan,
-        optimizer, float(learning_rate), loss, batch_size,
+    layout, n_steps = _layout(model), X.shape[1]
+    unrolled = n_steps <= _UNROLL_MAX_STEPS and not _on_gpu()
+    run_epoch = _traced("epoch", layout, masked, n_steps if unrolled else None, optimizer, loss)
+    evaluate = None
+    if validation is not None:
+        evaluate = _traced("forward", layout, masked, tf.float32, loss)
+
+    fit_optimizer = keras.optimizers.get(
+        {"class_name": optimizer, "config": {"learning_rate": float(learning_rate)}}
     )
-    with _TRAINERS.borrow(key) as trainer:
-        _copy_variables(model, trainer.model)
-        trainer.reset_optimizer()
-        try:
-            return _run_epochs(
-                trainer, X, y, epochs, seed, verbose, validation, n_iter_no_change
-            )
-        finally:
-            _copy_variables(trainer.model, model)
+    fit_optimizer.build(model.trainable_variables)
+    weights = _variables(model.variables)
+    optimizer_state = _variables(_optimizer_variables(fit_optimizer))
 
-
-def _run_epochs(trainer, X, y, epochs, seed, verbose, validation, n_iter_no_change):
     X, y = tf.constant(X), tf.constant(y.astype(np.float32, copy=False))
     if validation is not None:
         X_val, y_val = (tf.constant(a.astype(np.float32, copy=False)) for a in validation)
+    batch_size = tf.constant(min(int(batch_size), np.iinfo(np.int32).max), tf.int32)
     rng = np.random.RandomState(seed)
     progress = keras.utils.Progbar(epochs, verbose=verbose, unit_name="epoch") if verbose else None
     history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
     best_loss, best_weights, since_best = np.inf, None, 0
     for epoch in range(epochs):
         order = tf.constant(rng.permutation(len(X)).astype(np.int32))
-        history["loss"].append(float(trainer.run_epoch(X, y, order)))
+        history["loss"].append(
+            float(run_epoch(weights, optimizer_state, X, y, order, batch_size))
+        )
         if validation is not None:
-            history["val_loss"].append(float(trainer.evaluate(X_val, y_val)))
+            history["val_loss"].append(float(evaluate(weights, X_val, y_val)))
         last = {name: values[-1] for name, values in history.items()}
         if progress is not None:
             progress.update(epoch + 1, values=list(last.items()))
@@ -224,191 +431,39 @@ def _run_epochs(trainer, X, y, epochs, seed, verbose, validation, n_iter_no_chan
             continue
         if last["val_loss"] < best_loss:
             best_loss, since_best = last["val_loss"], 0
-            best_weights = [v.numpy() for v in trainer.model.variables]
+            best_weights = [v.numpy() for v in weights]
         else:
             since_best += 1
             if since_best >= n_iter_no_change:
                 break
     if best_weights is not None:  # keep the epoch that did best on validation
-        for variable, value in zip(trainer.model.variables, best_weights):
+        for variable, value in zip(weights, best_weights):
             variable.assign(value)
     return history
 
 
-class _Trainer:
-    """A network of one shape, its optimizer, and its traced epoch loop.
-
-    Built once per key (architecture, time steps, whether any step is
-    missing, optimizer, learning rate, loss, batch size); the number of
-    samples may change between fits.
-    """
-
-    def __init__(self, key):
-        architecture, n_steps, masked, optimizer, learning_rate, loss, batch_size = key
-        self.model = build_model(**dict(architecture), seed=0, masked=masked)
-        self.optimizer = keras.optimizers.get(
-            {"class_name": optimizer, "config": {"learning_rate": learning_rate}}
-        )
-        variables = self.model.trainable_variables
-        self.optimizer.build(variables)  # slot variables must exist before tracing
-        self._optimizer_start = [v.numpy() for v in self.optimizer.variables]
-        loss_fn = keras.losses.get(loss)
-        model, opt = self.model, self.optimizer
-        n_features, n_outputs = model.input_shape[-1], model.output_shape[-1]
-
-        @tf.function(
-            input_signature=[
-                tf.TensorSpec([None, n_steps, n_features], tf.float32),
-                tf.TensorSpec([None, n_outputs], tf.float32),
-                tf.TensorSpec([None], tf.int32),
-            ]
-        )
-        def run_epoch(X, y, order):
-            n_samples = tf.shape(order)[0]
-            total = tf.constant(0.0)
-            for start in tf.range(0, n_samples, batch_size):
-                index = order[start : start + batch_size]
-                X_batch, y_batch = tf.gather(X, index), tf.gather(y, index)
-                with tf.GradientTape() as tape:
-                    batch_loss = keras.ops.mean(loss_fn(y_batch, model(X_batch, training=True)))
-                opt.apply_gradients(zip(tape.gradient(batch_loss, variables), variables))
-                total += batch_loss * tf.cast(tf.shape(index)[0], tf.float32)
-            return total / tf.cast(n_samples, tf.float32)
-
-        with _unrolled_if_short(model, n_steps):
-            self.run_epoch = run_epoch.get_concrete_function()
-        self._loss_fn = loss_fn
-        self._evaluate = None
-
-    def evaluate(self, X, y):
-        """Mean loss on ``X, y`` without training (the validation loss)."""
-        if self._evaluate is None:  # traced on first use: most fits never validate
-            model, loss_fn = self.model, self._loss_fn
-            self._evaluate = tf.function(
-                lambda X, y: keras.ops.mean(loss_fn(y, model(X, training=False)))
-            ).get_concrete_function(
-                tf.TensorSpec([None, None, model.input_shape[-1]], tf.float32),
-                tf.TensorSpec([None, model.output_shape[-1]], tf.float32),
-            )
-        return self._evaluate(X, y)
-
-    def reset_optimizer(self):
-        for variable, value in zip(self.optimizer.variables, self._optimizer_start):
-            variable.assign(value)
-
-
-class _Pool:
-    """Objects kept by key for reuse, each lent to one user at a time.
-
-    A borrowed object leaves the pool until it is given back, so two threads
-    never share one; a second borrower of a busy key gets a new object. The
-    least recently used keys are dropped beyond ``size``.
-    """
-
-    def __init__(self, factory, size):
-        self._factory, self._size = factory, size
-        self._items = collections.OrderedDict()
-        self._lock = threading.Lock()
-
-    @contextlib.contextmanager
-    def borrow(self, key):
-        with self._lock:
-            item = self._items.pop(key, None)
-        if item is None:
-            item = self._factory(key)
-        try:
-            yield item
-        finally:  # also after an error: every borrower resets what it uses
-            with self._lock:
-                self._items[key] = item
-                while len(self._items) > self._size:
-                    self._items.popitem(last=False)
-
-
-_TRAINERS = _Pool(_Trainer, size=_POOL_SIZE)
-
-
-@contextlib.contextmanager
-def _unrolled_if_short(model, n_steps):
-    """Unroll the LSTM loops while tracing training on short sequences on a CPU.
-
-    An unrolled LSTM runs about 3x faster per step on a CPU for a few time
-    steps (no ``while_loop`` and its gradient bookkeeping); the arithmetic is
-    the same. The layers are built with ``unroll=False`` so that a fitted
-    model accepts any number of time steps and, on a GPU, uses cuDNN; the
-    flag only matters while a function is traced.
-    """
-    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
-    unroll = n_steps <= _UNROLL_MAX_STEPS and not tf.config.list_physical_devices("GPU")
-    for layer in lstms:
-        layer.unroll = unroll
-    try:
-        yield
-    finally:
-        for layer in lstms:
-            layer.unroll = False
-
-
 def predict(model, X):
-    """Predict in float64 with a reused compiled network, in chunks.
+    """Predict with ``model``'s weights in float64, in chunks.
 
     The network is trained in float32, where a sample's prediction can change
     in the 7th digit with its position in a batch (the matrix kernels round
-    differently at block edges). Predicting with a float64 copy of the trained
-    weights makes every prediction independent of the rest of the batch, to
-    within float64 rounding, at a cost that does not matter for inference.
-    The float64 network and its traced forward pass are kept per architecture
-    (see :class:`_Predictor`); a model's weights are copied in when it is not
-    the one loaded already.
+    differently at block edges). The traced forward pass casts ``model``'s
+    weights to float64 as it runs, so every prediction is independent of the
+    rest of the batch, to within float64 rounding, at a cost that does not
+    matter for inference. Nothing is copied into, or kept in, shared state:
+    the function is traced once per layer layout and takes the weights as
+    arguments.
     """
     X = _left_align(X.astype(np.float64, copy=False))
-    key = (_architecture(model), bool(np.isnan(X).any()))
-    with _PREDICTORS.borrow(key) as predictor:
-        predictor.load(model)
-        return np.concatenate(
-            [
-                predictor.forward(tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
-                for start in range(0, len(X), _PREDICT_CHUNK)
-            ]
-        )
-
-
-class _Predictor:
-    """A float64 network of one architecture (masked or not) and its forward pass."""
-
-    def __init__(self, key):
-        architecture, masked = key
-        self.model = build_model(**dict(architecture), seed=0, dtype="float64", masked=masked)
-        spec = tf.TensorSpec([None, None, self.model.input_shape[-1]], tf.float64)
-        self.forward = tf.function(
-            lambda inputs: self.model(inputs, training=False)
-        ).get_concrete_function(spec)
-        self._loaded = None  # weak reference to the model whose weights are in
-
-    def load(self, model):
-        if self._loaded is None or self._loaded() is not model:
-            _copy_variables(model, self.model)
-            self._loaded = weakref.ref(model)
-
-
-_PREDICTORS = _Pool(_Predictor, size=_POOL_SIZE)
-
-
-def _architecture(model):
-    """The :func:`build_model` arguments, but the seed, that give ``model``'s shape."""
-    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
-    return (
-        ("n_features", model.input_shape[-1]),
-        ("n_outputs", model.output_shape[-1]),
-        ("units", tuple(layer.units for layer in lstms)),
-        ("dropout", float(lstms[0].dropout)),
-        ("recurrent_dropout", float(lstms[0].recurrent_dropout)),
+    masked = bool(np.isnan(X).any())
+    forward = _traced("forward", _layout(model), masked, tf.float64)
+    weights = _variables(model.variables)
+    return np.concatenate(
+        [
+            forward(weights, tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
+            for start in range(0, len(X), _PREDICT_CHUNK)
+        ]
     )
-
-
-def _copy_variables(source, target):
-    for source_var, target_var in zip(source.variables, target.variables, strict=True):
-        target_var.assign(tf.cast(source_var, target_var.dtype))
 
 
 def _left_align(X):

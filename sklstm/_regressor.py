@@ -107,9 +107,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     Attributes
     ----------
     model_ : keras.Model
-        The trained network (float32). :meth:`predict` runs a float64 copy of
-        its weights, made on the first call, so that a sample's prediction
-        does not depend on the other samples in the batch.
+        The trained network, owned by this estimator: its float32 weights
+        are the ones trained, predicted with and saved. :meth:`predict` casts
+        them to float64 as it runs (no copy is kept), so that a sample's
+        prediction does not depend on the other samples in the batch.
     history_ : dict of str to list of float
         Per-epoch training metrics: ``history_["loss"]`` is the loss curve,
         ``history_["val_loss"]`` the validation loss with early stopping

@@ -71,3 +71,127 @@ def test_concurrent_fits_in_threads_match_sequential_fits():
         threaded = list(pool.map(lambda seed: _fit_predict(X, y, seed), range(4)))
     for expected, got in zip(sequential, threaded):
         np.testing.assert_allclose(got, expected, rtol=1e-6)
+
+
+@pytest.mark.parametrize("optimizer", ["adamw", "nadam", "rmsprop", "sgd", "adagrad"])
+def test_every_optimizer_updates_as_model_fit(optimizer):
+    """The traced loop runs Keras's generic optimizer path: same arithmetic as Model.fit."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(24, 2, 1)).astype(np.float32)
+    y = rng.normal(size=(24, 1)).astype(np.float32)
+    kwargs = dict(n_features=1, n_outputs=1, units=(3,), dropout=0.0,
+                  recurrent_dropout=0.0, seed=1)
+    ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
+    history = _keras.train(ours, X, y, epochs=2, batch_size=8, optimizer=optimizer,
+                           learning_rate=0.05, loss="mse", seed=2, verbose=0)
+    plain.compile(optimizer=keras.optimizers.get(
+        {"class_name": optimizer, "config": {"learning_rate": 0.05}}), loss="mse")
+    rng = np.random.RandomState(2)
+    plain_losses = []
+    for _ in range(2):
+        order = rng.permutation(len(X))
+        plain_losses += plain.fit(X[order], y[order], batch_size=8, epochs=1, shuffle=False,
+                                  verbose=0).history["loss"]
+    np.testing.assert_allclose(history["loss"], plain_losses, rtol=1e-5)
+    for trained, expected in zip(ours.get_weights(), plain.get_weights()):
+        np.testing.assert_allclose(trained, expected, rtol=1e-4, atol=1e-6)
+
+
+def test_second_fit_of_a_seen_shape_traces_nothing():
+    """Traces are kept and shared: other data, rows, learning rate, batch size and
+    seed reuse them; prediction is traced once per layout, for any length."""
+    from sklstm import LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
+    first = LSTMRegressor(units=3, epochs=2, batch_size=4, learning_rate=0.01,
+                          random_state=0).fit(X, y)
+    first.predict(X)
+    traced = _keras.trace_count()
+    second = LSTMRegressor(units=3, epochs=2, batch_size=7, learning_rate=0.02,
+                           random_state=1).fit(X[:20] * 2, y[:20])
+    second.predict(X[:5])
+    second.predict(rng.uniform(size=(4, 40, 1)))  # another sequence length
+    assert _keras.trace_count() == traced
+    LSTMRegressor(units=3, epochs=1, random_state=0).fit(rng.uniform(size=(30, 5, 1)), y)
+    assert _keras.trace_count() == traced + 1  # a new length is a new unrolled trace
+
+
+class _Interrupted(Exception):
+    pass
+
+
+class _UnreadableVariable:
+    """A variable whose value cannot be read: an interrupt in the middle of a copy."""
+
+    def __init__(self, variable):
+        self.dtype, self.shape = variable.dtype, variable.shape
+
+    @property
+    def value(self):
+        raise _Interrupted
+
+    def __tf_tensor__(self, dtype=None, name=None):
+        raise _Interrupted
+
+    def numpy(self):
+        raise _Interrupted
+
+
+class _NetworkFailingAtLastVariable:
+    """A fitted network whose last variable fails to read; everything else delegates."""
+
+    def __init__(self, model):
+        self._model = model
+
+    def __getattr__(self, name):
+        return getattr(self._model, name)
+
+    @property
+    def variables(self):
+        variables = list(self._model.variables)
+        return variables[:-1] + [_UnreadableVariable(variables[-1])]
+
+
+def test_a_failed_predict_leaves_other_models_predictions_unchanged():
+    """Regression: predict used to copy weights into a float64 network shared by
+    architecture; a copy that failed partway left it half-overwritten but still
+    marked as holding the previous model, which then predicted wrong numbers."""
+    from sklstm import LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
+    a = LSTMRegressor(units=3, epochs=2, random_state=0).fit(X, y)
+    b = LSTMRegressor(units=3, epochs=2, random_state=1).fit(X, y)
+    expected_a = a.predict(X)
+    b.model_ = _NetworkFailingAtLastVariable(b.model_)
+    with pytest.raises(_Interrupted):
+        b.predict(X)
+    np.testing.assert_array_equal(a.predict(X), expected_a)
+
+
+def test_predictions_do_not_depend_on_the_other_rows():
+    from sklstm import LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(300, 4, 2)), rng.uniform(size=300)
+    X[::7, :2] = np.nan
+    model = LSTMRegressor(units=5, epochs=1, random_state=0).fit(X, y)
+    whole = model.predict(X)
+    one_by_one = np.concatenate([model.predict(X[i : i + 1]) for i in range(0, 300, 37)])
+    reversed_ = model.predict(X[::-1])[::-1]
+    np.testing.assert_allclose(one_by_one, whole[::37], rtol=1e-12, atol=0)
+    np.testing.assert_allclose(reversed_, whole, rtol=1e-12, atol=0)
+
+
+def test_a_trace_that_captured_a_variable_is_refused():
+    """A cached function holding a variable of its own would share state between fits."""
+    import tensorflow as tf
+
+    hidden = tf.Variable(1.0)
+    scalar = tf.TensorSpec([], tf.float32)
+    captures = tf.function(lambda x: x * hidden).get_concrete_function(scalar)
+    with pytest.raises(RuntimeError, match="captured 1 variable"):
+        _keras._stateless(captures)
+    pure = tf.function(lambda v, x: x * v).get_concrete_function(hidden, scalar)
+    assert _keras._stateless(pure) is pure
