@@ -51,13 +51,9 @@ accepts on a GPU.
 
 import collections
 import contextlib
-import functools
-import io
-import json
 import os
 import tempfile
 import threading
-import zipfile
 
 import keras
 import numpy as np
