@@ -8,19 +8,23 @@ The data flows one way: a series -> :func:`to_supervised` -> a
 ``LSTMRegressor`` is fitted or used.
 """
 
-from ._calendar import CalendarFeatures
-from ._change import ChangeRegressor
-from ._forecast import recursive_forecast
-from ._forecast_display import ForecastDisplay
-from ._lag import LagFeaturizer
-from ._loss_display import LossCurveDisplay
+# The package is grouped by concept, one private subpackage each (the public
+# names are all here): _preprocessing (lags, relative windows, calendar,
+# reshape), _neural (LSTMRegressor and the Keras backend), _forecasting
+# (to_supervised, ChangeRegressor, the recipe, recursive forecasts),
+# _model_selection (PanelSplit), _display, and _persistence (save/load).
+from ._display import ForecastDisplay, LossCurveDisplay
+from ._forecasting import (
+    ChangeRegressor,
+    average_seeds,
+    make_lstm_forecaster,
+    recursive_forecast,
+    to_supervised,
+)
+from ._model_selection import PanelSplit
+from ._neural import LSTMRegressor
 from ._persistence import load_model, save_model
-from ._recipe import average_seeds, make_lstm_forecaster
-from ._regressor import LSTMRegressor
-from ._relative import RelativeWindows
-from ._reshape import SequenceReshaper
-from ._split import PanelSplit
-from ._supervised import to_supervised
+from ._preprocessing import CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper
 
 __all__ = [
     "CalendarFeatures",

@@ -25,14 +25,14 @@ that fails, before doing the work of the next one:
 3. the stored parameters against sane limits (layers, units, weights), which
    give the limits for the network's members;
 4. the network's ``config.json`` against the config
-   :func:`~sklstm._keras.build_model` gives for the stored parameters: the
+   :func:`~sklstm._neural._keras.build_model` gives for the stored parameters: the
    whole architecture, every layer and setting, names and seeds aside;
 5. the weights (HDF5): only float32 arrays, reached by plain links, exactly
    as many numbers as the architecture has weights;
 6. only then Keras, with ``safe_mode=True``.
 
 This module needs no Keras for steps 1-5 (but the expected config in step 4,
-which it asks :mod:`sklstm._keras` for). Saving writes a temporary file beside
+which it asks :mod:`sklstm._neural._keras` for). Saving writes a temporary file beside
 the target, flushes it to disk, and renames it over the target in one step,
 so an interrupted save leaves the previous file as it was.
 """
@@ -52,8 +52,8 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
-from ._lazy import keras_backend
-from ._regressor import LSTMRegressor
+from ._neural._lazy import keras_backend
+from ._neural._regressor import LSTMRegressor
 
 FORMAT = "sklstm.LSTMRegressor"
 FORMAT_VERSION = 1

@@ -1,10 +1,10 @@
-"""The training loop of sklstm._keras does what Keras's Model.fit does."""
+"""The training loop of sklstm._neural._keras does what Keras's Model.fit does."""
 
 import numpy as np
 import pytest
 
 keras = pytest.importorskip("keras")
-from sklstm import _keras  # noqa: E402
+from sklstm._neural import _keras  # noqa: E402
 
 
 @pytest.mark.parametrize("n_steps, batch_size", [(1, 1), (4, 8), (20, 16)])

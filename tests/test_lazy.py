@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from sklstm._lazy import STARTUP_NOISE, drop_startup_noise
+from sklstm._neural._lazy import STARTUP_NOISE, drop_startup_noise
 
 ROOT = Path(__file__).resolve().parents[1]
 

@@ -30,6 +30,7 @@ from sklstm import (
     to_supervised,
 )
 from sklstm.datasets import load_airline
+from sklstm._neural._lazy import keras_backend
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -184,7 +185,7 @@ def test_an_interrupted_save_leaves_the_old_file_intact(sequences, tmp_path, mon
     def fail(model):
         raise RuntimeError("disk full")
 
-    backend = sys.modules["sklstm._keras"]
+    backend = sys.modules["sklstm._neural._keras"]
     monkeypatch.setattr(backend, "network_to_bytes", fail)  # after the JSON is written
     with pytest.raises(RuntimeError, match="disk full"):
         save_model(tiny(random_state=1).fit(X, y), path)
@@ -399,7 +400,7 @@ def test_a_network_whose_keras_modules_moved_still_loads(saved, sequences, tmp_p
 @pytest.fixture
 def keras_must_not_run(monkeypatch):
     """Fail the test if load_model hands the network to Keras."""
-    backend = sklstm._lazy.keras_backend()
+    backend = keras_backend()
 
     def refuse(data):
         raise AssertionError("load_model handed a crafted network to Keras")
@@ -426,7 +427,7 @@ def keras_network(build):
     """A network built by ``build(keras, inputs)``, as .keras bytes, widths 2 -> 1."""
     keras = pytest.importorskip("keras")
     inputs = keras.Input(shape=(None, 2))
-    return sklstm._lazy.keras_backend().network_to_bytes(
+    return keras_backend().network_to_bytes(
         keras.Model(inputs, build(keras, inputs))
     )
 
@@ -490,7 +491,7 @@ def test_parameters_beyond_the_limits_are_refused_before_anything_is_built(
     saved, tmp_path, monkeypatch
 ):
     """A 3 KB file declaring units=4096 used to build a 67M-weight network first."""
-    backend = sklstm._lazy.keras_backend()
+    backend = keras_backend()
 
     def never(**architecture):
         raise AssertionError("a network was built")
@@ -686,7 +687,7 @@ def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(sequenc
 
 def test_the_network_keras_built_is_checked_again(saved, tmp_path, monkeypatch):
     """Module paths inside Keras may differ in the file; the classes built may not."""
-    backend = sklstm._lazy.keras_backend()
+    backend = keras_backend()
     other = backend.network_from_bytes(keras_network(OTHER_NETWORKS["go_backwards"]))
     monkeypatch.setattr(backend, "network_from_bytes", lambda data: other)
     path = write_archive(tmp_path / "m.sklstm", saved)

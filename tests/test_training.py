@@ -176,15 +176,15 @@ def _interrupt(*args, **kwargs):
 # (estimator, where to interrupt its fit late, after validation, X, y)
 INTERRUPTED = {
     "LSTMRegressor": (
-        lambda: tiny(epochs=1), "sklstm._regressor.check_random_state",
+        lambda: tiny(epochs=1), "sklstm._neural._regressor.check_random_state",
         np.ones((8, 2, 1)), np.arange(8.0),
     ),
     "LagFeaturizer": (
-        lambda: LagFeaturizer(look_back=2), "sklstm._lag.next_label",
+        lambda: LagFeaturizer(look_back=2), "sklstm._preprocessing._lag.next_label",
         np.ones((8, 1)), None,
     ),
     "ChangeRegressor": (
-        lambda: ChangeRegressor(LinearRegression()), "sklstm._change.clone",
+        lambda: ChangeRegressor(LinearRegression()), "sklstm._forecasting._change.clone",
         np.ones((8, 1)), np.arange(8.0),
     ),
 }

@@ -9,7 +9,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.validation import check_is_fitted
 
 from ._supervised import _as_frame, _target_column
-from ._timeindex import next_label
+from .._timeindex import next_label
 
 
 @validate_params(

@@ -15,7 +15,7 @@ from sklearn.utils._param_validation import (
 )
 
 from ._plotting import _LineDisplayMixin
-from ._timeindex import shift_index
+from .._timeindex import shift_index
 
 _FACTORY_CONSTRAINTS = {
     "train_size": [

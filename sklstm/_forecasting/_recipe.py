@@ -8,12 +8,12 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
-from ._calendar import CalendarFeatures
+from .._preprocessing._calendar import CalendarFeatures
 from ._change import ChangeRegressor
-from ._lag import LagFeaturizer
-from ._regressor import LSTMRegressor
-from ._relative import RelativeWindows
-from ._reshape import SequenceReshaper
+from .._preprocessing._lag import LagFeaturizer
+from .._neural._regressor import LSTMRegressor
+from .._preprocessing._relative import RelativeWindows
+from .._preprocessing._reshape import SequenceReshaper
 
 # Calendar feature that carries a seasonal cycle of this many steps.
 SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}

@@ -9,7 +9,7 @@ from sklearn.model_selection import BaseCrossValidator
 from sklearn.utils._param_validation import validate_parameter_constraints
 from sklearn.utils.validation import indexable
 
-from ._validation import StrictInterval
+from .._validation import StrictInterval
 
 
 class PanelSplit(BaseCrossValidator):

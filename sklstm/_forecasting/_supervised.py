@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
-from ._validation import PositiveInts, StrictInterval, time_order_breaks
+from .._validation import PositiveInts, StrictInterval, time_order_breaks
 
 
 

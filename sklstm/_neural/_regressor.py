@@ -2,7 +2,7 @@
 
 Everything scikit-learn sees (parameters, validation, tags, seeding, target
 scaling) lives here and needs no TensorFlow; the network itself is built,
-trained and run by :mod:`sklstm._keras`, imported on first use.
+trained and run by :mod:`sklstm._neural._keras`, imported on first use.
 """
 
 from numbers import Integral, Real
@@ -19,8 +19,8 @@ from sklearn.utils.validation import (
 )
 
 from ._lazy import keras_backend
-from ._state import fit_context
-from ._validation import PositiveInts, StrictInterval, check_numeric
+from .._state import fit_context
+from .._validation import PositiveInts, StrictInterval, check_numeric
 
 # Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
 # identifiers; kept here so that validating them needs no TensorFlow.
@@ -350,18 +350,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
     def __getstate__(self):
         # The network travels as Keras's .keras bytes (sklstm._persistence),
-        # rebuilt through sklstm._keras on unpickling: that import registers
+        # rebuilt through sklstm._neural._keras on unpickling: that import registers
         # the NaNMask layer, which a fresh process would otherwise not know.
         state = super().__getstate__()
         if "model_" in state:
-            from ._persistence import network_to_bytes  # it imports this module
+            from .._persistence import network_to_bytes  # it imports this module
 
             state = {**state, "model_": network_to_bytes(state["model_"])}
         return state
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):
-            from ._persistence import trusted_network_from_bytes
+            from .._persistence import trusted_network_from_bytes
 
             state = {**state, "model_": trusted_network_from_bytes(state["model_"])}
         super().__setstate__(state)

@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._state import unfitted_on_error
+from .._state import unfitted_on_error
 
 _LAG_NAME = re.compile(r"^(?P<feature>.*)_lag(?P<lag>\d+)$")
 

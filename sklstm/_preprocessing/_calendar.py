@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._state import unfitted_on_error
+from .._state import unfitted_on_error
 
 # feature -> (index attribute, smallest value, number of values in a cycle)
 CALENDAR = {

@@ -10,8 +10,8 @@ from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
-from ._state import fit_context
-from ._validation import check_numeric
+from .._state import fit_context
+from .._validation import check_numeric
 
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):

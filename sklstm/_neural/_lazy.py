@@ -1,4 +1,4 @@
-"""The one way into :mod:`sklstm._keras`, the module that imports Keras.
+"""The one way into :mod:`sklstm._neural._keras`, the module that imports Keras.
 
 ``import sklstm`` must not import TensorFlow (about 4 s); the estimators call
 :func:`keras_backend` when they first need a network.
@@ -53,7 +53,7 @@ _lock = threading.Lock()
 
 
 def keras_backend():
-    """Return :mod:`sklstm._keras`, importing it (and TensorFlow) on first use."""
+    """Return :mod:`sklstm._neural._keras`, importing it (and TensorFlow) on first use."""
     global _backend
     if _backend is None:
         with _lock:

@@ -9,8 +9,8 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from ._state import fit_context
-from ._validation import StrictInterval
+from .._state import fit_context
+from .._validation import StrictInterval
 
 # A lag column's name: "<feature>_lag<k>" (LagFeaturizer), "lag_<k>"
 # (skforecast), "<prefix>__<feature>_lag_<k>" (a ColumnTransformer around

@@ -13,9 +13,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._state import fit_context
-from ._timeindex import next_label
-from ._validation import StrictInterval, check_numeric, time_order_breaks
+from .._state import fit_context
+from .._timeindex import next_label
+from .._validation import StrictInterval, check_numeric, time_order_breaks
 
 
 class LagFeaturizer(TransformerMixin, BaseEstimator):
