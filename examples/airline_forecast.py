@@ -8,8 +8,9 @@ no feature function is written by hand:
   sees the last months relative to this one (``log(lag / this month)``), so
   it reads seasonal shapes, not levels, and a test period above the
   training range is no harder than one inside it;
-* ``seasonal_period=12``: each time step also gets its month of the year
-  (sine and cosine, from the PeriodIndex that ``to_supervised`` keeps).
+* ``seasonal_period=12``: the window also holds the month of the year of
+  each lag (sine and cosine, from the PeriodIndex that ``to_supervised``
+  keeps).
 
 A small ``GridSearchCV`` over ``TimeSeriesSplit`` on the first 96 months
 only chooses the window length and the number of epochs; the tuned model
