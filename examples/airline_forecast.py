@@ -44,8 +44,12 @@ from sklstm.datasets import load_airline
 N_TRAIN_MONTHS = 96  # the rest (48 months) is the test period
 
 LOOK_BACK = "regressor__lags__look_back"
-LSTM_GRID = {LOOK_BACK: [13, 25], "regressor__lstm__epochs": [50, 100]}
-RIDGE_GRID = {LOOK_BACK: [13, 25], "regressor__lstm__alpha": [0.1, 1.0, 10.0]}
+LSTM_GRID = {
+    LOOK_BACK: [13, 25],
+    "regressor__lstm__epochs": [25, 50, 100],
+    "regressor__lstm__units": [8, 16],
+}
+RIDGE_GRID = {LOOK_BACK: [13, 25], "regressor__lstm__alpha": [1.0, 10.0, 100.0]}
 QUICK_GRID = {LOOK_BACK: [13], "regressor__lstm__epochs": [2, 3]}
 
 

@@ -21,7 +21,7 @@ SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
 # Chosen by benchmarks/choose_defaults.py (time-ordered validation on the
 # training parts of M3 monthly series only); see docs/forecasting.md.
 DEFAULT_LOOK_BACK = 12
-DEFAULT_LSTM_PARAMS = {"units": 16, "epochs": 50, "batch_size": 16, "learning_rate": 0.003}
+DEFAULT_LSTM_PARAMS = {"units": 16, "epochs": 50, "batch_size": 16, "learning_rate": 0.001}
 
 
 def make_lstm_forecaster(
@@ -71,7 +71,7 @@ def make_lstm_forecaster(
         Seed of the network's initial weights and batch order.
     **lstm_params
         Other :class:`~sklstm.LSTMRegressor` parameters; they override the
-        defaults ``units=16, epochs=50, batch_size=16, learning_rate=0.003``.
+        defaults ``units=16, epochs=50, batch_size=16, learning_rate=0.001``.
 
     Returns
     -------
