@@ -38,10 +38,11 @@ _PLACES = [
 DATA = next((p for p in _PLACES if p.exists()), _PLACES[0])
 VALIDATION = 18
 
-# The whole window as one time step; the missing lags of the first rows
-# become 0 ("as now"), since a step with a NaN is masked.
-WINDOW = {"regressor__seq__layout": "window", "regressor__relative__fill_value": 0.0}
+# One time step per lag (features_per_step: the value, plus month sine and
+# cosine with seasonal_period=12), missing lags NaN and masked; the default
+# layout is the whole window as one time step, missing lags 0 ("as now").
 STEPS = {"regressor__seq__layout": "steps", "regressor__relative__fill_value": np.nan}
+STEPS_SEASONAL = {**STEPS, "regressor__seq__features_per_step": 3}
 
 # name -> keyword arguments of make_lstm_forecaster, and optionally a dict
 # of set_params applied to the result
@@ -51,13 +52,11 @@ CANDIDATES = {
     "look_back=24": {"look_back": 24},
     "epochs=100": {"epochs": 100},
     "units=32": {"units": 32},
-    "learning_rate=0.001": {"learning_rate": 0.001},
+    "learning_rate=0.003": {"learning_rate": 0.003},
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
     "layout=steps": ({}, STEPS),
-    "layout=window": ({}, WINDOW),
-    "layout=window, seasonal_period=12": ({"seasonal_period": 12}, WINDOW),
-    "layout=steps, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
+    "layout=steps, seasonal_period=12": ({"seasonal_period": 12}, STEPS_SEASONAL),
 }
 
 

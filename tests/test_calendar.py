@@ -83,3 +83,9 @@ def test_before_lags_each_step_gets_its_month():
     out = lags.fit_transform(cal.fit_transform(X))
     assert list(out.columns[:3]) == ["y_lag1", "month_sin_lag1", "month_cos_lag1"]
     np.testing.assert_allclose(out["month_sin_lag1"].iloc[1], out["month_sin_lag0"].iloc[0])
+
+
+def test_non_numeric_columns_are_refused_in_fit_not_only_in_transform():
+    X = monthly(n=3).assign(label=["a", "b", "c"])
+    with pytest.raises(ValueError, match="could not convert|string"):
+        CalendarFeatures().fit(X)

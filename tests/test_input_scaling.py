@@ -64,3 +64,16 @@ def test_scale_inputs_false_keeps_inputs_as_given():
     model = LSTMRegressor(units=2, epochs=1, scale_inputs=False, random_state=0)
     model.fit(X, X[:, -1, 0])
     assert model.input_mean_ is None and model.input_scale_ is None
+
+
+def test_save_model_keeps_the_input_scaling(tmp_path):
+    from sklstm import load_model, save_model
+
+    X, y = raw_lags(n=40)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X[:, :, np.newaxis], y)
+    save_model(model, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    np.testing.assert_allclose(loaded.input_mean_, model.input_mean_)
+    np.testing.assert_array_equal(
+        loaded.predict(X[:, :, np.newaxis]), model.predict(X[:, :, np.newaxis])
+    )

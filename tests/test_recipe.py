@@ -47,7 +47,7 @@ def test_it_is_a_plain_printable_tunable_estimator():
     assert params["regressor__lstm__units"] == 7
     assert params["regressor__lstm__random_state"] == 3
     assert params["regressor__relative__kind"] == "log"
-    assert params["regressor__seq__features_per_step"] == 3  # value, month sin/cos
+    assert params["regressor__seq__layout"] == "window"
     assert "CalendarFeatures" in repr(model)
     assert repr(clone(model)) == repr(model)
     assert "calendar" not in make_lstm_forecaster().regressor.named_steps
@@ -145,18 +145,32 @@ def test_grid_search_over_time_series_split_and_recursive_forecast():
     assert abs(forecast.iloc[0] - series.iloc[-1]) < 30
 
 
-def test_exogenous_columns_with_level_and_step_width():
+def test_exogenous_columns_need_only_the_level():
     series = trending(50)
     frame = pd.DataFrame({"y": series, "promo": np.tile([0.0, 1.0], 25)})
     X, y = to_supervised(frame, target="y")
     model = make_lstm_forecaster(4, epochs=2, random_state=0).set_params(
-        level="y", regressor__seq__features_per_step=2,
-        regressor__relative__features=["y"],
+        level="y", regressor__relative__features=["y"]
     )
     pred = model.fit(X[:40], y[:40]).predict(X[40:])
     assert pred.shape == (9,) and np.isfinite(pred).all()
-    steps = model.regressor_[:-1].transform(X[40:])
-    assert steps.shape == (9, 4, 2)  # 4 time steps of (y, promo)
+    window = model.regressor_[:-2].transform(X[40:])  # before the reshape
+    assert list(window.columns[:2]) == ["y_lag3", "promo_lag3"]
+
+
+def test_the_steps_layout_with_masked_history_is_one_set_params_away():
+    series = trending(50)
+    X, y = to_supervised(series)
+    model = make_lstm_forecaster(6, seasonal_period=12, epochs=2, random_state=0)
+    model.set_params(
+        regressor__seq__layout="steps",
+        regressor__seq__features_per_step=3,
+        regressor__relative__fill_value=np.nan,
+    )
+    pred = model.fit(X[:40], y[:40]).predict(X[40:])
+    assert np.isfinite(pred).all()
+    steps = model.regressor_[:-1].transform(X[:2])
+    assert steps.shape == (2, 6, 3) and np.isnan(steps[0, :5]).all()
 
 
 def test_average_seeds_averages_members_with_distinct_seeds():

@@ -116,7 +116,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             )
         self._calendar(X)  # raises a TypeError without a time index
         X = _as_frame(X)
-        validate_data(self, X, dtype=None, ensure_all_finite="allow-nan")
+        validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan")
         self._fitted = True
         return self
 
