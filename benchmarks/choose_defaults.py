@@ -24,11 +24,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from sklearn.base import clone
 from sklearn.linear_model import Ridge
 from sklearn.impute import SimpleImputer
 from sklearn.metrics import root_mean_squared_error
 
-from sklstm import make_lstm_forecaster, to_supervised
+from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised
 
 # The data file of the shared data folder (format: shared/data/README-m3.md).
 _PLACES = [
@@ -40,9 +41,8 @@ VALIDATION = 18
 
 # One time step per lag (features_per_step: the value, plus month sine and
 # cosine with seasonal_period=12), missing lags NaN and masked; the default
-# layout is the whole window as one time step, missing lags 0 ("as now").
-STEPS = {"regressor__seq__layout": "steps", "regressor__relative__fill_value": np.nan}
-STEPS_SEASONAL = {**STEPS, "regressor__seq__features_per_step": 3}
+# recipe gives the whole window as one time step, missing lags 0 ("as now").
+STEPS = {"regressor__seq": SequenceReshaper(), "regressor__relative__fill_value": np.nan}
 
 # name -> keyword arguments of make_lstm_forecaster, and optionally a dict
 # of set_params applied to the result
@@ -55,14 +55,16 @@ CANDIDATES = {
     "learning_rate=0.003": {"learning_rate": 0.003},
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
-    "layout=steps": ({}, STEPS),
-    "layout=steps, seasonal_period=12": ({"seasonal_period": 12}, STEPS_SEASONAL),
+    "one step per lag": ({}, STEPS),
+    "one step per lag, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
 }
 
 
 def build(candidate, seed):
     spec = CANDIDATES[candidate]
     kwargs, settings = spec if isinstance(spec, tuple) else (spec, {})
+    # clone: each candidate fits its own copy of any estimator in the settings
+    settings = {name: clone(value, safe=False) for name, value in settings.items()}
     return make_lstm_forecaster(random_state=seed, **kwargs).set_params(**settings)
 
 

@@ -61,6 +61,3 @@ def fit_context(*, prefer_skip_nested_validation):
     return decorator
 
 
-
-# TEMPORARY alias until the recipe branch lands (removed at integration).
-unfitted_on_error = fit_context(prefer_skip_nested_validation=True)

@@ -14,6 +14,7 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
 from sklstm import (
     ChangeRegressor,
+    SequenceReshaper,
     average_seeds,
     make_lstm_forecaster,
     recursive_forecast,
@@ -47,7 +48,7 @@ def test_it_is_a_plain_printable_tunable_estimator():
     assert params["regressor__lstm__units"] == 7
     assert params["regressor__lstm__random_state"] == 3
     assert params["regressor__relative__kind"] == "log"
-    assert params["regressor__seq__layout"] == "window"
+    assert params["regressor__seq"] == "passthrough"  # the window as one time step
     assert "CalendarFeatures" in repr(model)
     assert repr(clone(model)) == repr(model)
     assert "calendar" not in make_lstm_forecaster().regressor.named_steps
@@ -163,8 +164,7 @@ def test_the_steps_layout_with_masked_history_is_one_set_params_away():
     X, y = to_supervised(series)
     model = make_lstm_forecaster(6, seasonal_period=12, epochs=2, random_state=0)
     model.set_params(
-        regressor__seq__layout="steps",
-        regressor__seq__features_per_step=3,
+        regressor__seq=SequenceReshaper(),  # 3 features per step, read from the names
         regressor__relative__fill_value=np.nan,
     )
     pred = model.fit(X[:40], y[:40]).predict(X[40:])

@@ -13,7 +13,6 @@ from ._change import ChangeRegressor
 from .._preprocessing._lag import LagFeaturizer
 from .._neural._regressor import LSTMRegressor
 from .._preprocessing._relative import RelativeWindows
-from .._preprocessing._reshape import SequenceReshaper
 
 # Calendar feature that carries a seasonal cycle of this many steps.
 SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
@@ -37,7 +36,7 @@ def make_lstm_forecaster(
             ("lags", LagFeaturizer(look_back)),
             ("relative", RelativeWindows(kind, fill_value=0.0)),  # relative to now
             ("scale", StandardScaler()),
-            ("seq", SequenceReshaper(layout="window")),
+            ("seq", "passthrough"),                  # the window as one time step
             ("lstm", LSTMRegressor(...)),
         ]).set_output(transform="pandas"), kind=kind)
 
@@ -45,12 +44,12 @@ def make_lstm_forecaster(
     relative to the current value, so it does not care where the series'
     level is: a test period above the training range is no harder than one
     inside it. Predictions are in the target's own units. The whole window
-    is one time step of the LSTM (``layout="window"``), and lags before the
-    start of the series read "as now" (0 relative change): on the M3
-    training parts this scored better than one step per lag with masked
-    missing lags; switch with ``regressor__seq__layout="steps"``,
-    ``regressor__seq__features_per_step=<columns of X + calendar columns>``
-    and ``regressor__relative__fill_value=np.nan``.
+    is one time step of the LSTM (the 2-D lag matrix goes to it as it is),
+    and lags before the start of the series read "as now" (0 relative
+    change): on the M3 training parts this scored better than one step per
+    lag with masked missing lags. For one step per lag, set
+    ``regressor__seq=SequenceReshaper()`` (it reads the steps from the
+    column names) and ``regressor__relative__fill_value=np.nan``.
 
     Parameters
     ----------
@@ -135,7 +134,7 @@ def make_lstm_forecaster(
         ("lags", LagFeaturizer(look_back)),
         ("relative", RelativeWindows(kind, exclude=calendar_columns or None, fill_value=0.0)),
         ("scale", StandardScaler()),
-        ("seq", SequenceReshaper(layout="window")),
+        ("seq", "passthrough"),  # see the docstring: one step per lag is an option
         ("lstm", lstm),
     ]
     pipe = Pipeline(steps).set_output(transform="pandas")

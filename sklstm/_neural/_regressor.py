@@ -127,10 +127,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Number of target columns.
     target_scaler_ : StandardScaler or None
         The scaler applied to the target, or None when ``scale_target=False``.
-    input_mean_, input_scale_ : tuple of float of length n_features_in_, or None
-        The shift and scale applied to each input feature, or None when
-        ``scale_inputs=False`` (plain floats, so that ``save_model`` stores
-        them).
+    input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
+        The shift and scale (float32) applied to each input feature, or None
+        when ``scale_inputs=False``.
 
     See Also
     --------
@@ -347,8 +346,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         """``X`` standardized with the fitted input scaling (a new array)."""
         if getattr(self, "input_mean_", None) is None:
             return X
-        mean = np.asarray(self.input_mean_, dtype=np.float32)
-        return (X - mean) / np.asarray(self.input_scale_, dtype=np.float32)
+        return (X - self.input_mean_) / self.input_scale_
 
     def __getstate__(self):
         # The network travels as Keras's .keras bytes (sklstm._persistence),
@@ -475,7 +473,4 @@ def _input_scaling(X):
     var = (np.where(observed, flat - mean, 0.0) ** 2).sum(axis=0) / np.maximum(count, 1)
     scale = np.sqrt(var)
     scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
-    return (
-        tuple(float(v) for v in mean.astype(np.float32)),
-        tuple(float(v) for v in scale.astype(np.float32)),
-    )
+    return mean.astype(np.float32), scale.astype(np.float32)

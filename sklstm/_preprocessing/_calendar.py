@@ -6,7 +6,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._state import unfitted_on_error
+from .._state import fit_context
 
 # feature -> (index attribute, smallest value, number of values in a cycle)
 CALENDAR = {
@@ -91,7 +91,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self.encoding = encoding
         self.passthrough = passthrough
 
-    @unfitted_on_error
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Check the features asked for and that ``X`` has a time index.
 
@@ -107,7 +107,6 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self : CalendarFeatures
             The fitted transformer.
         """
-        self._validate_params()
         unknown = [f for f in self.features if f not in CALENDAR]
         if unknown or not self.features:
             raise ValueError(
@@ -117,7 +116,6 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         self._calendar(X)  # raises a TypeError without a time index
         X = _as_frame(X)
         validate_data(self, X, dtype=np.float64, ensure_all_finite="allow-nan")
-        self._fitted = True
         return self
 
     def transform(self, X):
@@ -134,7 +132,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             The input columns (with ``passthrough``), then the calendar
             columns in the order of ``features``.
         """
-        check_is_fitted(self, "_fitted")
+        check_is_fitted(self)
         calendar = self._calendar(X)
         X = validate_data(
             self,
@@ -187,7 +185,7 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
             With ``passthrough``, the input names first; then per feature
             ``<feature>_sin, <feature>_cos`` or ``<feature>_<value>``.
         """
-        check_is_fitted(self, "_fitted")
+        check_is_fitted(self)
         from sklearn.utils.validation import _check_feature_names_in
 
         names = list(_check_feature_names_in(self, input_features)) if self.passthrough else []

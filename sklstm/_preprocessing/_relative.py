@@ -8,7 +8,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
-from .._state import unfitted_on_error
+from .._state import fit_context
 
 _LAG_NAME = re.compile(r"^(?P<feature>.*)_lag(?P<lag>\d+)$")
 
@@ -47,8 +47,8 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         not (the history before the start of the series). NaN keeps them
         missing, and :class:`~sklstm.LSTMRegressor` masks those time steps;
         ``0.0`` reads "as now", for a model that cannot take NaN (a
-        :class:`~sklstm.SequenceReshaper` with ``layout="window"``, a linear
-        model).
+        window given to :class:`~sklstm.LSTMRegressor` as one time step, a
+        linear model).
 
     Attributes
     ----------
@@ -99,7 +99,7 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self.exclude = exclude
         self.fill_value = fill_value
 
-    @unfitted_on_error
+    @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
         """Read the lag structure from the column names of ``X``.
 
@@ -116,7 +116,6 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : RelativeWindows
             The fitted transformer.
         """
-        self._validate_params()
         X = validate_data(
             self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
         )
@@ -173,7 +172,7 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             A new array; lags of features not made relative are unchanged,
             NaN stays NaN.
         """
-        check_is_fitted(self, "relative_features_")
+        check_is_fitted(self)
         X = validate_data(
             self,
             X,
