@@ -32,6 +32,7 @@ GUIDE_ORDER = [
     "tutorial-mistakes",
     "evaluation",
     "forecasting",
+    "benchmarks-m3",  # accuracy on many series, after the single-series case
     "tuning",
     "scaling-out",
     "performance",
