@@ -250,7 +250,7 @@ def bench_shapes(args):
     shape once (the warm-up); every later fit reuses a trace, so it should
     neither trace again nor grow memory.
     """
-    from sklstm import _keras
+    from sklstm._neural import _keras
 
     trace_count = getattr(_keras, "trace_count", lambda: -1)  # -1: a version without it
     look_backs, units = (range(1, 4), range(2, 4)) if args.quick else (range(1, 13), range(2, 9))
