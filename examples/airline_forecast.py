@@ -23,8 +23,10 @@ the same months. Finally ``average_seeds`` averages 5 networks with
 different seeds, to show what averaging buys over a single seed.
 
 Run ``python examples/airline_forecast.py`` (about 1.5 minutes on 2 cores:
-one 12-candidate grid search per seed, ``--seeds 3`` by default) or ``--quick`` for a smoke
-run. docs/forecasting.md discusses the figures.
+one 12-candidate grid search per seed, ``--seeds 3`` by default) or ``--quick``
+for a smoke run. It prints the test RMSEs and its own run time, and plots the
+test months: the actual series, the first seed's tuned LSTM and the two naive
+forecasts. docs/forecasting.md discusses the figures.
 """
 
 import argparse
@@ -32,14 +34,19 @@ import statistics
 import time
 import warnings
 
-import numpy as np
-from sklearn.impute import SimpleImputer
-from sklearn.linear_model import Ridge
-from sklearn.metrics import root_mean_squared_error
-from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+import matplotlib
 
-from sklstm import average_seeds, make_lstm_forecaster, to_supervised
-from sklstm.datasets import load_airline
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from sklearn.impute import SimpleImputer  # noqa: E402
+from sklearn.linear_model import Ridge  # noqa: E402
+from sklearn.metrics import root_mean_squared_error  # noqa: E402
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
+
+from sklstm import average_seeds, make_lstm_forecaster, to_supervised  # noqa: E402
+from sklstm.datasets import load_airline  # noqa: E402
 
 N_TRAIN_MONTHS = 96  # the rest (48 months) is the test period
 
@@ -59,7 +66,10 @@ def lstm_model(seed):
 
 
 def ridge_model():
-    """The same recipe and inputs, a Ridge instead of the LSTM (missing lags -> mean)."""
+    """The same recipe and inputs, a Ridge instead of the LSTM.
+
+    Missing lags (the first rows of each fold) are filled with 0.
+    """
     return lstm_model(None).set_params(
         regressor__seq=SimpleImputer(strategy="constant", fill_value=0.0),
         regressor__lstm=Ridge(),
@@ -78,7 +88,7 @@ def search(model, grid, X, y, n_splits, n_jobs):
 
 
 def sarima_forecast(series, n_train):
-    """One-step forecasts of SARIMA(0,1,1)(0,1,1)12 on log, or None without statsmodels.
+    """One-step forecasts of SARIMA(0,1,1)(0,1,1)12 on log (None without statsmodels).
 
     Fitted on the first ``n_train`` months; the test months are then filtered
     with those parameters, so each forecast uses the actual months before it.
@@ -109,9 +119,8 @@ def run(seeds=(0, 1, 2), quick=False, n_jobs=1, n_average=5):
 
     rows = {}  # method -> list of test RMSEs (one per seed, or one)
     notes = {}
-    rows["persistence (this month)"] = [
-        root_mean_squared_error(y_test, X_test["passengers"])
-    ]
+    persistence = X_test["passengers"].to_numpy()
+    rows["persistence (this month)"] = [root_mean_squared_error(y_test, persistence)]
     # Same month last year: month t + 1 - 12 for the target month t + 1.
     seasonal = series.shift(12).iloc[N_TRAIN_MONTHS:].to_numpy()
     rows["seasonal naive (last year)"] = [root_mean_squared_error(y_test, seasonal)]
@@ -119,21 +128,25 @@ def run(seeds=(0, 1, 2), quick=False, n_jobs=1, n_average=5):
     if sarima is None:
         notes["SARIMA"] = "statsmodels is not installed: pip install statsmodels"
     else:
-        rows["SARIMA(0,1,1)(0,1,1)12 on log"] = [root_mean_squared_error(y_test, sarima)]
+        sarima_rmse = root_mean_squared_error(y_test, sarima)
+        rows["SARIMA(0,1,1)(0,1,1)12 on log"] = [sarima_rmse]
 
     start = time.perf_counter()
     ridge = search(ridge_model(), RIDGE_GRID, X_train, y_train, n_splits, n_jobs)
-    rows["Ridge in the same recipe"] = [root_mean_squared_error(y_test, ridge.predict(X_test))]
-    notes["Ridge"] = f"best {_short(ridge.best_params_)}, {time.perf_counter() - start:.1f} s"
+    ridge_rmse = root_mean_squared_error(y_test, ridge.predict(X_test))
+    rows["Ridge in the same recipe"] = [ridge_rmse]
+    ridge_seconds = time.perf_counter() - start
+    notes["Ridge"] = f"best {_short(ridge.best_params_)}, {ridge_seconds:.1f} s"
 
     grid = QUICK_GRID if quick else LSTM_GRID
-    lstm_scores, seconds, best_models = [], [], []
+    lstm_scores, seconds, best_models, lstm_forecasts = [], [], [], []
     for seed in seeds:
         start = time.perf_counter()
         best = search(lstm_model(seed), grid, X_train, y_train, n_splits, n_jobs)
         # Plain fit(train) / predict(test): the test rows continue the
         # training index, so LagFeaturizer gives them the training tail.
-        lstm_scores.append(root_mean_squared_error(y_test, best.predict(X_test)))
+        lstm_forecasts.append(np.asarray(best.predict(X_test), dtype=float))
+        lstm_scores.append(root_mean_squared_error(y_test, lstm_forecasts[-1]))
         best_models.append(best.best_estimator_)
         seconds.append(time.perf_counter() - start)
         notes[f"LSTM seed {seed}"] = (
@@ -156,7 +169,23 @@ def run(seeds=(0, 1, 2), quick=False, n_jobs=1, n_average=5):
                 f"{time.perf_counter() - start:.1f} s"
             )
         rows[f"average_seeds(n_seeds={n_average}) of the tuned model"] = averaged
-    return {"rows": rows, "notes": notes, "lstm_seconds": seconds, "seeds": list(seeds)}
+    # The test months' forecasts for the plot, as plain lists (JSON-ready).
+    # y is indexed by the month of the input; the forecast is for the next one.
+    forecasts = {
+        "months": [str(month) for month in y_test.index + 1],
+        "actual": y_test.tolist(),
+        "persistence (this month)": persistence.tolist(),
+        "seasonal naive (last year)": seasonal.tolist(),
+    }
+    if lstm_forecasts:
+        forecasts[f"tuned LSTM recipe, seed {seeds[0]}"] = lstm_forecasts[0].tolist()
+    return {
+        "rows": rows,
+        "notes": notes,
+        "lstm_seconds": seconds,
+        "seeds": list(seeds),
+        "forecasts": forecasts,
+    }
 
 
 def _short(params):
@@ -175,15 +204,48 @@ def print_table(results):
         print(f"  {what}: {note}")
 
 
+def plot_forecasts(results, output):
+    """Plot the test months: actual, the tuned LSTM and the naive forecasts."""
+    forecasts = dict(results["forecasts"])
+    when = pd.PeriodIndex(forecasts.pop("months"), freq="M").to_timestamp()
+    actual = np.asarray(forecasts.pop("actual"))
+    styles = {
+        "persistence": {"color": "0.5", "linestyle": ":"},
+        "seasonal naive": {"color": "tab:green", "linestyle": "--"},
+        "tuned LSTM": {"color": "tab:blue"},
+    }
+    fig, ax = plt.subplots(figsize=(8, 4.5))
+    ax.plot(when, actual, color="0.2", linewidth=2, label="actual")
+    for name, forecast in forecasts.items():
+        style = next(s for key, s in styles.items() if name.startswith(key))
+        rmse = root_mean_squared_error(actual, forecast)
+        ax.plot(when, forecast, label=f"{name} (RMSE {rmse:.1f})", **style)
+    ax.set_ylabel("passengers (thousands)")
+    ax.set_title(f"Test months {N_TRAIN_MONTHS + 1}-144, forecast one month ahead")
+    ax.legend(loc="upper left", fontsize="small")
+    fig.tight_layout()
+    fig.savefig(output, dpi=100)
+    print(f"Plot written to {output}")
+    return fig
+
+
 def main(argv=None):
     # split, not splitlines: the docs gallery runs this with __doc__ == "".
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="tiny grid, 3 epochs, 1 seed")
-    parser.add_argument("--seeds", type=int, default=None, help="LSTM seeds (default 3)")
     parser.add_argument(
-        "--average", type=int, default=None, help="networks per seed average (default 5)"
+        "--quick", action="store_true", help="tiny grid, 3 epochs, 1 seed"
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="LSTM seeds (default 3)"
+    )
+    parser.add_argument(
+        "--average",
+        type=int,
+        default=None,
+        help="networks per seed average (default 5)",
     )
     parser.add_argument("--n-jobs", type=int, default=1)
+    parser.add_argument("--output", default="airline_forecast.png")
     args = parser.parse_args(argv)
     n_seeds = args.seeds if args.seeds is not None else (1 if args.quick else 3)
     n_average = args.average if args.average is not None else (2 if args.quick else 5)
@@ -195,6 +257,7 @@ def main(argv=None):
     results["wall_s"] = time.perf_counter() - start
     print_table(results)
     print(f"Wall time: {results['wall_s']:.1f} s")
+    plot_forecasts(results, args.output)
     return results
 
 

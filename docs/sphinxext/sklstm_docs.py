@@ -31,7 +31,9 @@ DOCS = Path(__file__).resolve().parents[1]
 GUIDE_ORDER = [
     "tutorial-mistakes",
     "evaluation",
+    "panels",
     "forecasting",
+    "benchmarks-m3",  # accuracy on many series, after the single-series case
     "tuning",
     "scaling-out",
     "performance",

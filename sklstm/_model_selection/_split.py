@@ -136,13 +136,15 @@ class PanelSplit(BaseCrossValidator):
         groups : object, default=None
             Ignored: the series are read from the index of ``X``.
 
-        Yields
-        ------
-        train : ndarray of int
-            Positions (as for ``X.iloc``), in increasing order, of the rows
-            at or before the cut.
-        test : ndarray of int
-            Positions, in increasing order, of the rows in the test window.
+        Returns
+        -------
+        splits : iterator of (train, test) tuples
+            One ``(train, test)`` pair per split, in time order. ``train``
+            holds the positions (as for ``X.iloc``), in increasing order, of
+            the rows at or before the cut (an ndarray of int); ``test`` the
+            positions, in increasing order, of the rows in the test window.
+            ``split`` is not itself a generator function, so its checks run
+            when it is called, not at the first ``next``.
         """
         self._validate_params()
         if groups is not None:
