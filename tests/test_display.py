@@ -8,14 +8,11 @@ import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.preprocessing import MinMaxScaler
 
 from sklstm import (
     ForecastDisplay,
-    LagFeaturizer,
     LossCurveDisplay,
     LSTMRegressor,
-    SequenceReshaper,
     to_supervised,
 )
 from sklstm.datasets import load_airline
@@ -32,17 +29,10 @@ def close_figures():
 
 
 @pytest.fixture(scope="module")
-def airline_fit():
-    X, y = to_supervised(load_airline())
+def airline_fit(airline, airline_pipeline):
+    X, y = airline
     n_train = 100
-    pipe = Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=2)),
-            ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=2, epochs=3, batch_size=16, random_state=0)),
-        ]
-    ).fit(X.iloc[:n_train], y.iloc[:n_train])
+    pipe = airline_pipeline(look_back=2, units=2).fit(X.iloc[:n_train], y.iloc[:n_train])
     return pipe, X, y, n_train
 
 
