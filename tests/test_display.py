@@ -9,13 +9,7 @@ import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
 
-from sklstm import (
-    ForecastDisplay,
-    LossCurveDisplay,
-    LSTMRegressor,
-    to_supervised,
-)
-from sklstm.datasets import load_airline
+from sklstm import ForecastDisplay, LossCurveDisplay, LSTMRegressor
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -102,8 +96,8 @@ def test_fraction_train_size_and_forecast_values_continue_the_positions():
 # ForecastDisplay with the airline PeriodIndex
 
 
-def test_period_index_is_drawn_as_timestamps_at_the_forecast_month():
-    X, y = to_supervised(load_airline())
+def test_period_index_is_drawn_as_timestamps_at_the_forecast_month(airline):
+    X, y = airline
     y_pred = y.to_numpy() * 1.1
     display = ForecastDisplay.from_predictions(y, y_pred, train_size=96)
 
@@ -120,8 +114,8 @@ def test_period_index_is_drawn_as_timestamps_at_the_forecast_month():
     assert split == months[96] == pd.Timestamp("1957-02-01")
 
 
-def test_forecast_values_continue_the_period_index():
-    _, y = to_supervised(load_airline())
+def test_forecast_values_continue_the_period_index(airline):
+    _, y = airline
     display = ForecastDisplay.from_predictions(y, y, y_forecast=np.array([500.0, 510.0]))
     expected = pd.DatetimeIndex(["1961-01-01", "1961-02-01"])
     assert_dates(display.forecast_line_, expected)
@@ -132,8 +126,8 @@ def test_forecast_values_continue_the_period_index():
     )
 
 
-def test_forecast_series_is_drawn_at_its_own_index():
-    _, y = to_supervised(load_airline())
+def test_forecast_series_is_drawn_at_its_own_index(airline):
+    _, y = airline
     forecast = pd.Series(
         [1.0, 2.0, 3.0], index=pd.period_range("1961-03", periods=3, freq="M")
     )

@@ -7,12 +7,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import estimator_html_repr
 
-from sklstm import LagFeaturizer, to_supervised
-from sklstm.datasets import load_airline
+from sklstm import LagFeaturizer
 
 
-def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index():
-    X, _ = to_supervised(load_airline())
+def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index(airline):
+    X, _ = airline
     lags = LagFeaturizer(look_back=3).set_output(transform="pandas")
     out = lags.fit_transform(X)
     assert isinstance(out, pd.DataFrame)
@@ -24,8 +23,8 @@ def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index():
     assert out.loc[pd.Period("1949-04", "M")].tolist() == X["passengers"].iloc[1:4].tolist()
 
 
-def test_pandas_output_through_a_scaler_keeps_names_and_index():
-    X, _ = to_supervised(load_airline())
+def test_pandas_output_through_a_scaler_keeps_names_and_index(airline):
+    X, _ = airline
     features = Pipeline(
         [
             ("scale", MinMaxScaler().set_output(transform="pandas")),
