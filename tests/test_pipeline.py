@@ -12,7 +12,6 @@ from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
 from sklstm.datasets import load_airline
 
 
-@pytest.mark.slow  # nine networks
 def test_grid_search_over_time_series_split_tunes_look_back_and_units(airline, airline_pipeline):
     X, y = airline
     search = GridSearchCV(

@@ -31,6 +31,7 @@ def make_data():
 FIT_IN_A_NEW_PROCESS = """
 import json, sys
 import numpy as np
+from sklstm import LSTMRegressor
 folder, name, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 X, y = np.load(folder + "/X.npy"), np.load(folder + "/y.npy")
 np.save(folder + "/" + name, LSTMRegressor(**params).fit(X, y).predict(X))
