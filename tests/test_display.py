@@ -8,17 +8,8 @@ import pandas as pd
 import pytest
 from sklearn.pipeline import Pipeline
 from sklearn.utils._param_validation import InvalidParameterError
-from sklearn.preprocessing import MinMaxScaler
 
-from sklstm import (
-    ForecastDisplay,
-    LagFeaturizer,
-    LossCurveDisplay,
-    LSTMRegressor,
-    SequenceReshaper,
-    to_supervised,
-)
-from sklstm.datasets import load_airline
+from sklstm import ForecastDisplay, LossCurveDisplay, LSTMRegressor
 
 matplotlib = pytest.importorskip("matplotlib")
 matplotlib.use("Agg")
@@ -32,17 +23,10 @@ def close_figures():
 
 
 @pytest.fixture(scope="module")
-def airline_fit():
-    X, y = to_supervised(load_airline())
+def airline_fit(airline, airline_pipeline):
+    X, y = airline
     n_train = 100
-    pipe = Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=2)),
-            ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=2, epochs=3, batch_size=16, random_state=0)),
-        ]
-    ).fit(X.iloc[:n_train], y.iloc[:n_train])
+    pipe = airline_pipeline(look_back=2, units=2).fit(X.iloc[:n_train], y.iloc[:n_train])
     return pipe, X, y, n_train
 
 
@@ -112,8 +96,8 @@ def test_fraction_train_size_and_forecast_values_continue_the_positions():
 # ForecastDisplay with the airline PeriodIndex
 
 
-def test_period_index_is_drawn_as_timestamps_at_the_forecast_month():
-    X, y = to_supervised(load_airline())
+def test_period_index_is_drawn_as_timestamps_at_the_forecast_month(airline):
+    X, y = airline
     y_pred = y.to_numpy() * 1.1
     display = ForecastDisplay.from_predictions(y, y_pred, train_size=96)
 
@@ -130,8 +114,8 @@ def test_period_index_is_drawn_as_timestamps_at_the_forecast_month():
     assert split == months[96] == pd.Timestamp("1957-02-01")
 
 
-def test_forecast_values_continue_the_period_index():
-    _, y = to_supervised(load_airline())
+def test_forecast_values_continue_the_period_index(airline):
+    _, y = airline
     display = ForecastDisplay.from_predictions(y, y, y_forecast=np.array([500.0, 510.0]))
     expected = pd.DatetimeIndex(["1961-01-01", "1961-02-01"])
     assert_dates(display.forecast_line_, expected)
@@ -142,8 +126,8 @@ def test_forecast_values_continue_the_period_index():
     )
 
 
-def test_forecast_series_is_drawn_at_its_own_index():
-    _, y = to_supervised(load_airline())
+def test_forecast_series_is_drawn_at_its_own_index(airline):
+    _, y = airline
     forecast = pd.Series(
         [1.0, 2.0, 3.0], index=pd.period_range("1961-03", periods=3, freq="M")
     )

@@ -180,7 +180,6 @@ def test_a_datetime_index_without_its_freq_is_continued():
     assert forecast.index.equals(pd.date_range("2020-07-01", periods=3, freq="MS"))
 
 
-@pytest.mark.slow
 def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
     series = pd.Series(sine(120), index=pd.period_range("2000-01", periods=120, freq="M"))
     X, y = to_supervised(series)
@@ -199,7 +198,6 @@ def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
     assert rmse < 0.1, rmse
 
 
-@pytest.mark.slow
 def test_the_recipe_forecasts_the_same_from_its_window_as_from_the_whole_history():
     from sklstm import make_lstm_forecaster
 

@@ -1,4 +1,5 @@
-"""TensorFlow's start-up chatter stays off the screen unless the user asks for it."""
+"""TensorFlow is loaded only when a network is built, and its start-up chatter stays off
+the screen unless the user asks for it."""
 
 import os
 import subprocess
@@ -43,6 +44,20 @@ def _first_fit(**env):
     )
 
 
+def test_import_and_transformers_do_not_load_tensorflow():
+    # A new process that never loads TensorFlow: cheap, so not marked slow.
+    code = (
+        "import sys, numpy as np, sklstm\n"
+        "from sklearn.base import clone\n"
+        "X = np.arange(10.0).reshape(-1, 1)\n"
+        "sklstm.SequenceReshaper().fit_transform(sklstm.LagFeaturizer(3).fit_transform(X))\n"
+        "m = clone(sklstm.LSTMRegressor(units=(4, 2))); m.set_params(epochs=3); m.get_params()\n"
+        "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'loaded'\n"
+    )
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+@pytest.mark.slow  # a new process that loads TensorFlow
 def test_first_fit_prints_no_tensorflow_startup_noise():
     done = _first_fit()
     noise = [line for line in done.stderr.splitlines() if STARTUP_NOISE.search(line)]
@@ -51,6 +66,7 @@ def test_first_fit_prints_no_tensorflow_startup_noise():
     assert done.stdout.strip() == "2"
 
 
+@pytest.mark.slow  # a new process that loads TensorFlow
 def test_a_users_log_level_is_left_alone():
     done = _first_fit(TF_CPP_MIN_LOG_LEVEL="0")
     assert done.stdout.strip() == "0"

@@ -6,25 +6,12 @@ import warnings
 import numpy as np
 import pandas as pd
 import pytest
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
+from sklstm import to_supervised
 
 mapie_regression = pytest.importorskip("mapie.regression")
 
 CONFIDENCE = 0.9
-
-
-def make_pipeline():
-    return Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=3)),
-            ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=4, epochs=3, batch_size=16, random_state=0)),
-        ]
-    )
 
 
 @pytest.fixture(scope="module")
@@ -39,9 +26,9 @@ def split_data():
 
 
 @pytest.fixture(scope="module")
-def fitted_pipeline(split_data):
+def fitted_pipeline(split_data, airline_pipeline):
     (X_train, y_train), _, _ = split_data
-    return make_pipeline().fit(X_train, y_train)
+    return airline_pipeline(look_back=3).fit(X_train, y_train)
 
 
 def conformal_quantile(scores, confidence):
@@ -74,9 +61,9 @@ def test_split_conformal_intervals_around_a_prefit_pipeline(split_data, fitted_p
     assert covered.mean() >= 0.8, covered.mean()
 
 
-def test_mapie_clones_and_fits_the_pipeline_itself(split_data):
+def test_mapie_clones_and_fits_the_pipeline_itself(split_data, airline_pipeline):
     (X_train, y_train), (X_cal, y_cal), (X_test, _) = split_data
-    pipe = make_pipeline()
+    pipe = airline_pipeline(look_back=3)
     mapie = mapie_regression.SplitConformalRegressor(
         pipe, confidence_level=[0.5, CONFIDENCE], prefit=False
     )
@@ -87,7 +74,7 @@ def test_mapie_clones_and_fits_the_pipeline_itself(split_data):
     width = intervals[:, 1, :] - intervals[:, 0, :]
     assert np.all(width[:, 1] > width[:, 0])  # 90% intervals are wider than 50% ones
     # with the same seed, MAPIE's clone predicts what a fit of our own does
-    own = make_pipeline().fit(X_train, y_train).predict(X_test)
+    own = airline_pipeline(look_back=3).fit(X_train, y_train).predict(X_test)
     np.testing.assert_allclose(y_pred, own, rtol=1e-5)
 
 

@@ -355,3 +355,8 @@ def test_pipeline_with_panel_split_end_to_end():
     pipe.fit(X.iloc[:20], y.iloc[:20])
     predictions = pipe.predict(X)
     assert predictions.shape[0] == len(X) == 3 * 11 and np.isfinite(predictions).all()
+    # each series is lagged on its own: its rows are predicted the same without the others
+    stores = X.index.get_level_values("store")
+    for store in LEVELS:
+        alone = np.asarray(stores == store)
+        np.testing.assert_allclose(pipe.predict(X[alone]), predictions[alone], rtol=1e-9)

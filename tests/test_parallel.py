@@ -9,43 +9,41 @@ import joblib
 import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
-
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
-from sklstm.datasets import load_airline
-
-
-def search():
-    pipe = Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=3)),
-            ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(epochs=3, batch_size=16, random_state=0)),
-        ]
-    )
-    grid = {"lags__look_back": [1, 3], "lstm__units": [2, 4]}
-    return GridSearchCV(pipe, grid, cv=TimeSeriesSplit(3), scoring="neg_root_mean_squared_error")
 
 
 @pytest.fixture(scope="module")
-def data_and_local_scores():
-    X, y = to_supervised(load_airline())
+def search(airline_pipeline):
+    """A 2 x 2 grid over 2 time-ordered folds: 8 small fits (no refit: the scores are compared)."""
+
+    def make():
+        grid = {"lags__look_back": [1, 3], "lstm__units": [2, 4]}
+        return GridSearchCV(
+            airline_pipeline(look_back=3, epochs=2), grid, cv=TimeSeriesSplit(2),
+            scoring="neg_root_mean_squared_error", refit=False,
+        )
+
+    return make
+
+
+@pytest.fixture(scope="module")
+def data_and_local_scores(airline, search):
+    X, y = airline
     local = search().fit(X, y)
-    return X, y, local.cv_results_["mean_test_score"]
+    scores = local.cv_results_["mean_test_score"]
+    assert len(set(np.round(scores, 6))) == 4  # four different candidates to tell apart
+    return X, y, scores
 
 
-@pytest.mark.slow
-def test_n_jobs_processes_give_the_local_scores(data_and_local_scores):
+@pytest.mark.slow  # a pool of processes that load TensorFlow
+def test_n_jobs_processes_give_the_local_scores(search, data_and_local_scores):
     X, y, local = data_and_local_scores
     parallel = search().set_params(n_jobs=2).fit(X, y)
     np.testing.assert_allclose(parallel.cv_results_["mean_test_score"], local, rtol=1e-4)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a Dask cluster of processes that load TensorFlow
 def test_dask_cluster_gives_the_local_scores_and_survives_a_lost_worker(
-    data_and_local_scores,
+    search, data_and_local_scores,
 ):
     distributed = pytest.importorskip("distributed")
     X, y, local = data_and_local_scores
@@ -58,23 +56,27 @@ def test_dask_cluster_gives_the_local_scores_and_survives_a_lost_worker(
 
         # Kill one worker process while tasks run on it; Dask's nanny starts a
         # new one and the scheduler reruns the lost tasks.
-        victim = next(iter(client.run(os.getpid).values()))
-        killed = threading.Event()
+        victim_address, victim = next(iter(client.run(os.getpid).items()))
+        killed, finished = threading.Event(), threading.Event()
+        killed_mid_search = []
 
         def kill_when_busy():
             deadline = time.monotonic() + 120
             while time.monotonic() < deadline:
-                if any(client.processing().values()):
-                    time.sleep(1.0)  # let the victim get into a fit
+                if client.processing().get(victim_address):
+                    time.sleep(0.2)  # let the victim get into a fit
+                    killed_mid_search.append(not finished.is_set())
                     os.kill(victim, signal.SIGKILL)
                     killed.set()
                     return
-                time.sleep(0.05)
+                time.sleep(0.02)
 
         killer = threading.Thread(target=kill_when_busy, daemon=True)
         killer.start()
         with joblib.parallel_backend("dask"):
             survived = search().fit(X, y)
+        finished.set()
         killer.join()
-        assert killed.is_set()  # a worker died mid-search, and the search finished
+        # a worker died while the search ran, and the search finished
+        assert killed.is_set() and killed_mid_search == [True]
         np.testing.assert_allclose(survived.cv_results_["mean_test_score"], local, rtol=1e-4)

@@ -18,34 +18,11 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 
-import sklstm
-from sklstm import (
-    LagFeaturizer,
-    LSTMRegressor,
-    SequenceReshaper,
-    load_model,
-    save_model,
-    to_supervised,
-)
-from sklstm.datasets import load_airline
+from sklstm import LSTMRegressor, load_model, save_model
 from sklstm._neural._lazy import keras_backend
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def tiny(**params):
-    defaults = dict(units=4, epochs=3, batch_size=16, random_state=0)
-    return LSTMRegressor(**{**defaults, **params})
-
-
-@pytest.fixture(scope="module")
-def sequences():
-    rng = np.random.RandomState(0)
-    X = rng.uniform(size=(40, 4, 2))
-    y = X[:, -1, 0] + 0.5 * X[:, -2, 1]
-    return X, y
 
 
 # pickle and joblib, loaded in a fresh process ------------------------------
@@ -64,19 +41,12 @@ np.save(folder + "/pred_sklstm.npy", sklstm.load_model(folder + "/lstm.sklstm").
 
 
 @pytest.fixture(scope="module")
-def fresh_process_predictions(tmp_path_factory):
+def fresh_process_predictions(airline, airline_pipeline, tmp_path_factory):
     """A fitted pipeline saved three ways, loaded and used by a new Python process."""
     folder = tmp_path_factory.mktemp("saved")
-    X, y = to_supervised(load_airline())
+    X, y = airline
     X, y = X.to_numpy()[:48], y.to_numpy()[:48]
-    pipe = Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=3)),  # NaN lags: the masked network
-            ("seq", SequenceReshaper()),
-            ("lstm", tiny()),
-        ]
-    ).fit(X, y)
+    pipe = airline_pipeline(look_back=3).fit(X, y)  # NaN lags: the masked network
     Xt = pipe[:-1].transform(X)
     np.save(folder / "X.npy", X)
     np.save(folder / "Xt.npy", Xt)
@@ -90,7 +60,7 @@ def fresh_process_predictions(tmp_path_factory):
     return folder, expected
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # a new process that loads TensorFlow
 @pytest.mark.parametrize("how", ["pickle", "joblib", "sklstm"])
 def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_predictions, how):
     folder, expected = fresh_process_predictions
@@ -108,7 +78,7 @@ def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_pr
         ({"random_state": np.random.RandomState(3)}, "2d"),
     ],
 )
-def test_load_model_gives_back_the_fitted_estimator(sequences, tmp_path, params, target):
+def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, params, target):
     X, y = sequences
     if target == "2d":
         y = np.column_stack([y, 2 * y])
@@ -143,7 +113,7 @@ def test_load_model_gives_back_the_fitted_estimator(sequences, tmp_path, params,
     assert loaded.model_ is not model.model_
 
 
-def test_a_loaded_estimator_clones_and_refits_like_the_original(sequences, tmp_path):
+def test_a_loaded_estimator_clones_and_refits_like_the_original(tiny, sequences, tmp_path):
     X, y = sequences
     model = tiny().fit(X, y)
     save_model(model, tmp_path / "m.sklstm")
@@ -156,7 +126,7 @@ def test_a_loaded_estimator_clones_and_refits_like_the_original(sequences, tmp_p
     assert len(refit.history_["loss"]) == 2
 
 
-def test_feature_names_survive(tmp_path):
+def test_feature_names_survive(tiny, tmp_path):
     df = pd.DataFrame({"a": np.linspace(0, 1, 20), "b": np.linspace(1, 0, 20)})
     model = tiny().fit(df, df["a"])
     save_model(model, tmp_path / "m.sklstm")
@@ -167,7 +137,7 @@ def test_feature_names_survive(tmp_path):
         loaded.predict(df[["b", "a"]])
 
 
-def test_refuses_unfitted_and_other_estimators(tmp_path):
+def test_refuses_unfitted_and_other_estimators(tiny, tmp_path):
     with pytest.raises(NotFittedError):
         save_model(tiny(), tmp_path / "m.sklstm")
     with pytest.raises(TypeError, match="LSTMRegressor; got Pipeline.*joblib"):
@@ -175,7 +145,7 @@ def test_refuses_unfitted_and_other_estimators(tmp_path):
     assert os.listdir(tmp_path) == []
 
 
-def test_an_interrupted_save_leaves_the_old_file_intact(sequences, tmp_path, monkeypatch):
+def test_an_interrupted_save_leaves_the_old_file_intact(tiny, sequences, tmp_path, monkeypatch):
     X, y = sequences
     old = tiny().fit(X, y)
     path = tmp_path / "m.sklstm"
@@ -198,7 +168,7 @@ def test_an_interrupted_save_leaves_the_old_file_intact(sequences, tmp_path, mon
     np.testing.assert_array_equal(load_model(path).predict(X), old.predict(X))
 
 
-def test_save_replaces_an_existing_file(sequences, tmp_path):
+def test_save_replaces_an_existing_file(tiny, sequences, tmp_path):
     X, y = sequences
     path = tmp_path / "m.sklstm"
     save_model(tiny().fit(X, y), path)
@@ -212,7 +182,7 @@ def test_save_replaces_an_existing_file(sequences, tmp_path):
 
 
 @pytest.fixture(scope="module")
-def saved(sequences, tmp_path_factory):
+def saved(tiny, sequences, tmp_path_factory):
     X, y = sequences
     path = tmp_path_factory.mktemp("valid") / "m.sklstm"
     save_model(tiny().fit(X, y), path)
@@ -306,7 +276,7 @@ def test_a_parameter_missing_from_the_file_keeps_its_default(saved, tmp_path):
     assert loaded.units == 4
 
 
-def test_load_model_rejects_non_finite_json_and_foreign_archives(saved, tmp_path):
+def test_load_model_rejects_non_finite_json_and_foreign_archives(tiny, saved, tmp_path):
     text = saved["estimator.json"].decode().replace('"n_outputs_": 1', '"n_outputs_": NaN')
     assert "NaN" in text
     with pytest.raises(ValueError, match="NaN"):
@@ -359,8 +329,16 @@ def test_load_model_rejects_a_network_with_objects_sklstm_never_builds(saved, tm
         load_model(path)
 
 
-def test_save_and_load_are_public():
-    assert {"save_model", "load_model"} <= set(sklstm.__all__)
+def test_save_and_load_are_public(tiny, sequences, tmp_path):
+    # what `from sklstm import *` gives a user saves and loads a fitted model
+    public = {}
+    exec("from sklstm import *", public)
+    X, y = sequences
+    model = tiny(epochs=1).fit(X, y)
+    public["save_model"](model, tmp_path / "model.sklstm")
+    loaded = public["load_model"](tmp_path / "model.sklstm")
+    assert type(loaded) is LSTMRegressor and loaded is not model
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
 
 
 def test_the_docs_snippet_runs(capsys, tmp_path, monkeypatch):
@@ -382,7 +360,7 @@ def test_a_network_object_from_outside_keras_is_rejected(saved, tmp_path):
         load_model(path)
 
 
-def test_a_network_whose_keras_modules_moved_still_loads(saved, sequences, tmp_path):
+def test_a_network_whose_keras_modules_moved_still_loads(tiny, saved, sequences, tmp_path):
     """Keras moves classes between its own modules across versions."""
 
     def moved(config):
@@ -658,7 +636,7 @@ posix_only = pytest.mark.skipif(os.name != "posix", reason="POSIX permissions an
 
 @posix_only
 @pytest.mark.parametrize("mode", [0o600, 0o640, 0o666])
-def test_saving_over_a_file_keeps_its_permissions(sequences, tmp_path, mode):
+def test_saving_over_a_file_keeps_its_permissions(tiny, sequences, tmp_path, mode):
     X, y = sequences
     path = tmp_path / "m.sklstm"
     path.write_bytes(b"old")
@@ -669,7 +647,7 @@ def test_saving_over_a_file_keeps_its_permissions(sequences, tmp_path, mode):
 
 
 @posix_only
-def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(sequences, tmp_path):
+def test_saving_through_a_symlink_replaces_its_target_and_keeps_the_link(tiny, sequences, tmp_path):
     X, y = sequences
     target = tmp_path / "models" / "m.sklstm"
     target.parent.mkdir()
@@ -693,3 +671,16 @@ def test_the_network_keras_built_is_checked_again(saved, tmp_path, monkeypatch):
     path = write_archive(tmp_path / "m.sklstm", saved)
     with pytest.raises(ValueError, match="never builds: Keras built.*at config.*'layers'.*sklstm builds"):
         load_model(path)
+
+
+def test_save_model_keeps_the_input_scaling(tmp_path):
+    rng = np.random.RandomState(0)
+    X = rng.normal(300, 40, size=(40, 6, 1))  # raw inputs, as a lag library gives them
+    y = X[:, -1, 0] + rng.normal(0, 1, 40)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)
+    save_model(model, tmp_path / "model")
+    loaded = load_model(tmp_path / "model")
+    assert loaded.input_mean_.dtype == model.input_mean_.dtype == np.float32
+    np.testing.assert_array_equal(loaded.input_mean_, model.input_mean_)
+    np.testing.assert_array_equal(loaded.input_scale_, model.input_scale_)
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

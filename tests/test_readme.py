@@ -35,7 +35,7 @@ def test_the_docs_front_page_shows_the_readme_quickstart():
         assert README.count(marker.strip()) == 1
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # the README's grid search, full length
 def test_quickstart_is_tuned_on_the_past_and_beats_the_baselines():
     code = _quickstart()
     # The search sees the first rows only; the test rows are scored once.
@@ -53,7 +53,7 @@ def test_quickstart_is_tuned_on_the_past_and_beats_the_baselines():
     assert namespace["test_rmse"] < 0.75 * min(persistence, seasonal_naive)
 
 
-@pytest.mark.slow
+@pytest.mark.slow  # an example end to end: several networks
 def test_first_run_shows_the_recommended_forecaster_beating_the_baselines(tmp_path):
     """The README's first command: examples/airline_passengers.py."""
     spec = importlib.util.spec_from_file_location(

@@ -1,5 +1,6 @@
 """random_state: bit-identical refits, scikit-learn's RandomState/None semantics, no global seeding."""
 
+import json
 import random
 import subprocess
 import sys
@@ -8,13 +9,15 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 
-from sklstm import LSTMRegressor
+
+# dropout exercises the layers' own seed generators, a NaN step the masked network
+SEEDED = dict(dropout=0.2)
 
 
-def tiny(**params):
-    # dropout exercises the layers' own seed generators, a NaN step the masked network
-    defaults = dict(units=4, epochs=3, batch_size=8, dropout=0.2, random_state=0)
-    return LSTMRegressor(**{**defaults, **params})
+@pytest.fixture(scope="session")
+def tiny(tiny):
+    """The shared small regressor, with dropout."""
+    return lambda **params: tiny(**{**SEEDED, **params})
 
 
 def make_data():
@@ -26,13 +29,12 @@ def make_data():
 
 
 FIT_IN_A_NEW_PROCESS = """
-import sys
+import json, sys
 import numpy as np
 from sklstm import LSTMRegressor
-folder = sys.argv[1]
+folder, name, params = sys.argv[1], sys.argv[2], json.loads(sys.argv[3])
 X, y = np.load(folder + "/X.npy"), np.load(folder + "/y.npy")
-model = LSTMRegressor(units=4, epochs=3, batch_size=8, dropout=0.2, random_state=0)
-np.save(folder + "/" + sys.argv[2], model.fit(X, y).predict(X))
+np.save(folder + "/" + name, LSTMRegressor(**params).fit(X, y).predict(X))
 """
 
 
@@ -41,7 +43,7 @@ def data():
     return make_data()
 
 
-def test_an_int_seed_gives_bit_identical_refits(data):
+def test_an_int_seed_gives_bit_identical_refits(tiny, data):
     X, y = data
     first = tiny().fit(X, y).predict(X)
     assert np.isfinite(first).all()
@@ -53,22 +55,25 @@ def test_an_int_seed_gives_bit_identical_refits(data):
     assert not np.array_equal(tiny(random_state=1).fit(X, y).predict(X), first)
 
 
-@pytest.mark.slow
-def test_an_int_seed_gives_the_same_predictions_in_other_processes(data, tmp_path):
+@pytest.mark.slow  # new processes that load TensorFlow
+def test_an_int_seed_gives_the_same_predictions_in_other_processes(tiny, data, tmp_path):
     X, y = data
     here = tiny().fit(X, y).predict(X)
     np.save(tmp_path / "X.npy", X)
     np.save(tmp_path / "y.npy", y)
-    for name in ("first.npy", "second.npy"):
-        subprocess.run(
-            [sys.executable, "-c", FIT_IN_A_NEW_PROCESS, str(tmp_path), name], check=True
-        )
+    params = json.dumps(tiny().get_params())
+    # two processes at once: each starts TensorFlow afresh, and neither waits for the other
+    runs = [
+        subprocess.Popen([sys.executable, "-c", FIT_IN_A_NEW_PROCESS, str(tmp_path), name, params])
+        for name in ("first.npy", "second.npy")
+    ]
+    assert [run.wait(timeout=600) for run in runs] == [0, 0]
     first, second = np.load(tmp_path / "first.npy"), np.load(tmp_path / "second.npy")
     np.testing.assert_array_equal(first, second)
     np.testing.assert_array_equal(first, here)
 
 
-def test_a_random_state_instance_advances_between_fits(data):
+def test_a_random_state_instance_advances_between_fits(tiny, data):
     """scikit-learn's glossary: each fit draws from the instance, so refits differ."""
     X, y = data
     random_state = np.random.RandomState(5)
@@ -86,7 +91,7 @@ def test_a_random_state_instance_advances_between_fits(data):
     )
 
 
-def test_none_draws_from_the_global_numpy_state(data):
+def test_none_draws_from_the_global_numpy_state(tiny, data):
     X, y = data
     np.random.seed(11)
     seeded = np.random.get_state()
@@ -103,7 +108,7 @@ def same_numpy_state(a, b):
 
 
 @pytest.mark.parametrize("random_state", [0, np.random.RandomState(0)], ids=["int", "instance"])
-def test_fitting_leaves_every_global_random_state_alone(data, random_state):
+def test_fitting_leaves_every_global_random_state_alone(tiny, data, random_state):
     tf = pytest.importorskip("tensorflow")
     keras = pytest.importorskip("keras")
     X, y = data

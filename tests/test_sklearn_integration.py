@@ -7,12 +7,11 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils import estimator_html_repr
 
-from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
-from sklstm.datasets import load_airline
+from sklstm import LagFeaturizer
 
 
-def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index():
-    X, _ = to_supervised(load_airline())
+def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index(airline):
+    X, _ = airline
     lags = LagFeaturizer(look_back=3).set_output(transform="pandas")
     out = lags.fit_transform(X)
     assert isinstance(out, pd.DataFrame)
@@ -24,8 +23,8 @@ def test_lag_featurizer_pandas_output_has_lag_names_and_the_input_index():
     assert out.loc[pd.Period("1949-04", "M")].tolist() == X["passengers"].iloc[1:4].tolist()
 
 
-def test_pandas_output_through_a_scaler_keeps_names_and_index():
-    X, _ = to_supervised(load_airline())
+def test_pandas_output_through_a_scaler_keeps_names_and_index(airline):
+    X, _ = airline
     features = Pipeline(
         [
             ("scale", MinMaxScaler().set_output(transform="pandas")),
@@ -42,15 +41,15 @@ def test_pandas_output_through_a_scaler_keeps_names_and_index():
     assert list(features.get_feature_names_out()) == list(out.columns)
 
 
-def test_a_pandas_output_config_leaves_the_lstm_pipeline_working():
-    X, y = to_supervised(load_airline())
+def test_a_pandas_output_config_leaves_the_lstm_pipeline_working(airline, airline_pipeline):
+    X, y = airline
     from sklearn import config_context
 
-    pipe = airline_pipeline()
+    pipe = airline_pipeline(look_back=2, units=2, epochs=2)
     with config_context(transform_output="pandas"):
         y_pandas = pipe.fit(X.iloc[:60], y.iloc[:60]).predict(X.iloc[60:80])
         lags = pipe[:2].transform(X.iloc[60:80])
-    y_default = airline_pipeline().fit(X.iloc[:60], y.iloc[:60]).predict(X.iloc[60:80])
+    y_default = airline_pipeline(look_back=2, units=2, epochs=2).fit(X.iloc[:60], y.iloc[:60]).predict(X.iloc[60:80])
     assert isinstance(lags, pd.DataFrame) and lags.index.equals(X.index[60:80])
     # Same predictions wherever the lag window lies inside X.iloc[60:80]. (The
     # first row's window reaches back before it: what fills it may depend on
@@ -58,22 +57,11 @@ def test_a_pandas_output_config_leaves_the_lstm_pipeline_working():
     np.testing.assert_allclose(y_pandas[1:], y_default[1:], rtol=1e-6)
 
 
-def airline_pipeline():
-    return Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=2)),
-            ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=2, epochs=2, batch_size=16, random_state=0)),
-        ]
-    )
-
-
 @pytest.mark.parametrize("fitted", [False, True])
-def test_html_repr_shows_every_step(fitted):
-    pipe = airline_pipeline()
+def test_html_repr_shows_every_step(airline, airline_pipeline, fitted):
+    pipe = airline_pipeline(look_back=2, units=2, epochs=2)
     if fitted:
-        X, y = to_supervised(load_airline())
+        X, y = airline
         pipe.fit(X.iloc[:40], y.iloc[:40])
     for html in (estimator_html_repr(pipe), pipe._repr_html_()):
         for name, step in pipe.steps:

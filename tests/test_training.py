@@ -1,4 +1,5 @@
-"""Training that goes wrong is loud, edge-case training settings, and following progress."""
+"""LSTMRegressor's training loop: history, batches, early stopping, progress output, and
+fits that fail (diverge, get bad input, are interrupted) leave no fitted state behind."""
 
 import re
 
@@ -7,23 +8,13 @@ import pytest
 from sklearn.exceptions import NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import MinMaxScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
 from sklstm import (
     ChangeRegressor,
     LagFeaturizer,
     LSTMRegressor,
-    SequenceReshaper,
-    to_supervised,
 )
-from sklstm.datasets import load_airline
-
-
-def tiny(**params):
-    defaults = dict(units=4, epochs=3, batch_size=8, random_state=0)
-    return LSTMRegressor(**{**defaults, **params})
 
 
 @pytest.fixture(scope="module")
@@ -42,7 +33,7 @@ def unscaled():
     return X, 1e6 * X[:, -1, 0]
 
 
-def test_a_diverging_fit_says_why_and_what_to_do(unscaled):
+def test_a_diverging_fit_says_why_and_what_to_do(tiny, unscaled):
     X, y = unscaled
     with pytest.raises(ValueError) as error:
         tiny(**DIVERGING).fit(X, y)
@@ -51,7 +42,7 @@ def test_a_diverging_fit_says_why_and_what_to_do(unscaled):
     assert "Lower learning_rate" in message and "scale X" in message  # the fix
 
 
-def test_a_diverging_fit_leaves_no_model_behind(data, unscaled):
+def test_a_diverging_fit_leaves_no_model_behind(tiny, data, unscaled):
     X, y = data
     model = tiny(**DIVERGING)
     with pytest.raises(ValueError, match="diverged"):
@@ -70,7 +61,7 @@ def test_a_diverging_fit_leaves_no_model_behind(data, unscaled):
     assert model.get_params()["learning_rate"] == 1e6  # parameters stay
 
 
-def test_training_with_the_same_settings_works_after_a_divergence(unscaled):
+def test_training_with_the_same_settings_works_after_a_divergence(tiny, unscaled):
     """The reused training loop starts clean: zero data leaves the initial weights."""
     X_zero, y_zero = np.zeros((32, 3, 1)), np.zeros(32)
     before = tiny(**DIVERGING).fit(X_zero, y_zero).predict(unscaled[0][:4] / 1e4)
@@ -81,7 +72,7 @@ def test_training_with_the_same_settings_works_after_a_divergence(unscaled):
     np.testing.assert_array_equal(after, before)
 
 
-def test_a_batch_larger_than_the_data_is_one_batch_of_all_rows(data):
+def test_a_batch_larger_than_the_data_is_one_batch_of_all_rows(tiny, data):
     X, y = data
     whole = tiny(batch_size=len(X)).fit(X, y)
     larger = tiny(batch_size=10 * len(X)).fit(X, y)
@@ -90,7 +81,7 @@ def test_a_batch_larger_than_the_data_is_one_batch_of_all_rows(data):
     assert not np.array_equal(tiny(batch_size=8).fit(X, y).predict(X), whole.predict(X))
 
 
-def test_zero_epochs_is_refused_by_parameter_validation(data):
+def test_zero_epochs_is_refused_by_parameter_validation(tiny, data):
     X, y = data
     model = tiny(epochs=0)
     with pytest.raises(InvalidParameterError, match="'epochs' parameter"):
@@ -100,7 +91,7 @@ def test_zero_epochs_is_refused_by_parameter_validation(data):
         model.predict(X)
 
 
-def test_history_holds_one_finite_loss_per_epoch_and_it_falls(data):
+def test_history_holds_one_finite_loss_per_epoch_and_it_falls(tiny, data):
     X, y = data
     model = tiny(learning_rate=0.05).fit(X, y)
     losses = model.history_["loss"]
@@ -108,7 +99,49 @@ def test_history_holds_one_finite_loss_per_epoch_and_it_falls(data):
     assert losses[-1] < losses[0]
 
 
-def test_verbose_1_shows_the_progress_bar_and_0_prints_nothing(data, capsys):
+def test_early_stopping_validates_on_the_last_rows_and_keeps_the_best_epoch():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(200, 3, 1))
+    y = X.sum(axis=(1, 2)) + np.linspace(0, 1, 200)  # the tail's targets are the largest
+    model = LSTMRegressor(
+        units=4, epochs=300, learning_rate=0.05, early_stopping=True,
+        validation_fraction=0.1, n_iter_no_change=5, random_state=0,
+    ).fit(X, y)
+    # the scaler (like the training) saw the first 180 rows only: the
+    # validation rows are the last ones, in time order
+    np.testing.assert_allclose(model.target_scaler_.mean_, [y[:180].mean()])
+    val_loss = model.history_["val_loss"]
+    assert len(val_loss) == len(model.history_["loss"]) == model.n_iter_ < 300
+    best = int(np.argmin(val_loss))
+    assert model.n_iter_ == best + 1 + 5  # stopped 5 epochs after the best one
+    # the weights kept are the best epoch's: their loss on the tail is its val_loss
+    scaled = (model.predict(X[180:]) - model.target_scaler_.mean_) / model.target_scaler_.scale_
+    tail = (y[180:] - model.target_scaler_.mean_) / model.target_scaler_.scale_
+    assert np.mean((scaled - tail) ** 2) == pytest.approx(val_loss[best], rel=1e-4)
+
+
+def test_early_stopping_that_never_improves_keeps_the_first_epoch():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(100, 2, 1))
+    y = X.sum(axis=(1, 2))
+    y[90:] *= -1  # the validation tail follows the opposite rule
+    params = dict(units=4, learning_rate=0.05, early_stopping=True, n_iter_no_change=1,
+                  random_state=0)
+    model = LSTMRegressor(epochs=50, **params).fit(X, y)
+    val_loss = model.history_["val_loss"]
+    assert len(val_loss) == model.n_iter_ == 2 and val_loss[1] >= val_loss[0]
+    one_epoch = LSTMRegressor(epochs=1, **params).fit(X, y)
+    np.testing.assert_array_equal(model.predict(X), one_epoch.predict(X))
+
+
+def test_early_stopping_needs_rows_to_hold_out(tiny):
+    with pytest.raises(ValueError, match="early_stopping holds out .* n_samples=1 rows"):
+        tiny(early_stopping=True).fit(np.ones((1, 2, 1)), [1.0])
+    model = tiny(early_stopping=False).fit(np.ones((1, 2, 1)), [1.0])
+    assert "val_loss" not in model.history_ and model.n_iter_ == 3
+
+
+def test_verbose_1_shows_the_progress_bar_2_a_summary_and_0_nothing(tiny, data, capsys):
     X, y = data
     tiny(verbose=0).fit(X, y).predict(X)
     out, err = capsys.readouterr()
@@ -118,21 +151,22 @@ def test_verbose_1_shows_the_progress_bar_and_0_prints_nothing(data, capsys):
     assert "3/3" in out and "loss: " in out
     shown = float(re.findall(r"loss: ([0-9.e+-]+)", out)[-1])
     assert shown == pytest.approx(model.history_["loss"][-1], rel=1e-3)
+    bar = out
+    # verbose=2: no progress bar, one summary line with the last epoch's loss
+    model = tiny(verbose=2).fit(X, y)
+    out = capsys.readouterr().out
+    (line,) = out.splitlines()
+    assert line.startswith("3/3") and len(out) < len(bar)
+    (shown,) = re.findall(r"loss: ([0-9.e+-]+)", line)
+    assert float(shown) == pytest.approx(model.history_["loss"][-1], rel=1e-3)
 
 
-def test_a_verbose_grid_search_can_be_followed(capsys):
-    X, y = to_supervised(load_airline())
-    pipe = Pipeline(
-        [
-            ("scale", MinMaxScaler()),
-            ("lags", LagFeaturizer(look_back=2)),
-            ("seq", SequenceReshaper()),
-            ("lstm", tiny(epochs=2)),
-        ]
-    )
+def test_a_verbose_grid_search_can_be_followed(airline, airline_pipeline, capsys):
+    X, y = airline
+    pipe = airline_pipeline(look_back=2, epochs=2, batch_size=8)
     search = GridSearchCV(
         pipe, {"lstm__units": [2, 3]}, cv=TimeSeriesSplit(2), verbose=3,
-        scoring="neg_root_mean_squared_error",
+        scoring="neg_root_mean_squared_error", refit=False,
     ).fit(X[:40], y[:40])
     out = capsys.readouterr().out
     assert "Fitting 2 folds for each of 2 candidates, totalling 4 fits" in out
@@ -149,7 +183,26 @@ def test_a_verbose_grid_search_can_be_followed(capsys):
     )
 
 
-def test_a_failed_fit_keeps_what_was_set_before_it():
+def test_predict_after_a_failed_fit_says_not_fitted(tiny, sequences):
+    # Found by tests/test_fuzz.py. A fit that fails after validate_data has set
+    # n_features_in_ made predict raise AttributeError (no model_); after an
+    # earlier successful fit, predict fed the old network the new feature
+    # count and TensorFlow raised InvalidArgumentError.
+    X, y = sequences
+    model = tiny()
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(X, y[:-1])
+    with pytest.raises(NotFittedError):
+        model.predict(X)
+    model.fit(X, y)
+    X_wider = np.concatenate([X, X], axis=2)
+    with pytest.raises(ValueError, match="inconsistent numbers of samples"):
+        model.fit(X_wider, y[:-1])
+    with pytest.raises(NotFittedError):
+        model.predict(X_wider)
+
+
+def test_a_failed_fit_keeps_what_was_set_before_it(tiny):
     import sklearn
 
     with sklearn.config_context(enable_metadata_routing=True):
@@ -176,7 +229,8 @@ def _interrupt(*args, **kwargs):
 # (estimator, where to interrupt its fit late, after validation, X, y)
 INTERRUPTED = {
     "LSTMRegressor": (
-        lambda: tiny(epochs=1), "sklstm._neural._regressor.check_random_state",
+        lambda: LSTMRegressor(units=4, epochs=1, random_state=0),
+        "sklstm._neural._regressor.check_random_state",
         np.ones((8, 2, 1)), np.arange(8.0),
     ),
     "LagFeaturizer": (
