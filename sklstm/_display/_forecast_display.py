@@ -4,7 +4,6 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.metrics import root_mean_squared_error
 from sklearn.utils import check_consistent_length
 from sklearn.utils._optional_dependencies import check_matplotlib_support
 from sklearn.utils._param_validation import (
@@ -127,7 +126,8 @@ class ForecastDisplay(_LineDisplayMixin):
         def prediction(rows, label, kwargs):
             if len(y_pred.iloc[rows]) == 0:
                 return None, None
-            rmse = float(root_mean_squared_error(y_true.iloc[rows], y_pred.iloc[rows]))
+            errors = y_true.iloc[rows].to_numpy() - y_pred.iloc[rows].to_numpy()
+            rmse = float(np.sqrt(np.mean(errors**2)))
             default = {"label": f"{prefix}{label} (RMSE {rmse:.2f})"}
             return self._line(ax, y_pred.iloc[rows], default, kwargs), rmse
 

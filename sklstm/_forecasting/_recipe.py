@@ -3,9 +3,6 @@
 from numbers import Integral
 
 from sklearn.base import clone
-from sklearn.ensemble import VotingRegressor
-from sklearn.pipeline import Pipeline
-from sklearn.preprocessing import StandardScaler
 from sklearn.utils import check_random_state
 
 from .._preprocessing._calendar import CalendarFeatures
@@ -109,6 +106,11 @@ def make_lstm_forecaster(
     >>> model.get_params()["regressor__lags__look_back"]
     13
     """
+    # Imported here: sklearn.preprocessing and sklearn.ensemble would add a
+    # tenth of a second to ``import sklstm``.
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
     if seasonal_period is not None:
         if seasonal_period not in SEASONAL_CALENDAR or isinstance(seasonal_period, bool):
             raise ValueError(
@@ -186,4 +188,6 @@ def average_seeds(estimator, n_seeds=5, *, random_state=None):
     for i in range(n_seeds):
         seed = int(rng.randint(2**31 - 1))
         members.append((f"seed{i}", clone(estimator).set_params(**dict.fromkeys(keys, seed))))
+    from sklearn.ensemble import VotingRegressor
+
     return VotingRegressor(members)
