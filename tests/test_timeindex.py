@@ -62,5 +62,5 @@ def test_shift_index_moves_every_label():
 def test_shift_index_explains_what_it_cannot_step():
     with pytest.raises(ValueError, match="without a frequency"):
         shift_index(pd.DatetimeIndex(["2000-01-01", "2000-01-03", "2000-01-10"]), 1)
-    with pytest.raises(ValueError, match="Cannot step an index of dtype object"):
+    with pytest.raises(ValueError, match="Cannot step an index of dtype (object|str)"):
         shift_index(pd.Index(["a", "b"]), 1)
