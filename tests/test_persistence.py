@@ -519,30 +519,37 @@ def test_a_zip_bomb_in_any_member_is_refused_before_inflating(saved, tmp_path, m
     assert "inflates to" in bounded_load(path)
 
 
-def patch_sizes(data, name, size):
-    """``data`` (a zip) with ``name``'s declared uncompressed size set to ``size``."""
+def patch_header(data, name, field, value):
+    """``data`` (a zip) with a header field of member ``name`` set to ``value``.
+
+    ``field`` is ``"size"`` (the declared uncompressed size) or ``"method"``
+    (the compression method); both the local header and the central
+    directory entry are patched.
+    """
+    fmt, local, central = {"size": ("<L", 22, 24), "method": ("<H", 8, 10)}[field]
     data = bytearray(data)
     encoded = name.encode()
-    for signature, offset, name_at in ((b"PK\x03\x04", 22, 30), (b"PK\x01\x02", 24, 46)):
+    for signature, offset, name_at in ((b"PK\x03\x04", local, 30), (b"PK\x01\x02", central, 46)):
         start = 0
         while (start := data.find(signature, start)) >= 0:
             if data[start + name_at : start + name_at + len(encoded)] == encoded:
-                data[start + offset : start + offset + 4] = struct.pack("<L", size)
+                end = start + offset + struct.calcsize(fmt)
+                data[start + offset : end] = struct.pack(fmt, value)
             start += 4
     return bytes(data)
 
 
-
 def test_a_member_that_inflates_past_its_declared_size_is_not_read_whole(saved, tmp_path):
     members = {**saved, "estimator.json": saved["estimator.json"] + b" " * BOMB}
-    data = patch_sizes(as_zip(members), "estimator.json", 1000)
+    data = patch_header(as_zip(members), "estimator.json", "size", 1000)
     (tmp_path / "lying.sklstm").write_bytes(data)
     assert "damaged" in bounded_load(tmp_path / "lying.sklstm")
 
 
 def test_weights_declaring_huge_arrays_are_refused_without_reading_them(saved, tmp_path):
     """An HDF5 array can declare any size without storing it; Keras reads arrays whole."""
-    h5py = pytest.importorskip("h5py")
+    import h5py  # a dependency of sklstm (load_model reads the weights with it)
+
     inner = inner_members(saved)
     buffer = io.BytesIO(inner["model.weights.h5"])
     with h5py.File(buffer, "a") as file:
@@ -564,25 +571,13 @@ def flip_byte(data, member):
     return bytes(data)
 
 
-def set_compression(data, member, method):
-    data = bytearray(data)
-    encoded = member.encode()
-    for signature, offset, name_at in ((b"PK\x03\x04", 8, 30), (b"PK\x01\x02", 10, 46)):
-        start = 0
-        while (start := data.find(signature, start)) >= 0:
-            if data[start + name_at : start + name_at + len(encoded)] == encoded:
-                data[start + offset : start + offset + 2] = struct.pack("<H", method)
-            start += 4
-    return bytes(data)
-
-
 def test_damaged_archives_give_value_error(saved, tmp_path):
     """They gave zlib.error, NotImplementedError and OSError."""
     valid = as_zip(saved)
     cases = {
         "flipped": flip_byte(valid, "model.keras"),
         "flipped json": flip_byte(valid, "estimator.json"),
-        "method 99": set_compression(valid, "estimator.json", 99),
+        "method 99": patch_header(valid, "estimator.json", "method", 99),
         "garbage weights": as_zip(
             {**saved, "model.keras": as_zip({**inner_members(saved), "model.weights.h5": b"garbage" * 100})}
         ),
