@@ -213,3 +213,167 @@ def test_the_recipe_forecasts_the_same_from_its_window_as_from_the_whole_history
     np.testing.assert_allclose(
         windowed, recursive_forecast(model, series, steps=6, window=None), rtol=1e-12
     )
+
+
+# Panels: every series forecast in one pass per step
+def _panel(lengths, freq="M", shuffle=True, seed=0):
+    """A long-format panel, series of different lengths and end dates."""
+    rng = np.random.RandomState(seed)
+    parts = []
+    for number, (key, length) in enumerate(lengths.items()):
+        start = pd.Period("2000-01", freq="M") + 5 * number
+        times = pd.period_range(start, periods=length, freq="M")
+        if freq != "M":
+            times = times.to_timestamp()
+        parts.append(pd.DataFrame(
+            {"store": key, "month": times,
+             "sales": 10.0 * (number + 1) + np.cumsum(rng.normal(size=length))}
+        ))
+    frame = pd.concat(parts, ignore_index=True)
+    if shuffle:  # the series' rows interleaved, each series still in time order
+        frame = frame.sort_values("month", kind="stable")
+    return frame
+
+
+def _one_series_forecast(estimator, observed, steps):
+    """The definition, for one series of a panel (indexed by (series, time)):
+    append each forecast to the whole series and predict its last row again."""
+    out = []
+    for _ in range(steps):
+        out.append(float(np.asarray(estimator.predict(observed))[-1]))
+        key, last = observed.index[-1]
+        step = observed.index.get_level_values(-1)[-3:].inferred_freq if not isinstance(
+            last, pd.Period) else None
+        label = last + (1 if step is None else pd.tseries.frequencies.to_offset(step))
+        row = pd.DataFrame({"sales": [out[-1]]},
+                           index=pd.MultiIndex.from_tuples([(key, label)],
+                                                           names=observed.index.names))
+        observed = pd.concat([observed, row])
+    return np.asarray(out)
+
+
+def _lag_ridge(look_back=5):
+    return Pipeline([
+        ("lags", LagFeaturizer(look_back=look_back, fill_value=0.0)),
+        ("ridge", Ridge(alpha=0.5)),
+    ])
+
+
+@pytest.mark.parametrize("freq", ["M", "MS"])
+def test_a_panel_is_forecast_series_by_series_in_one_pass(freq):
+    # "c" is shorter than the window, "b" ends earlier than "a"
+    frame = _panel({"a": 40, "b": 25, "c": 3}, freq=freq)
+    X, y = to_supervised(frame, target="sales", id="store", time="month")
+    model = _lag_ridge().fit(X, y)
+    observed = frame.set_index(["store", "month"])
+    forecast = recursive_forecast(model, observed, steps=6)
+
+    assert forecast.name == "sales"
+    assert forecast.index.names == ["store", "month"]
+    assert forecast.index.get_level_values("store").tolist() == ["a"] * 6 + ["b"] * 6 + ["c"] * 6
+    for key in ["a", "b", "c"]:
+        alone = observed.xs(key, level="store", drop_level=False).sort_index()
+        times = alone.index.get_level_values("month")
+        # each series continues from its own last time, at the index's frequency
+        expected = (pd.period_range(times[-1] + 1, periods=6, freq="M") if freq == "M"
+                    else pd.date_range(times[-1], periods=7, freq=freq)[1:])
+        assert forecast.loc[key].index.equals(expected)
+        np.testing.assert_allclose(
+            forecast.loc[key].to_numpy(), _one_series_forecast(model, alone, 6), rtol=1e-12
+        )
+        np.testing.assert_allclose(  # the one-series panel through the same function
+            forecast.loc[key], recursive_forecast(model, alone, steps=6).loc[key], rtol=1e-12
+        )
+    assert observed.equals(frame.set_index(["store", "month"]))  # not mutated
+
+
+class BatchRecorder(RegressorMixin, BaseEstimator):
+    """Records the series and rows of every predict call; predicts last value + 1."""
+
+    def __init__(self, look_back=3):
+        self.look_back = look_back
+
+    def fit(self, X, y):
+        self.calls_ = []
+        return self
+
+    def predict(self, X):
+        self.calls_.append(X.index.copy())
+        return X.to_numpy()[:, 0] + 1.0
+
+
+def test_one_predict_call_per_step_for_all_series():
+    frame = _panel({"a": 30, "b": 12, "c": 2, "d": 7})
+    model = BatchRecorder(look_back=4).fit(None, None)
+    forecast = recursive_forecast(model, frame.set_index(["store", "month"]), steps=5)
+    assert len(model.calls_) == 5  # one call per step, not one per series and step
+    for step, index in enumerate(model.calls_):
+        counts = index.get_level_values("store").value_counts()
+        # every series, each with its latest rows up to the window (4)
+        assert counts.to_dict() == {"a": 4, "b": 4, "c": min(2 + step, 4), "d": 4}
+    last = frame.groupby("store")["sales"].last()
+    np.testing.assert_array_equal(
+        forecast.to_numpy(), (last.to_numpy()[:, np.newaxis] + np.arange(1, 6)).ravel()
+    )
+
+
+def test_an_lstm_pipeline_forecasts_a_panel_as_each_series_alone():
+    frame = _panel({"a": 30, "b": 20, "c": 26})
+    X, y = to_supervised(frame, target="sales", id="store", time="month")
+    model = Pipeline([
+        ("scale", StandardScaler().set_output(transform="pandas")),
+        ("lags", LagFeaturizer(look_back=4)),
+        ("seq", SequenceReshaper()),
+        ("lstm", LSTMRegressor(units=3, epochs=2, random_state=0)),
+    ]).fit(X, y)
+    observed = frame.set_index(["store", "month"])
+    forecast = recursive_forecast(model, observed, steps=4)
+    for key in ["a", "b", "c"]:
+        alone = observed.xs(key, level="store", drop_level=False)
+        np.testing.assert_allclose(
+            forecast.loc[key].to_numpy(), _one_series_forecast(model, alone, 4), rtol=1e-9
+        )
+
+
+def test_a_panel_s_exogenous_future_is_aligned_by_series_and_time():
+    # sales[t + 1] = promo[t]: the forecast is each store's known promo plan, shifted
+    rng = np.random.RandomState(0)
+    frame = _panel({"a": 20, "b": 15}, shuffle=False).assign(promo=lambda f: rng.normal(size=len(f)))
+    frame["sales"] = frame.groupby("store")["promo"].shift(1).fillna(0.0)
+    X, y = to_supervised(frame, target="sales", id="store", time="month")
+    model = LinearRegression().fit(X, y)
+    observed = frame.set_index(["store", "month"])
+    labels = recursive_forecast(BatchRecorder().fit(None, None), observed[["sales"]], 3).index
+    plan = pd.DataFrame({"promo": [1.0, 2.0, 3.0, -1.0, -2.0, -3.0]}, index=labels)
+    forecast = recursive_forecast(model, observed, 3, target="sales", future=plan.iloc[::-1])
+    last_promo = frame.groupby("store")["promo"].last()
+    np.testing.assert_allclose(
+        forecast, [last_promo["a"], 1.0, 2.0, last_promo["b"], -1.0, -2.0], atol=1e-9
+    )
+    with pytest.raises(ValueError, match="no row for 1 of the forecast rows"):
+        recursive_forecast(model, observed, 3, target="sales", future=plan.iloc[1:])
+    with pytest.raises(ValueError, match="one per series and step"):
+        recursive_forecast(model, observed, 3, target="sales", future=np.zeros((3, 1)))
+
+
+def test_a_short_datetime_series_takes_the_panel_s_frequency():
+    frame = _panel({"a": 12, "b": 2}, freq="MS")  # "b" alone: too short to infer
+    model = BatchRecorder(look_back=2).fit(None, None)
+    forecast = recursive_forecast(model, frame.set_index(["store", "month"]), steps=2)
+    last_b = frame.loc[frame["store"] == "b", "month"].iloc[-1]
+    assert forecast.loc["b"].index.equals(pd.date_range(last_b, periods=3, freq="MS")[1:])
+
+
+def test_a_series_shorter_than_the_window_gives_the_whole_history_forecast():
+    # the window used to shrink to the data's length, dropping rows the
+    # model's lags still reached as the forecast grew
+    rng = np.random.RandomState(3)
+    series = pd.Series(np.cumsum(rng.normal(size=60)), name="y")
+    X, y = to_supervised(series)
+    model = _lag_ridge(look_back=6).fit(X, y)
+    short = series.iloc[:3]
+    np.testing.assert_allclose(
+        recursive_forecast(model, short, steps=5),
+        _whole_history_forecast(model, short, 5),
+        rtol=1e-12,
+    )

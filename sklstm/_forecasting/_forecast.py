@@ -9,6 +9,7 @@ from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, va
 from sklearn.utils.validation import check_is_fitted
 
 from ._supervised import _as_frame, _target_column
+from .._preprocessing._lag import _series_of
 from .._timeindex import next_label
 
 
@@ -44,6 +45,16 @@ def recursive_forecast(
     from ``to_supervised(..., horizon=range(1, h + 1))``), no recursion is
     needed: ``estimator.predict(data)[-1]`` is the direct ``h``-step forecast.
 
+    **Panels.** ``data`` indexed by a ``(series, time)``
+    :class:`~pandas.MultiIndex` (the index :func:`~sklstm.to_supervised`
+    gives ``X`` with ``id=``; for the observed data, e.g.
+    ``frame.set_index(["store", "month"])``) holds several series. All of
+    them are forecast together: each step makes one ``estimator.predict``
+    call on the latest rows of every series, so a global model forecasts a
+    thousand series in ``steps`` calls, not ``steps`` times a thousand. Each
+    series continues from its own last time stamp (series may end at
+    different times), and its forecasts are those it would get alone.
+
     Recursion is the default way to forecast several steps: on the M3
     monthly series (``benchmarks/m3.py``, 18 steps ahead), the recursive
     forecasts of :func:`~sklstm.make_lstm_forecaster` and of the same recipe
@@ -59,7 +70,9 @@ def recursive_forecast(
             or (n_samples, n_features)
         The observed series up to the last known time step, oldest first,
         with the columns the estimator was fitted on; at least the history
-        the model's lags need.
+        the model's lags need. A DataFrame indexed by ``(series, time)`` is
+        a panel: each series' rows oldest first (the series may be
+        interleaved).
     steps : int
         How many steps ahead to forecast.
     target : label or int, default=None
@@ -70,7 +83,10 @@ def recursive_forecast(
         The values of the other (exogenous) columns over the forecast steps,
         such as calendar features known in advance, in the column order of
         ``data`` without ``target``. Required when ``data`` has more than one
-        column.
+        column. For a panel, a DataFrame indexed by ``(series, time)`` with
+        a row for each series and forecast time (rows are matched by label),
+        or an array with ``steps`` rows per series, in the order of the
+        returned forecasts.
     window : int, "auto" or None, default="auto"
         How many of the latest rows each step passes to
         ``estimator.predict``: the history the model's features look at, so
@@ -78,7 +94,8 @@ def recursive_forecast(
         the largest ``look_back`` parameter of the estimator (of any step of a
         pipeline or wrapped regressor, e.g. a :class:`~sklstm.LagFeaturizer`),
         or all of ``data`` when it has none. ``None`` passes all the rows at
-        every step (the cost grows with the length of ``data``). Give an int
+        every step (the cost grows with the length of ``data``). For a
+        panel, the window applies to each series. Give an int
         when some step looks further back than its ``look_back`` (a rolling
         statistic, a seasonal lag): a window too short changes the forecast.
 
@@ -90,7 +107,10 @@ def recursive_forecast(
         or integer index, ``+freq`` for a regular datetime index. Any other
         index raises a ``ValueError``, because the rows appended for the
         model must be labelled; pass ``data.reset_index(drop=True)`` if the
-        model does not use the index.
+        model does not use the index. For a panel, a Series indexed by
+        ``(series, time)``: ``steps`` rows per series, the series in order
+        of first appearance, each continuing its own times (a series of
+        datetimes too short to infer its frequency from takes the panel's).
 
     See Also
     --------
@@ -102,7 +122,8 @@ def recursive_forecast(
     The model sees the same last row at every step whatever the window, as
     long as the window covers the history its features use: the forecast is
     the one the whole series gives, at ``O(steps * window)`` cost instead of
-    ``O(steps * len(data))``.
+    ``O(steps * len(data))`` (times the number of series for a panel, in
+    ``steps`` calls of ``predict``).
 
     Examples
     --------
@@ -118,6 +139,21 @@ def recursive_forecast(
     11    11.0
     12    12.0
     Name: y, dtype: float64
+
+    A panel: two series that end at different times, forecast together.
+
+    >>> panel = pd.DataFrame(
+    ...     {"store": ["a"] * 4 + ["b"] * 3, "week": [1, 2, 3, 4, 1, 2, 3],
+    ...      "sales": [1.0, 2.0, 3.0, 4.0, 10.0, 11.0, 12.0]})
+    >>> X, y = to_supervised(panel, target="sales", id="store", time="week")
+    >>> model = LinearRegression().fit(X, y)
+    >>> recursive_forecast(model, panel.set_index(["store", "week"]), steps=2).round(6)
+    store  week
+    a      5        5.0
+           6        6.0
+    b      4       13.0
+           5       14.0
+    Name: sales, dtype: float64
     """
     check_is_fitted(estimator)
     frame, is_pandas = _as_frame(data)
@@ -125,45 +161,61 @@ def recursive_forecast(
         raise ValueError("data is empty; pass the observed series up to its last step.")
     column = _target_column(frame, target, list(frame.columns), [])
     others = [c for c in frame.columns if c != column]
-    exogenous = _future_values(future, others, steps)
-    history = _history_length(estimator, window)
-    grows = history is None  # every step sees all the rows, old and forecast
-    history = len(frame) if grows else min(history, len(frame))
+    series = _series_of(frame.index)  # [(key, rows, times)]: one entry unless a panel
+    panel = series[0][1] is not None
+    future_index = _forecast_index(frame.index, series, steps)  # of the output
+    exogenous = _future_values(future, others, steps, future_index if panel else None)
+    window = _history_length(estimator, window)  # None: every row, old and forecast
 
-    # One buffer per column: the last ``history`` observations, then the
-    # ``steps`` rows to forecast (exogenous values known, the target filled in
-    # as it is forecast). Each step hands the model a slice of it, so a step
-    # costs the same however long ``data`` is.
-    index = frame.index[len(frame) - history :].append(_future_labels(frame.index, steps))
+    # One buffer per column, series after series: the latest observations of
+    # each series (``kept``; all of them with window=None), then its ``steps``
+    # rows to forecast (exogenous values known, the target filled in as it is
+    # forecast). Each step hands the model, in one call, the latest rows of
+    # every series: a step costs the same however long the series are.
+    rows = [np.arange(len(frame))] if not panel else [r for _, r, _ in series]
+    lengths = np.array([len(r) for r in rows])
+    kept = lengths if window is None else np.minimum(lengths, window)
+    starts = np.concatenate([[0], np.cumsum(kept + steps)[:-1]])  # of each series' block
+    observed = np.concatenate([r[len(r) - k :] for r, k in zip(rows, kept)])
+    slots = (starts + kept)[:, np.newaxis] + np.arange(steps)  # the forecast rows
     columns = {}
     for position, name in enumerate(frame.columns):
-        past = frame.iloc[len(frame) - history :, position].to_numpy()
-        ahead = np.full(steps, np.nan) if name == column else exogenous[:, others.index(name)]
-        columns[name] = np.concatenate([past, ahead])
+        values = np.empty(int(kept.sum()) + slots.size)
+        values[slots.ravel()] = np.nan if name == column else exogenous[:, others.index(name)]
+        values[_ranges(starts, kept)] = frame.iloc[observed, position].to_numpy()
+        columns[name] = values
+    if panel:  # the labels of the blocks: a series' observed rows, then its future
+        index = frame.index[observed].append(future_index)
+        index = index.take(np.argsort(np.concatenate([_ranges(starts, kept), slots.ravel()])))
+    else:
+        index = frame.index[len(frame) - kept[0] :].append(future_index)
 
-    forecasts = np.empty(steps)
+    forecasts = np.empty((len(kept), steps))
     for step in range(steps):
-        if step == 0:  # the observed rows, as they are
-            rows = frame.iloc[len(frame) - history :]
-        else:
-            start = 0 if grows else step
-            rows = pd.DataFrame(
-                {name: values[start : history + step] for name, values in columns.items()},
-                index=index[start : history + step],
-                columns=frame.columns,
-            )
-        prediction = np.asarray(estimator.predict(rows))
+        end = kept + step  # rows given to the model, in each block: [begin, end)
+        begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
+        if panel:
+            given = _ranges(starts + begin, end - begin)
+        else:  # one series: a slice keeps the index's kind (a RangeIndex's step)
+            given = slice(int(begin[0]), int(end[0]))
+        batch = pd.DataFrame(
+            {name: values[given] for name, values in columns.items()},
+            index=index[given],
+            columns=frame.columns,
+        )
+        prediction = np.asarray(estimator.predict(batch))
         if prediction.ndim == 2 and prediction.shape[1] > 1:
             raise ValueError(
                 f"the estimator predicts {prediction.shape[1]} values per row (a "
                 "direct multi-step model); its last row, estimator.predict(data)[-1], "
                 "is already the multi-step forecast, no recursion needed."
             )
-        forecasts[step] = float(prediction.reshape(len(rows), -1)[-1, 0])
-        columns[column][history + step] = forecasts[step]
+        last = np.cumsum(end - begin) - 1  # each series' latest row
+        forecasts[:, step] = prediction.reshape(len(batch), -1)[last, 0]
+        columns[column][slots[:, step]] = forecasts[:, step]
     if not is_pandas:
-        return forecasts
-    return pd.Series(forecasts, index=index[history:], name=column)
+        return forecasts[0]
+    return pd.Series(forecasts.ravel(), index=future_index, name=column)
 
 
 def _history_length(estimator, window):
@@ -182,6 +234,46 @@ def _history_length(estimator, window):
     return window
 
 
+def _ranges(starts, counts):
+    """The positions ``starts[i], ..., starts[i] + counts[i] - 1``, for every ``i`` in turn."""
+    ends = np.cumsum(counts)
+    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + counts, counts)
+
+
+def _forecast_index(index, series, steps):
+    """The labels of the forecasts: the ``steps`` times after each series' last.
+
+    For one series, the labels that continue ``index``. For a panel, a
+    ``(series, time)`` MultiIndex, series after series in order of first
+    appearance; a series of datetimes too short to infer its frequency from
+    takes the frequency of the panel's times.
+    """
+    if series[0][1] is None:
+        return _future_labels(index, steps)
+    times, panel_freq = [], None
+    for key, _, own in series:
+        try:
+            times.append(_future_labels(own, steps))
+            continue
+        except ValueError:
+            if panel_freq is None and isinstance(own, (pd.DatetimeIndex, pd.TimedeltaIndex)):
+                every = index.get_level_values(-1).unique().sort_values()
+                panel_freq = pd.infer_freq(every) if len(every) >= 3 else None
+            if panel_freq is None or not (own.is_unique and own.is_monotonic_increasing):
+                raise ValueError(
+                    f"cannot tell which time comes after the times of series {key!r} "
+                    f"(from {own[0]} to {own[-1]}); each series' times must increase, as "
+                    "periods, integers or datetimes with a regular frequency."
+                ) from None
+        make = pd.date_range if isinstance(own, pd.DatetimeIndex) else pd.timedelta_range
+        times.append(make(own[-1], periods=steps + 1, freq=panel_freq)[1:])
+    keys = index.droplevel(-1)[[rows[0] for _, rows, _ in series]].repeat(steps)
+    levels = [keys.get_level_values(level) for level in range(keys.nlevels)]
+    return pd.MultiIndex.from_arrays(
+        [*levels, times[0].append(times[1:])], names=index.names
+    )
+
+
 def _future_labels(index, steps):
     """The ``steps`` labels that continue ``index`` (one look at ``index``)."""
     first = _next(index)
@@ -197,7 +289,13 @@ def _future_labels(index, steps):
     return pd.Index(first + np.arange(steps), dtype=index.dtype, name=index.name)
 
 
-def _future_values(future, others, steps):
+def _future_values(future, others, steps, panel_index=None):
+    """The exogenous values over the forecast rows, shape (rows, len(others)).
+
+    ``panel_index``: the forecast rows of a panel; a DataFrame indexed by
+    ``(series, time)`` is aligned with them by label, anything else is read
+    in their order.
+    """
     if not others:
         if future is not None:
             raise ValueError("future is only used when data has exogenous columns.")
@@ -211,12 +309,23 @@ def _future_values(future, others, steps):
         missing = [c for c in others if c not in future.columns]
         if missing:
             raise ValueError(f"future lacks the column(s) {missing}.")
+        if panel_index is not None and isinstance(future.index, pd.MultiIndex):
+            absent = ~panel_index.isin(future.index)
+            if absent.any():
+                raise ValueError(
+                    f"future has no row for {absent.sum()} of the forecast rows, first "
+                    f"{panel_index[absent][0]}; give every series a row for each of its "
+                    f"{steps} forecast times, indexed by (series, time)."
+                )
+            future = future.loc[panel_index]
         values = future[others].to_numpy(dtype=float)
     else:
         values = np.asarray(future, dtype=float).reshape(len(future), -1)
-    if values.shape != (steps, len(others)):
+    rows = steps if panel_index is None else len(panel_index)
+    if values.shape != (rows, len(others)):
+        per = "one per step" if panel_index is None else "one per series and step"
         raise ValueError(
-            f"future must have {steps} rows (one per step) and {len(others)} "
+            f"future must have {rows} rows ({per}) and {len(others)} "
             f"column(s) {others}; got shape {values.shape}."
         )
     return values
