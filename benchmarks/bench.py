@@ -8,7 +8,8 @@ same machine, so the table is comparable across machines. Run::
     python benchmarks/bench.py --quick    # a smoke run with tiny sizes
 
 Sections (``--only NAME`` runs one): import, fit, predict, grid, memory,
-shapes, lags. scikeras rows are skipped when scikeras is not installed.
+shapes, lags, panel (``--m3 PATH/m3_monthly.csv`` for the M3 panel instead
+of synthetic data of its shape). scikeras rows are skipped when scikeras is not installed.
 """
 
 import argparse
@@ -17,7 +18,9 @@ import os
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import numpy as np
 
@@ -46,6 +49,22 @@ def timed(function, repeat=1):
 def rss_mib():
     with open("/proc/self/statm") as handle:
         return int(handle.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") / 2**20
+
+
+def peak_rss_growth_mib(function):
+    """How far RSS rose above its level before ``function`` ran, at its peak.
+
+    Linux resets the process's peak RSS (VmHWM) when "5" is written to
+    /proc/self/clear_refs; the peak read after the call is then this call's.
+    """
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as handle:
+        handle.write("5")
+    before = rss_mib()
+    function()
+    with open("/proc/self/status") as handle:
+        peak_kib = next(int(line.split()[1]) for line in handle if line.startswith("VmHWM"))
+    return peak_kib / 1024 - before
 
 
 # ----------------------------------------------------------------- the models
@@ -303,9 +322,139 @@ def bench_lags(args):
                "numpy copy", copy_s, ours)
 
 
+def m3_shaped_panel(args):
+    """A long-format monthly panel: the M3 monthly training parts (``--m3 PATH``)
+    or, by default, synthetic series of their number and lengths (48-126 months,
+    levels from tens to tens of thousands)."""
+    import pandas as pd
+
+    if args.m3 is not None:
+        from sklstm.datasets import load_m3_monthly
+
+        series = load_m3_monthly(args.m3).train
+        if args.quick:
+            series = dict(list(series.items())[:60])
+        return pd.concat(
+            pd.DataFrame({"series": key, "month": values.index, "value": values.to_numpy()})
+            for key, values in series.items()
+        ), "M3 monthly training parts"
+    rng = np.random.RandomState(0)
+    n_series = 60 if args.quick else 1428
+    lengths = rng.randint(48, 127, n_series)
+    parts = []
+    for number, length in enumerate(lengths):
+        months = pd.period_range(f"{rng.randint(1975, 1990)}-01", periods=length, freq="M")
+        log_level = rng.uniform(np.log(20), np.log(20_000))
+        walk = np.cumsum(rng.normal(0, 0.04, length))
+        season = rng.uniform(0, 0.2) * np.sin(2 * np.pi * (months.month - rng.randint(12)) / 12)
+        parts.append(pd.DataFrame({"series": f"S{number}", "month": months,
+                                   "value": np.exp(log_level + walk + season)}))
+    return pd.concat(parts), "synthetic, the shape of M3 monthly"
+
+
+def bench_panel(args):
+    """A global model on a panel the size of M3 monthly: fit speed and memory
+    against Keras ``Model.fit`` on the same windows, batches and epochs, and
+    the forecast of every series in one pass against a loop over series."""
+    from sklstm import make_lstm_forecaster, recursive_forecast, to_supervised
+
+    frame, source = m3_shaped_panel(args)
+    look_back, units, epochs = 24, (8 if args.quick else 64), (1 if args.quick else 2)
+    batch_sizes = [32] if args.quick else [32, 256]
+    X, y = to_supervised(frame, target="value", id="series", time="month")
+    # The recipe's inputs: 24 log lags relative to the current value, one LSTM
+    # step; its target: the log change to the next month.
+    forecaster = make_lstm_forecaster(look_back, kind="log", units=units, epochs=1,
+                                      batch_size=256, random_state=0).fit(X, y)
+    windows = forecaster.regressor_[:-1].transform(X).to_numpy(dtype=np.float32)
+    change = np.log(y.to_numpy() / X["value"].to_numpy()).astype(np.float32)
+    n_series = frame["series"].nunique()
+    print(f"panel: {source}, {n_series} series, {len(windows):,} windows of {look_back} "
+          f"lags ({windows.nbytes / 2**20:.1f} MiB as float32), LSTM({units}), "
+          f"{epochs} epochs")
+    keras_windows = windows.reshape(len(windows), 1, look_back)
+    # Warm up both (TensorFlow's set-up; sklstm traces each layout once) on a
+    # slice of the same shape, so neither side pays a one-off cost below.
+    keras_model(1, look_back, units).fit(keras_windows[:512], change[:512], epochs=1,
+                                         batch_size=256, verbose=0)
+    sklstm_model(units, 1, 256).fit(windows[:512], change[:512])
+    for batch_size in batch_sizes:
+        def plain():
+            keras_model(1, look_back, units).fit(keras_windows, change, epochs=epochs,
+                                                 batch_size=batch_size, verbose=0)
+
+        def ours():
+            sklstm_model(units, epochs, batch_size).fit(windows, change)
+
+        plain_s, ours_s = timed(plain), timed(ours)
+        report("panel", f"global fit, {len(windows):,} windows, batch {batch_size}",
+               "Keras model.fit", plain_s, ours_s)
+    # Memory: each fit in a fresh process (in this one, a fit reuses memory
+    # the fits before it freed), as the peak RSS growth during the fit in
+    # units of the window tensor. More epochs must not need more: no copy of
+    # the windows per epoch.
+    big = batch_sizes[-1]
+    with tempfile.TemporaryDirectory() as folder:
+        np.save(Path(folder) / "windows.npy", windows)
+        np.save(Path(folder) / "change.npy", change)
+
+        def peak(kind, n_epochs):
+            command = [sys.executable, __file__, "--fit-peak", kind, str(n_epochs), str(big),
+                       str(units), folder]
+            out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+            return float(out.split()[-1])
+
+        plain_peak, ours_peak, longer = (
+            peak("keras", epochs), peak("sklstm", epochs), peak("sklstm", 3 * epochs))
+    size = windows.nbytes / 2**20
+    report("panel", f"peak RSS growth during a fit, batch {big}, {epochs} epochs "
+           "(fresh processes)", "Keras model.fit", plain_peak, ours_peak, unit="MiB",
+           note=f"(window tensor {size:.1f} MiB: Keras {plain_peak / size:.1f}x it, "
+                f"sklstm {ours_peak / size:.1f}x; sklstm at {3 * epochs} epochs "
+                f"{longer:.1f} MiB)")
+
+    n_loop = 20 if args.quick else 100
+    observed = frame.set_index(["series", "month"])
+    some = observed.index.get_level_values("series").isin(frame["series"].unique()[:n_loop])
+
+    def one_pass():
+        recursive_forecast(forecaster, observed[some], steps=18)
+
+    def loop():
+        for _, alone in observed[some].groupby(level="series", sort=False):
+            recursive_forecast(forecaster, alone, steps=18)
+
+    report("panel", f"18-step forecast of {n_loop} series", "one call per series",
+           timed(loop), timed(one_pass), note="(one predict per step for all series)")
+    every = timed(lambda: recursive_forecast(forecaster, observed, steps=18))
+    print(f"  18-step forecast of all {n_series} series in one pass: {every:.3g} s")
+
+
+def fit_peak(kind, epochs, batch_size, units, folder):
+    """In a fresh process: the peak RSS growth (MiB) of one fit on saved windows."""
+    windows = np.load(Path(folder) / "windows.npy")
+    change = np.load(Path(folder) / "change.npy")
+    n_steps = windows.shape[1]
+    if kind == "keras":
+        windows = windows.reshape(len(windows), 1, n_steps)
+        keras_model(1, n_steps, units).fit(windows[:512], change[:512], epochs=1,
+                                           batch_size=batch_size, verbose=0)
+
+        def fit():
+            keras_model(1, n_steps, units).fit(windows, change, epochs=epochs,
+                                               batch_size=batch_size, verbose=0)
+    else:
+        sklstm_model(units, 1, batch_size).fit(windows[:512], change[:512])
+
+        def fit():
+            sklstm_model(units, epochs, batch_size).fit(windows, change)
+    print(peak_rss_growth_mib(fit))
+
+
 SECTIONS = {
     "import": bench_import, "fit": bench_fit, "predict": bench_predict,
     "grid": bench_grid, "memory": bench_memory, "shapes": bench_shapes, "lags": bench_lags,
+    "panel": bench_panel,
 }
 
 
@@ -314,9 +463,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append")
     parser.add_argument("--repeat", type=int, default=None, help="timing repeats")
+    parser.add_argument("--m3", type=Path, default=None, metavar="PATH",
+                        help="panel section: the M3 monthly CSV (default: synthetic data "
+                             "of its shape)")
     parser.add_argument("--scikeras-grid", action="store_true",
                         help="also run the grid with scikeras (slow)")
+    parser.add_argument("--fit-peak", nargs=5, help=argparse.SUPPRESS)  # a child process
     args = parser.parse_args(argv)
+    if args.fit_peak:
+        kind, epochs, batch_size, units, folder = args.fit_peak
+        return fit_peak(kind, int(epochs), int(batch_size), int(units), folder)
     args.repeat = args.repeat or (1 if args.quick else 3)
     for name in args.only or SECTIONS:
         SECTIONS[name](args)
