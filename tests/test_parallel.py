@@ -10,6 +10,8 @@ import numpy as np
 import pytest
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
+from sklstm import to_supervised
+
 
 @pytest.fixture(scope="module")
 def search(airline_pipeline):
@@ -80,3 +82,66 @@ def test_dask_cluster_gives_the_local_scores_and_survives_a_lost_worker(
         # a worker died while the search ran, and the search finished
         assert killed.is_set() and killed_mid_search == [True]
         np.testing.assert_allclose(survived.cv_results_["mean_test_score"], local, rtol=1e-4)
+
+
+def search_panel(path, backend):
+    """The pattern of docs/scaling-out.md: read the panel where the search runs."""
+    import pandas as pd
+    from sklearn.pipeline import Pipeline
+
+    from sklstm import LagFeaturizer, LSTMRegressor, PanelSplit, SequenceReshaper, to_supervised
+
+    frame = pd.read_parquet(path)  # on the worker that runs this function
+    X, y = to_supervised(frame, target="sales", id="store", time="month")
+    model = Pipeline([
+        ("lags", LagFeaturizer(look_back=3)),
+        ("seq", SequenceReshaper()),
+        ("lstm", LSTMRegressor(units=2, epochs=2, random_state=0)),
+    ])
+    search = GridSearchCV(model, {"lstm__units": [2, 3]}, cv=PanelSplit(n_splits=2, test_size=4),
+                          scoring="neg_root_mean_squared_error")
+    with joblib.parallel_config(backend):  # "dask": the fits go to the cluster's workers
+        search.fit(X, y)
+    return search
+
+
+@pytest.mark.slow  # a Dask cluster of processes that load TensorFlow
+def test_a_panel_search_reads_parquet_on_the_cluster_and_gives_the_local_scores(tmp_path):
+    distributed = pytest.importorskip("distributed")
+    pytest.importorskip("pyarrow")
+    import sys
+
+    import cloudpickle
+    import pandas as pd
+
+    rng = np.random.RandomState(0)
+    months = pd.period_range("2020-01", periods=30, freq="M")
+    frame = pd.concat(
+        pd.DataFrame({"store": store, "month": months,
+                      "sales": level + np.cumsum(rng.normal(size=len(months)))})
+        for store, level in [("a", 1.0), ("b", -2.0), ("c", 0.5)]
+    )
+    path = tmp_path / "panel.parquet"
+    frame.to_parquet(path)
+    local = search_panel(path, "sequential")
+
+    # The workers import sklstm, not this test module: send the function by value.
+    cloudpickle.register_pickle_by_value(sys.modules[__name__])
+    try:
+        with distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster, distributed.Client(cluster) as client:
+            with distributed.get_task_stream(client) as stream:
+                remote = client.submit(search_panel, str(path), "dask").result()
+    finally:
+        cloudpickle.unregister_pickle_by_value(sys.modules[__name__])
+    keys = [str(task["key"]) for task in stream.data]
+    # the search ran as a task, and its fits as tasks of their own on the workers
+    assert any("search_panel" in key for key in keys)
+    assert any("fit_and_score" in key for key in keys), keys
+    np.testing.assert_allclose(
+        remote.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4
+    )
+    assert remote.best_params_ == local.best_params_
+    X, _ = to_supervised(frame, target="sales", id="store", time="month")
+    np.testing.assert_allclose(remote.predict(X), local.predict(X), rtol=1e-4)  # the refits
