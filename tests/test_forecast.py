@@ -338,7 +338,8 @@ def test_an_lstm_pipeline_forecasts_a_panel_as_each_series_alone():
 def test_a_panel_s_exogenous_future_is_aligned_by_series_and_time():
     # sales[t + 1] = promo[t]: the forecast is each store's known promo plan, shifted
     rng = np.random.RandomState(0)
-    frame = _panel({"a": 20, "b": 15}, shuffle=False).assign(promo=lambda f: rng.normal(size=len(f)))
+    frame = _panel({"a": 20, "b": 15}, shuffle=False)
+    frame["promo"] = rng.normal(size=len(frame))
     frame["sales"] = frame.groupby("store")["promo"].shift(1).fillna(0.0)
     X, y = to_supervised(frame, target="sales", id="store", time="month")
     model = LinearRegression().fit(X, y)
