@@ -37,6 +37,7 @@ fixed before any test month was looked at. Run::
     pip install -e ".[benchmark,intervals]"
     python benchmarks/intervals.py                 # airline + 50 M3 series
     python benchmarks/intervals.py --series 100 --seed 1
+    python benchmarks/intervals.py --skip-airline --ahead   # + 18 steps ahead
     python benchmarks/intervals.py --quick         # smoke run, < 1 minute
 
 docs/intervals.md quotes runs of it.
@@ -91,6 +92,24 @@ def split_conformal(predictions, calibration, test, y_calibration):
     conformal = SplitConformalRegressor(model, confidence_level=CONFIDENCE, prefit=True)
     conformal.conformalize(np.asarray(calibration)[:, None], np.asarray(y_calibration))
     _, bounds = conformal.predict_interval(np.asarray(test)[:, None])
+    return bounds[:, 0, 0], bounds[:, 1, 0]
+
+
+def conformalized_quantiles(bands, calibration, test, y_calibration):
+    """MAPIE's conformalized quantile regression (CQR) of the 0.1/0.9 quantiles.
+
+    ``bands`` holds the quantile model's (0.1, 0.5, 0.9) forecasts for every
+    row; the interval for rows ``test`` is widened (or narrowed) by the
+    quantile-score that covered 80% of the rows ``calibration``.
+    """
+    from mapie.regression import ConformalizedQuantileRegressor
+
+    lower, upper, median = (Lookup(bands[:, i]).fit(None) for i in (0, 2, 1))
+    cqr = ConformalizedQuantileRegressor(
+        [lower, upper, median], confidence_level=CONFIDENCE, prefit=True
+    )
+    cqr.conformalize(np.asarray(calibration)[:, None], np.asarray(y_calibration))
+    _, bounds = cqr.predict_interval(np.asarray(test)[:, None])
     return bounds[:, 0, 0], bounds[:, 1, 0]
 
 
@@ -154,8 +173,15 @@ def airline(epochs, seed):
     results["MAPIE online (EnbPI)"] = score(*to_passengers(*online_bounds.T), truth)
 
     quantile = clone(point).set_params(lstm__loss="quantile", lstm__quantiles=LEVELS)
-    bands = quantile.fit(X_train, y_train)[-1].predict_quantiles(quantile[:-1].transform(X_test))
-    results["quantile LSTM (train)"] = score(*to_passengers(bands[:, 0], bands[:, 2]), truth)
+    quantile.fit(X_train, y_train)
+    bands = quantile[-1].predict_quantiles(quantile[:-1].transform(X))
+    test_rows = np.arange(n_cal, len(X))
+    results["quantile LSTM (train)"] = score(
+        *to_passengers(bands[test_rows, 0], bands[test_rows, 2]), truth
+    )
+    results["quantile LSTM (train) + MAPIE CQR"] = score(*to_passengers(
+        *conformalized_quantiles(bands, np.arange(n_train, n_cal), test_rows, y_cal)
+    ), truth)
 
     X_fit, y_fit = X.iloc[:n_cal], y.iloc[:n_cal]
     stopped = clone(quantile).set_params(
@@ -170,11 +196,13 @@ def airline(epochs, seed):
 # --- M3 ----------------------------------------------------------------------
 
 
-def m3_series(train, test, seed, quick):
-    """(method -> (lower, upper)) for the 18 one-step test months of one series."""
+def m3_series(train, test, seed, quick, ahead):
+    """(method -> (lower, upper)) for the 18 one-step test months of one series,
+    and with ``ahead`` the same for the 18 test months forecast from the last
+    training month."""
     import pandas as pd
 
-    from sklstm import make_lstm_forecaster, to_supervised
+    from sklstm import make_lstm_forecaster, recursive_forecast, to_supervised
 
     params = {"epochs": 3, "units": 4} if quick else {}
     full = pd.concat([train, test]).to_frame()
@@ -183,41 +211,65 @@ def m3_series(train, test, seed, quick):
     truth = full.iloc[:, 0].to_numpy()
     out = {}
 
+    def quantile_model(**more):
+        return make_lstm_forecaster(seasonal_period=12, loss="quantile", quantiles=LEVELS,
+                                    random_state=seed, **{**params, **more})
+
     X, y = to_supervised(train)
-    quantile = make_lstm_forecaster(
-        seasonal_period=12, loss="quantile", quantiles=LEVELS, random_state=seed, **params
-    ).fit(X, y)
-    bands = quantile.predict_quantiles(full)[rows]
+    one_step = quantile_model().fit(X, y)
+    bands = one_step.predict_quantiles(full)[rows]
     out["quantile LSTM"] = (bands[:, 0], bands[:, 2])
+    multi = {}
+    if ahead:
+        bands = recursive_forecast(one_step, train, steps=h, return_quantiles=True).to_numpy()
+        multi["quantile LSTM, recursive"] = (bands[:, 0], bands[:, 2])
+        X_h, Y_h = to_supervised(train, horizon=range(1, h + 1))
+        direct = quantile_model().fit(X_h, Y_h)
+        bands = direct.predict_quantiles(train.to_frame())[-1]  # (h, 3)
+        multi["quantile LSTM, direct"] = (bands[:, 0], bands[:, 2])
+    # the same, stopped when the pinball loss of the last 18 training months
+    # no longer improves (the model keeps the epoch that did best on them)
+    stopped = quantile_model(early_stopping=True, validation_fraction=M3_CALIBRATION / len(X))
+    bands = stopped.fit(X, y).predict_quantiles(full)[rows]
+    out["quantile LSTM, early-stopped"] = (bands[:, 0], bands[:, 2])
 
     early = train.iloc[: n - M3_CALIBRATION]
+    calibration = np.arange(n - M3_CALIBRATION - 1, n - 1)  # forecasts of the last 18
     X, y = to_supervised(early)
+    bands = quantile_model().fit(X, y).predict_quantiles(full)
+    out["quantile LSTM + MAPIE CQR"] = conformalized_quantiles(
+        bands, calibration, rows, truth[calibration + 1]
+    )
     point = make_lstm_forecaster(seasonal_period=12, random_state=seed, **params).fit(X, y)
     predictions = np.asarray(point.predict(full), dtype=float)
-    calibration = np.arange(n - M3_CALIBRATION - 1, n - 1)  # forecasts of the last 18
     out["MAPIE split conformal"] = split_conformal(
         predictions, calibration, rows, truth[calibration + 1]
     )
-    return out, truth[rows + 1]
+    return out, truth[rows + 1], multi
 
 
-def m3(data, n_series, seed, quick, log):
+def m3(data, n_series, seed, quick, log, ahead=False):
     from sklstm.datasets import load_m3_monthly
 
     m3_data = load_m3_monthly(Path(data).resolve())
     ids = select(m3_data, n_series, seed)
-    per_method = {}
+    per_method, per_method_ahead = {}, {}
     started = time.perf_counter()
     for number, key in enumerate(ids, 1):
         train, test = m3_data.train[key], m3_data.test[key]
-        intervals, truth = m3_series(train, test, seed, quick)
+        intervals, truth, multi = m3_series(train, test, seed, quick, ahead)
         level = float(np.mean(train))
         for name, (lower, upper) in intervals.items():
             coverage, width = score(lower, upper, truth)
             per_method.setdefault(name, []).append((coverage, 100 * width / level))
+        for name, (lower, upper) in multi.items():
+            coverage, width = score(lower, upper, test.to_numpy())
+            per_method_ahead.setdefault(name, []).append((coverage, 100 * width / level))
         if number % 10 == 0:
             log(f"  M3: {number}/{len(ids)} series, {time.perf_counter() - started:.0f} s")
-    return {name: tuple(np.mean(v, axis=0)) for name, v in per_method.items()}, len(ids)
+    summary = [{name: tuple(np.mean(v, axis=0)) for name, v in found.items()}
+               for found in (per_method, per_method_ahead)]
+    return *summary, len(ids)
 
 
 def main(argv=None):
@@ -229,6 +281,8 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 series, tiny nets")
     parser.add_argument("--skip-m3", action="store_true")
     parser.add_argument("--skip-airline", action="store_true")
+    parser.add_argument("--ahead", action="store_true",
+                        help="also 18 steps ahead: recursive vs direct quantiles (M3)")
     args = parser.parse_args(argv)
     if args.quick:
         args.series, args.epochs = min(args.series, 2), 5
@@ -250,12 +304,20 @@ def main(argv=None):
     if not args.data.exists():
         parser.error(f"no file {args.data}: pass --data PATH/m3_monthly.csv")
     started = time.perf_counter()
-    results, n_series = m3(args.data, args.series, args.seed, args.quick, log)
+    results, ahead, n_series = m3(args.data, args.series, args.seed, args.quick, log,
+                                  args.ahead)
     print(f"\nM3 monthly, {n_series} series (seed {args.seed}), the 18 test months one "
           f"step ahead ({time.perf_counter() - started:.0f} s)")
     print(f"{'method':42} {'coverage':>8} {'mean width (% of level)':>24}")
     for name, (coverage, width) in results.items():
         print(f"{name:42} {coverage:8.3f} {width:24.1f}")
+
+    if ahead:
+        print(f"\nM3 monthly, the same series, the 18 test months forecast from the last "
+              "training month")
+        print(f"{'method':42} {'coverage':>8} {'mean width (% of level)':>24}")
+        for name, (coverage, width) in ahead.items():
+            print(f"{name:42} {coverage:8.3f} {width:24.1f}")
 
 
 if __name__ == "__main__":

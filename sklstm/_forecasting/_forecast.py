@@ -8,6 +8,7 @@ import pandas as pd
 from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
 from .._timeindex import next_label
 
@@ -20,6 +21,7 @@ from .._timeindex import next_label
         "target": [Hashable, None],
         "future": ["array-like", None],
         "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "return_quantiles": ["boolean"],
     },
     prefer_skip_nested_validation=True,
 )
@@ -31,7 +33,8 @@ def recursive_forecast(
     target: object = None,
     future: "pd.DataFrame | np.typing.ArrayLike | None" = None,
     window: "int | str | None" = "auto",
-) -> "pd.Series | np.ndarray":
+    return_quantiles: bool = False,
+) -> "pd.Series | pd.DataFrame | np.ndarray":
     """Forecast the next ``steps`` values after the end of ``data``.
 
     ``estimator`` is a fitted one-step-ahead model: it maps the observations
@@ -81,11 +84,26 @@ def recursive_forecast(
         every step (the cost grows with the length of ``data``). Give an int
         when some step looks further back than its ``look_back`` (a rolling
         statistic, a seasonal lag): a window too short changes the forecast.
+    return_quantiles : bool, default=False
+        Return every quantile the estimator forecasts at each step, not just
+        the point forecast. The estimator must forecast quantiles (an
+        :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone, as
+        the last step of a pipeline, or inside a
+        :class:`~sklstm.ChangeRegressor`, as ``make_lstm_forecaster(...,
+        loss="quantile")`` makes). The median is fed back as the next
+        observation. Beyond the first step the intervals are too narrow: each
+        step's quantiles are those of one step ahead *given* the median path,
+        so the uncertainty of the earlier steps is left out. For intervals
+        several steps ahead, prefer a direct model (see Notes).
 
     Returns
     -------
-    forecast : pandas.Series or ndarray of shape (steps,)
-        The forecasts (an ndarray for array input). A Series is indexed by
+    forecast : pandas.Series or ndarray of shape (steps,), or with \
+            ``return_quantiles`` a pandas.DataFrame or ndarray of shape \
+            (steps, n_quantiles)
+        The forecasts (an ndarray for array input); with
+        ``return_quantiles``, one column per quantile level, named by the
+        level for pandas input. A Series or DataFrame is indexed by
         the labels that continue the index of ``data``: ``+1`` for a period
         or integer index, ``+freq`` for a regular datetime index. Any other
         index raises a ``ValueError``, because the rows appended for the
@@ -99,6 +117,14 @@ def recursive_forecast(
 
     Notes
     -----
+    Quantiles several steps ahead: train on all the horizons at once,
+    ``X, Y = to_supervised(series, horizon=range(1, h + 1))`` with
+    ``loss="quantile"``; then ``model.predict_quantiles(X)[-1]``, of shape
+    ``(h, n_quantiles)``, holds each horizon's quantiles, learnt from the
+    errors at that horizon. On M3 monthly series their 80% intervals 18
+    months ahead covered far more of the test months than the recursive
+    ones (docs/intervals.md).
+
     The model sees the same last row at every step whatever the window, as
     long as the window covers the history its features use: the forecast is
     the one the whole series gives, at ``O(steps * window)`` cost instead of
@@ -126,6 +152,7 @@ def recursive_forecast(
     column = _target_column(frame, target, list(frame.columns), [])
     others = [c for c in frame.columns if c != column]
     exogenous = _future_values(future, others, steps)
+    median = _median_position(estimator) if return_quantiles else None
     history = _history_length(estimator, window)
     grows = history is None  # every step sees all the rows, old and forecast
     history = len(frame) if grows else min(history, len(frame))
@@ -142,6 +169,7 @@ def recursive_forecast(
         columns[name] = np.concatenate([past, ahead])
 
     forecasts = np.empty(steps)
+    bands = []
     for step in range(steps):
         if step == 0:  # the observed rows, as they are
             rows = frame.iloc[len(frame) - history :]
@@ -152,7 +180,19 @@ def recursive_forecast(
                 index=index[start : history + step],
                 columns=frame.columns,
             )
-        prediction = np.asarray(estimator.predict(rows))
+        if return_quantiles:
+            quantiles = np.asarray(predict_quantiles_of(estimator, rows), dtype=float)
+            if quantiles.ndim != 2:
+                raise ValueError(
+                    f"the estimator forecasts quantiles of shape {quantiles.shape[1:]} "
+                    "per row (a direct multi-step model); its last row, "
+                    "predict_quantiles(data)[-1], already holds every horizon's "
+                    "quantiles, no recursion needed."
+                )
+            bands.append(quantiles[-1])
+            prediction = quantiles[:, median]
+        else:
+            prediction = np.asarray(estimator.predict(rows))
         if prediction.ndim == 2 and prediction.shape[1] > 1:
             raise ValueError(
                 f"the estimator predicts {prediction.shape[1]} values per row (a "
@@ -161,9 +201,49 @@ def recursive_forecast(
             )
         forecasts[step] = float(prediction.reshape(len(rows), -1)[-1, 0])
         columns[column][history + step] = forecasts[step]
+    if return_quantiles:
+        bands = np.asarray(bands)
+        if not is_pandas:
+            return bands
+        return pd.DataFrame(bands, index=index[history:], columns=_levels(estimator))
     if not is_pandas:
         return forecasts
     return pd.Series(forecasts, index=index[history:], name=column)
+
+
+def _levels(estimator):
+    """The quantile levels ``estimator`` forecasts (``quantiles_`` of the step that does)."""
+    while True:
+        step = _quantile_step(estimator)
+        if step is None:  # a meta-estimator: look inside its fitted regressor
+            estimator = getattr(estimator, "regressor_", None)
+            if estimator is None:
+                return None
+            continue
+        if hasattr(step, "quantiles_"):
+            return step.quantiles_
+        inner = getattr(step, "regressor_", None)
+        if inner is None or inner is estimator:
+            return None
+        estimator = inner
+
+
+def _median_position(estimator):
+    """Where the median is among the quantiles ``estimator`` forecasts."""
+    if _quantile_step(estimator) is None:
+        raise ValueError(
+            f"return_quantiles=True needs an estimator that forecasts quantiles; "
+            f"{type(estimator).__name__} has no predict_quantiles. Fit "
+            "LSTMRegressor(loss='quantile') (or make_lstm_forecaster(..., "
+            "loss='quantile'))."
+        )
+    levels = _levels(estimator)
+    if levels is None or 0.5 not in list(levels):
+        raise ValueError(
+            "return_quantiles=True feeds the median back, but the estimator's "
+            f"quantile levels ({levels}) are unknown or lack 0.5."
+        )
+    return list(levels).index(0.5)
 
 
 def _history_length(estimator, window):
