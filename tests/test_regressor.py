@@ -390,7 +390,8 @@ def test_quantiles_never_cross_even_for_wild_weights_and_inputs(tiny, sequences,
                  scale_target=scale_target).fit(X, 1e-3 * y)
     rng = np.random.RandomState(1)
     # weights no training would give: large, random, so the raw outputs swing widely
-    model.model_.set_weights([30 * rng.standard_normal(w.shape) for w in model.model_.get_weights()])
+    wild = [30 * rng.standard_normal(w.shape) for w in model.model_.get_weights()]
+    model.model_.set_weights(wild)
     X_wild = np.concatenate([X, 1e4 * rng.standard_normal(X.shape), -X * 1e6])
     bands = model.predict_quantiles(X_wild)
     assert np.isfinite(bands).all()
