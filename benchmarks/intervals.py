@@ -313,7 +313,7 @@ def main(argv=None):
         print(f"{name:42} {coverage:8.3f} {width:24.1f}")
 
     if ahead:
-        print(f"\nM3 monthly, the same series, the 18 test months forecast from the last "
+        print("\nM3 monthly, the same series, the 18 test months forecast from the last "
               "training month")
         print(f"{'method':42} {'coverage':>8} {'mean width (% of level)':>24}")
         for name, (coverage, width) in ahead.items():
