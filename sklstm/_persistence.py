@@ -5,7 +5,7 @@ The file is a zip archive of two members:
 ``estimator.json``
     The format version, the estimator's parameters and its fitted attributes
     other than the network (``n_features_in_``, ``feature_names_in_``,
-    ``n_outputs_``, the target scaler's statistics, ``history_``, whether
+    ``n_outputs_``, ``quantiles_``, the target scaler's statistics, ``history_``, whether
     ``y`` was 1-D), as plain JSON.
 ``model.keras``
     The network in Keras's native ``.keras`` format, loaded with
@@ -64,7 +64,7 @@ _NETWORK_FILE = "model.keras"
 # attribute (``name_``) must be a plain scalar or a list of numbers.
 _KNOWN_FITTED = {
     "model_", "n_features_in_", "feature_names_in_", "n_outputs_", "target_scaler_", "history_",
-    "input_mean_", "input_scale_",
+    "input_mean_", "input_scale_", "quantiles_",
 }
 # The input scaling (``scale_inputs``): one number per feature, or None.
 _INPUT_SCALING = ("input_mean_", "input_scale_")
@@ -320,6 +320,8 @@ def _describe(estimator):
         },
         "target_scaler_": _describe_scaler(estimator.target_scaler_),
     }
+    quantiles = getattr(estimator, "quantiles_", None)
+    fitted["quantiles_"] = None if quantiles is None else [float(q) for q in quantiles]
     for name in _INPUT_SCALING:
         value = getattr(estimator, name, None)
         fitted[name] = None if value is None else [float(v) for v in value]
@@ -538,7 +540,10 @@ def _architecture(estimator):
     if len(units) > _MAX_LAYERS:
         _fail("params['units']", f"at most {_MAX_LAYERS} layers", list(units))
     architecture = dict(
-        n_features=estimator.n_features_in_, n_outputs=estimator.n_outputs_, units=units,
+        n_features=estimator.n_features_in_, units=units,
+        n_outputs=estimator.n_outputs_ * (
+            1 if estimator.quantiles_ is None else len(estimator.quantiles_)
+        ),
         dropout=estimator.dropout, recurrent_dropout=estimator.recurrent_dropout,
     )
     n_weights = _count_weights(**architecture)
@@ -774,7 +779,8 @@ def _rebuild(document):
         "fitted",
         fitted,
         ["n_features_in_", "n_outputs_", "y_ndim", "history_", "target_scaler_", "extra"],
-        ["feature_names_in_", *_INPUT_SCALING],  # no input scaling in older files
+        # no input scaling or quantiles in older files
+        ["feature_names_in_", *_INPUT_SCALING, "quantiles_"],
     )
     estimator.n_features_in_ = _int("n_features_in_", fitted["n_features_in_"], 1)
     estimator.n_outputs_ = _int("n_outputs_", fitted["n_outputs_"], 1)
@@ -795,6 +801,20 @@ def _rebuild(document):
         key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()
     }
     estimator.target_scaler_ = _rebuild_scaler(fitted["target_scaler_"], estimator.n_outputs_)
+    # The quantiles fitted are those the (checked) parameters give, exactly.
+    quantiles = fitted.get("quantiles_")
+    if quantiles is not None:
+        quantiles = _numbers("quantiles_", quantiles)
+    try:
+        expected = estimator._quantile_levels()
+    except ValueError as error:
+        raise ValueError(f"{_ESTIMATOR_FILE}: params: {error}") from None
+    if (expected is None) != (quantiles is None) or (
+        expected is not None and expected.tolist() != quantiles
+    ):
+        _fail("quantiles_", "the levels that params['loss'] and params['quantiles'] give",
+              quantiles)
+    estimator.quantiles_ = expected
     scaling = [fitted.get(name) for name in _INPUT_SCALING]
     if (scaling[0] is None) != (scaling[1] is None):
         _fail("input_mean_ and input_scale_", "both numbers or both null", scaling)

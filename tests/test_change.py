@@ -317,3 +317,62 @@ def test_a_failed_refit_leaves_it_unfitted_and_keeps_settings():
         model.fit(np.ones((5, 2)), np.arange(5.0))  # two columns and no level
     with pytest.raises(NotFittedError):
         model.predict(np.ones((1, 1)))
+
+
+# Quantiles of the change -> quantiles of the level ---------------------------
+
+
+class ChangeQuantiles(LinearRegression):
+    """A linear model of the change whose quantiles are its prediction plus fixed offsets."""
+
+    offsets = np.array([-0.3, -0.1, 0.0, 0.2])  # levels 0.05, 0.25, 0.5, 0.9, say
+
+    def predict_quantiles(self, X):
+        centre = self.predict(X)
+        return centre[..., np.newaxis] + self.offsets
+
+
+@pytest.mark.parametrize("kind", ["diff", "log"])
+@pytest.mark.parametrize("horizons", [1, 3])
+def test_quantiles_of_the_change_map_to_quantiles_of_the_level(kind, horizons):
+    series = pd.Series(50 + 10 * np.sin(np.arange(60) / 3) + np.arange(60), name="y")
+    X, y = to_supervised(series, horizon=range(1, horizons + 1) if horizons > 1 else 1)
+    model = ChangeRegressor(ChangeQuantiles(), kind=kind).fit(X, y)
+    bands = model.predict_quantiles(X)
+    change = model.regressor_.predict_quantiles(X)
+    last = X["y"].to_numpy().reshape((-1,) + (1,) * (change.ndim - 1))
+    expected = last * np.exp(change) if kind == "log" else last + change
+    np.testing.assert_allclose(bands, expected, rtol=1e-12)
+    assert bands.shape == ((59, 4) if horizons == 1 else (57, 3, 4))
+    assert (np.diff(bands, axis=-1) > 0).all()  # an increasing map keeps the order
+    np.testing.assert_allclose(bands[..., 2], model.predict(X), rtol=1e-12)
+
+
+def test_an_lstm_pipeline_with_quantile_loss_gives_level_quantiles():
+    X, y = to_supervised(trend(60))
+    pipe = Pipeline([
+        ("lags", LagFeaturizer(look_back=3)),
+        ("seq", SequenceReshaper()),
+        ("lstm", LSTMRegressor(units=4, epochs=3, loss="quantile", random_state=0)),
+    ])
+    model = ChangeRegressor(pipe, kind="log")
+    assert hasattr(model, "predict_quantiles")  # the pipeline's last step has it
+    model.fit(X, y)
+    bands = model.predict_quantiles(X)
+    assert bands.shape == (59, 3)
+    assert (np.diff(bands, axis=1) >= 0).all()
+    np.testing.assert_array_equal(bands[:, 1], model.predict(X))
+    # the lags of each row came from the rows before it, as for predict
+    change = model.regressor_[-1].predict_quantiles(model.regressor_[:-1].transform(X))
+    np.testing.assert_allclose(bands, X.to_numpy() * np.exp(change), rtol=1e-12)
+
+
+def test_predict_quantiles_only_when_the_regressor_has_them():
+    assert not hasattr(ChangeRegressor(Ridge()), "predict_quantiles")
+    assert not hasattr(ChangeRegressor(make_point_pipeline()), "predict_quantiles")
+    model = ChangeRegressor(ChangeQuantiles()).fit(*to_supervised(trend()))
+    assert hasattr(model, "predict_quantiles")
+
+
+def make_point_pipeline():
+    return Pipeline([("lags", LagFeaturizer(look_back=2)), ("lstm", LSTMRegressor())])

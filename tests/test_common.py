@@ -14,6 +14,10 @@ from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, SequenceReshap
 CHECKED_LSTM = LSTMRegressor(
     units=8, epochs=20, batch_size=16, learning_rate=0.02, random_state=0
 )
+# The same network forecasting quantiles: predict is its median.
+CHECKED_QUANTILE_LSTM = LSTMRegressor(
+    units=8, epochs=20, batch_size=16, learning_rate=0.02, loss="quantile", random_state=0
+)
 # The meta-estimator around a fast regressor, bare and inside a pipeline.
 # look_back=1: with more lags a row's prediction depends on the rows before
 # it, which the checks' sample-order and one-sample cases rightly reject.
@@ -25,7 +29,7 @@ CHECKED_CHANGE = [
 
 # Every check passes: no expected_failed_checks are needed.
 @parametrize_with_checks(
-    [LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, *CHECKED_CHANGE]
+    [LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, CHECKED_QUANTILE_LSTM, *CHECKED_CHANGE]
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

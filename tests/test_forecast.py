@@ -378,3 +378,70 @@ def test_a_series_shorter_than_the_window_gives_the_whole_history_forecast():
         _whole_history_forecast(model, short, 5),
         rtol=1e-12,
     )
+
+
+# Quantiles step by step (return_quantiles) ----------------------------------
+
+
+def _quantile_pipeline(**params):
+    return Pipeline([
+        ("lags", LagFeaturizer(look_back=3)),
+        ("seq", SequenceReshaper()),
+        ("lstm", LSTMRegressor(**{"units": 4, "epochs": 3, "loss": "quantile",
+                                  "random_state": 0, **params})),
+    ])
+
+
+@pytest.mark.filterwarnings("ignore:X does not have valid feature names")  # the array call
+@pytest.mark.parametrize("wrap", [False, True])
+def test_return_quantiles_feeds_the_median_back(wrap):
+    series = pd.Series(10 + sine(48), name="y")
+    X, y = to_supervised(series)
+    model = _quantile_pipeline(quantiles=(0.05, 0.5, 0.9))
+    model = (ChangeRegressor(model) if wrap else model).fit(X, y)
+    bands = recursive_forecast(model, series, steps=5, return_quantiles=True)
+    assert list(bands.columns) == [0.05, 0.5, 0.9]
+    assert list(bands.index) == list(range(48, 53))
+    # the median path is exactly the point forecast's path
+    np.testing.assert_array_equal(
+        bands[0.5].to_numpy(), recursive_forecast(model, series, steps=5).to_numpy()
+    )
+    assert (np.diff(bands.to_numpy(), axis=1) >= 0).all()
+    # step 1 is the model's own quantiles for the last observed row
+    quantiles = model.predict_quantiles(series.to_frame()) if wrap else (
+        model[-1].predict_quantiles(model[:-1].transform(series.to_frame()))
+    )
+    np.testing.assert_allclose(bands.iloc[0].to_numpy(), quantiles[-1], rtol=1e-12)
+    # arrays in, an array out
+    array = recursive_forecast(model, series.to_numpy(), steps=5, return_quantiles=True)
+    np.testing.assert_array_equal(array, bands.to_numpy())
+
+
+def test_return_quantiles_needs_one_step_quantiles():
+    series = pd.Series(10 + sine(40), name="y")
+    X, y = to_supervised(series)
+    point = LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match="has no predict_quantiles"):
+        recursive_forecast(point, series, steps=2, return_quantiles=True)
+    X, Y = to_supervised(series, horizon=range(1, 4))
+    direct = _quantile_pipeline().fit(X, Y)
+    with pytest.raises(ValueError, match=r"predict_quantiles\(data\)\[-1\]"):
+        recursive_forecast(direct, series, steps=2, return_quantiles=True)
+
+
+def test_return_quantiles_of_a_panel_keep_the_series_and_time_index():
+    frame = _panel({"a": 30, "b": 20}, freq="M")
+    X, y = to_supervised(frame, target="sales", id="store", time="month")
+    model = _quantile_pipeline().fit(X, y)
+    observed = frame.set_index(["store", "month"])
+    bands = recursive_forecast(model, observed, steps=4, return_quantiles=True)
+    point = recursive_forecast(model, observed, steps=4)
+    assert bands.index.equals(point.index)
+    np.testing.assert_array_equal(bands[0.5].to_numpy(), point.to_numpy())
+    for key in ["a", "b"]:  # each series as if alone
+        alone = observed.xs(key, level="store", drop_level=False)
+        np.testing.assert_allclose(
+            bands.loc[key].to_numpy(),
+            recursive_forecast(model, alone, steps=4, return_quantiles=True).loc[key].to_numpy(),
+            rtol=1e-6,
+        )

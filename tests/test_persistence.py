@@ -76,6 +76,8 @@ def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_pr
         ({}, "1d"),
         ({"units": (4, 2), "scale_target": False, "dropout": 0.1}, "1d"),
         ({"random_state": np.random.RandomState(3)}, "2d"),
+        ({"loss": "quantile"}, "1d"),
+        ({"loss": "quantile", "quantiles": (0.05, 0.25, 0.5, 0.95)}, "2d"),
     ],
 )
 def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, params, target):
@@ -88,6 +90,11 @@ def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, p
 
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
     assert loaded.predict(X).shape == model.predict(X).shape
+    if model.loss == "quantile":
+        np.testing.assert_array_equal(loaded.predict_quantiles(X), model.predict_quantiles(X))
+        np.testing.assert_array_equal(loaded.quantiles_, model.quantiles_)
+    else:
+        assert loaded.quantiles_ is None
     assert set(vars(loaded)) == set(vars(model))
     assert loaded.n_features_in_ == model.n_features_in_ == 2
     assert loaded.n_outputs_ == model.n_outputs_
@@ -260,6 +267,25 @@ def drop(keys):
         (set_in(["fitted", "target_scaler_", "n_samples_seen_"], 1.5), "n_samples_seen_"),
         (set_in(["fitted", "extra", "__class__"], 1), "extra fitted attribute"),
         (set_in(["fitted", "feature_names_in_"], ["a", 1]), "list of strings"),
+        # quantiles_ must be what the parameters give, and the network as wide
+        (set_in(["params", "loss"], "quantile"), "quantiles_ must be the levels"),
+        (set_in(["fitted", "quantiles_"], [0.1, 0.5, 0.9]), "quantiles_ must be the levels"),
+        (set_in(["params", "quantiles"], [0.1, 0.5]), "only used with loss='quantile'"),
+        (
+            both(
+                set_in(["params", "loss"], "quantile"),
+                set_in(["params", "quantiles"], [0.5]),
+                set_in(["fitted", "quantiles_"], [0.2]),
+            ),
+            "quantiles_ must be the levels",
+        ),
+        (
+            both(
+                set_in(["params", "loss"], "quantile"),
+                set_in(["fitted", "quantiles_"], [0.1, 0.5, 0.9]),
+            ),
+            r"never builds.*units.*has 1, sklstm builds 3",
+        ),
     ],
 )
 def test_load_model_rejects_a_bad_document(saved, tmp_path, change, match):

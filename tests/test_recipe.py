@@ -194,3 +194,21 @@ def test_average_seeds_refuses_bad_input():
         average_seeds(make_lstm_forecaster(), n_seeds=0)
     with pytest.raises(ValueError, match="no random_state"):
         average_seeds(LinearRegression())
+
+
+def test_the_recipe_forecasts_quantiles_for_one_or_several_horizons():
+    series = pd.Series(
+        100 + np.arange(60) + 5 * np.sin(np.arange(60) * np.pi / 6),
+        index=pd.period_range("2000-01", periods=60, freq="M"), name="y",
+    )
+    for horizon, shape in [(1, (12, 3)), (range(1, 4), (10, 3, 3))]:
+        X, y = to_supervised(series, horizon=horizon)
+        model = make_lstm_forecaster(
+            seasonal_period=12, loss="quantile", quantiles=(0.1, 0.5, 0.9),
+            epochs=3, random_state=0,
+        ).fit(X.iloc[:47], y.iloc[:47])
+        assert model.get_params()["regressor__lstm__quantiles"] == (0.1, 0.5, 0.9)
+        bands = model.predict_quantiles(X.iloc[47:])
+        assert bands.shape == shape
+        assert (np.diff(bands, axis=-1) >= 0).all()
+        np.testing.assert_array_equal(bands[..., 1], model.predict(X.iloc[47:]))

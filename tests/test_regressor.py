@@ -346,3 +346,111 @@ def test_scale_inputs_false_keeps_inputs_as_given():
     model = LSTMRegressor(units=2, epochs=1, scale_inputs=False, random_state=0)
     model.fit(X, X[:, -1, 0])
     assert model.input_mean_ is None and model.input_scale_ is None
+
+
+# Quantile forecasts (loss="quantile") -----------------------------------------
+
+
+@pytest.mark.parametrize("two_d", [False, True])
+def test_predict_quantiles_has_one_entry_per_level_and_predict_is_the_median(
+    tiny, sequences, two_d
+):
+    X, y = sequences
+    target = np.column_stack([y, 3 * y]) if two_d else y
+    model = tiny(loss="quantile", quantiles=(0.05, 0.5, 0.8, 0.95)).fit(X, target)
+    bands = model.predict_quantiles(X)
+    assert bands.shape == ((48, 2, 4) if two_d else (48, 4))
+    np.testing.assert_array_equal(bands[..., 1], model.predict(X))
+    assert model.predict(X).shape == np.shape(target)
+    np.testing.assert_array_equal(model.quantiles_, [0.05, 0.5, 0.8, 0.95])
+    # one network for all: n_outputs * n_quantiles outputs
+    assert model.model_.output_shape[-1] == (2 if two_d else 1) * 4
+
+
+def test_quantile_loss_defaults_to_an_80_percent_interval(tiny, sequences):
+    X, y = sequences
+    model = tiny(loss="quantile").fit(X, y)
+    np.testing.assert_array_equal(model.quantiles_, [0.1, 0.5, 0.9])
+    assert model.predict_quantiles(X).shape == (48, 3)
+
+
+def test_only_a_quantile_model_has_predict_quantiles(tiny, sequences):
+    X, y = sequences
+    model = tiny().fit(X, y)
+    assert not hasattr(model, "predict_quantiles")
+    assert model.quantiles_ is None
+    assert hasattr(LSTMRegressor(loss="quantile"), "predict_quantiles")
+
+
+@pytest.mark.parametrize("scale_target", [True, False])
+def test_quantiles_never_cross_even_for_wild_weights_and_inputs(tiny, sequences, scale_target):
+    """The order holds by construction, not because training found it."""
+    X, y = sequences
+    model = tiny(loss="quantile", quantiles=(0.01, 0.1, 0.5, 0.6, 0.99),
+                 scale_target=scale_target).fit(X, 1e-3 * y)
+    rng = np.random.RandomState(1)
+    # weights no training would give: large, random, so the raw outputs swing widely
+    wild = [30 * rng.standard_normal(w.shape) for w in model.model_.get_weights()]
+    model.model_.set_weights(wild)
+    X_wild = np.concatenate([X, 1e4 * rng.standard_normal(X.shape), -X * 1e6])
+    bands = model.predict_quantiles(X_wild)
+    assert np.isfinite(bands).all()
+    assert (np.diff(bands, axis=-1) >= 0).all()
+    # the outputs did swing far beyond anything trained (so the test can fail)
+    assert np.ptp(bands[:, 2]) > 10 * np.ptp(1e-3 * y)
+
+
+def test_the_non_crossing_map_keeps_the_order_for_any_raw_output():
+    from sklstm._neural._regressor import _non_crossing
+
+    rng = np.random.RandomState(0)
+    raw = rng.standard_normal((1000, 2, 5)) * 10.0 ** rng.randint(-3, 300, size=(1000, 2, 5))
+    raw = raw * rng.choice([-1, 1], size=raw.shape)
+    for median in range(5):
+        quantiles = _non_crossing(raw, median)
+        assert (np.diff(quantiles, axis=-1) >= 0).all()
+        np.testing.assert_array_equal(quantiles[..., median], raw[..., median])
+
+
+def test_the_80_percent_interval_covers_about_80_percent_of_new_points():
+    """Held-out coverage on a noisy problem, with the noise's own quantiles as yardstick."""
+    rng = np.random.RandomState(0)
+    X = rng.uniform(-1, 1, size=(800, 3, 1))
+    noise = 0.3
+    y = np.sin(2 * X[:, -1, 0]) + X[:, 0, 0] + rng.normal(scale=noise, size=800)
+    model = LSTMRegressor(units=8, epochs=30, learning_rate=0.01, loss="quantile",
+                          quantiles=(0.1, 0.5, 0.9), random_state=0).fit(X[:400], y[:400])
+    bands = model.predict_quantiles(X[400:])
+    inside = (bands[:, 0] <= y[400:]) & (y[400:] <= bands[:, 2])
+    assert 0.6 <= inside.mean() <= 0.95
+    assert 0.02 <= (y[400:] < bands[:, 0]).mean() <= 0.25  # each tail about 10%
+    assert 0.02 <= (y[400:] > bands[:, 2]).mean() <= 0.25
+    # not covering by being vague: the width is near the noise's 80% width, 2.56 sd
+    width = np.mean(bands[:, 2] - bands[:, 0])
+    assert 0.6 * 2.563 * noise <= width <= 1.6 * 2.563 * noise
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [
+        ({"quantiles": (0.1, 0.5, 0.9)}, "only used with loss='quantile'"),
+        ({"loss": "mae", "quantiles": (0.5,)}, "only used with loss='quantile'"),
+        ({"loss": "quantile", "quantiles": (0.5, 0.1)}, "strictly increasing"),
+        ({"loss": "quantile", "quantiles": (0.1, 0.1, 0.5)}, "strictly increasing"),
+        ({"loss": "quantile", "quantiles": (0.0, 0.5)}, "strictly between 0 and 1"),
+        ({"loss": "quantile", "quantiles": (0.5, 1.0)}, "strictly between 0 and 1"),
+        ({"loss": "quantile", "quantiles": (0.5, float("nan"))}, "strictly between 0 and 1"),
+        ({"loss": "quantile", "quantiles": (0.1, 0.9)}, r"include 0.5.*\(0.1, 0.5, 0.9\)"),
+        ({"loss": "quantile", "quantiles": ()}, "non-empty tuple of numbers"),
+        ({"loss": "quantile", "quantiles": ("0.5",)}, "non-empty tuple of numbers"),
+        ({"loss": "quantile", "quantiles": (True, 0.5)}, "non-empty tuple of numbers"),
+        ({"loss": "quantile", "quantiles": 0.5}, "quantiles"),
+        ({"loss": "quantile", "quantiles": np.array([0.1, 0.5])}, "quantiles"),
+    ],
+)
+def test_bad_quantiles_are_refused_before_training(tiny, sequences, params, match):
+    X, y = sequences
+    model = tiny(**params)
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y)
+    assert not hasattr(model, "model_")

@@ -33,6 +33,7 @@ GUIDE_ORDER = [
     "evaluation",
     "panels",
     "forecasting",
+    "intervals",  # after forecasting: intervals around the forecasts
     "benchmarks-m3",  # accuracy on many series, after the single-series case
     "tuning",
     "scaling-out",

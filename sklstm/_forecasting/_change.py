@@ -7,6 +7,7 @@ import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
@@ -79,6 +80,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
     the log change, not on the original units.
+
+    When the regressor forecasts quantiles (an
+    :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the
+    last step of a pipeline), :meth:`predict_quantiles` maps the quantiles
+    of the change to quantiles of the level: ``last + q`` or
+    ``last * exp(q)``. Both maps are increasing, so a quantile of the change
+    is the same quantile of the level and the quantiles still do not cross.
 
     Examples
     --------
@@ -190,6 +198,55 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             return last * np.exp(change)
         return last + change
 
+    @available_if(lambda self: _forecasts_quantiles(
+        getattr(self, "regressor_", self.regressor)
+    ))
+    def predict_quantiles(self, X):
+        """Forecast quantiles in the target's units from those of the change.
+
+        Only when the regressor forecasts quantiles: it has a
+        ``predict_quantiles`` method, or is a pipeline whose last step has one
+        (an :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_features)
+            Features, as in :meth:`fit`.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs, n_quantiles)
+            ``X[level] + q`` (``kind="diff"``) or ``X[level] * exp(q)``
+            (``kind="log"``) for each quantile ``q`` of the change the
+            regressor forecasts: increasing maps, so the quantiles keep their
+            levels and their order. The median's entry is what :meth:`predict`
+            returns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import ChangeRegressor, LSTMRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> series = 100 + np.cumsum(rng.normal(size=80))
+        >>> X, y = series[:-1, np.newaxis], series[1:]
+        >>> model = ChangeRegressor(LSTMRegressor(
+        ...     units=4, epochs=5, loss="quantile", random_state=0)).fit(X, y)
+        >>> bands = model.predict_quantiles(X[-2:])  # levels 0.1, 0.5, 0.9
+        >>> bands.shape
+        (2, 3)
+        >>> bool((bands[:, 1] == model.predict(X[-2:])).all())
+        True
+        """
+        check_is_fitted(self)
+        self._check_X(X, reset=False)
+        last = self._level_values(X)
+        change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
+        last = last.reshape((-1,) + (1,) * (change.ndim - 1))
+        if self.kind == "log":
+            return last * np.exp(change)
+        return last + change
+
     def _check_X(self, X, *, reset):
         """Check the shape of ``X`` and its features, without converting it.
 
@@ -276,3 +333,36 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _quantile_step(estimator):
+    """The estimator that forecasts quantiles: ``estimator`` or its pipeline's last step."""
+    if hasattr(estimator, "predict_quantiles"):
+        return estimator
+    steps = getattr(estimator, "steps", None)
+    if isinstance(steps, list) and steps and hasattr(steps[-1][1], "predict_quantiles"):
+        return steps[-1][1]
+    return None
+
+
+def _forecasts_quantiles(estimator):
+    return _quantile_step(estimator) is not None
+
+
+def predict_quantiles_of(estimator, X):
+    """``estimator.predict_quantiles(X)``, for a pipeline too (its last step's).
+
+    A :class:`~sklearn.pipeline.Pipeline` forwards only the methods it knows,
+    so ``X`` goes through the pipeline's other steps and then to the last
+    step's ``predict_quantiles``.
+    """
+    if hasattr(estimator, "predict_quantiles"):
+        return estimator.predict_quantiles(X)
+    last = _quantile_step(estimator)
+    if last is None:
+        raise AttributeError(
+            f"{type(estimator).__name__} does not forecast quantiles: it has no "
+            "predict_quantiles, nor is it a pipeline ending in an estimator that has "
+            "one (e.g. LSTMRegressor(loss='quantile'))."
+        )
+    return last.predict_quantiles(estimator[:-1].transform(X))

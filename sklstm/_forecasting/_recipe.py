@@ -68,6 +68,10 @@ def make_lstm_forecaster(
     **lstm_params
         Other :class:`~sklstm.LSTMRegressor` parameters; they override the
         defaults ``units=16, epochs=50, batch_size=16, learning_rate=0.001``.
+        ``loss="quantile", quantiles=(0.1, 0.5, 0.9)`` makes a quantile
+        forecaster: ``predict`` gives the median and ``predict_quantiles``
+        every quantile of the level (see
+        :meth:`ChangeRegressor.predict_quantiles <sklstm.ChangeRegressor.predict_quantiles>`).
 
     Returns
     -------

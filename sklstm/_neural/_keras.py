@@ -225,7 +225,7 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
     template = build_model(**dict(layout), seed=0, masked=masked)
     template_optimizer = keras.optimizers.get(optimizer)
     template_optimizer.build(template.trainable_variables)
-    loss_fn = keras.losses.get(loss)
+    loss_fn = _loss_function(loss)
     trainable = [i for i, v in enumerate(template.variables) if v.trainable]
 
     def run_epoch(weights, optimizer_state, X, y, order, batch_size):
@@ -260,7 +260,7 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
             _variables(template.variables),
             _variables(_optimizer_variables(template_optimizer)),
             tf.TensorSpec([None, n_steps, n_features], tf.float32),
-            tf.TensorSpec([None, n_outputs], tf.float32),
+            tf.TensorSpec([None, _target_width(n_outputs, loss)], tf.float32),
             tf.TensorSpec([None], tf.int32),
             tf.TensorSpec([], tf.int32),
         ))
@@ -300,7 +300,7 @@ def _trace_forward(layout, masked, dtype, loss=None):
     ``dtype`` inside the function.
     """
     template = build_model(**dict(layout), seed=0, dtype=dtype, masked=masked)
-    loss_fn = None if loss is None else keras.losses.get(loss)
+    loss_fn = None if loss is None else _loss_function(loss)
 
     def forward(weights, X, *y):
         pairs = [
@@ -316,7 +316,7 @@ def _trace_forward(layout, masked, dtype, loss=None):
     n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
     specs = [tf.TensorSpec([None, None, n_features], dtype)]
     if loss_fn is not None:
-        specs.append(tf.TensorSpec([None, n_outputs], dtype))
+        specs.append(tf.TensorSpec([None, _target_width(n_outputs, loss)], dtype))
     # The weights' specs are those of a float32 network of this layout.
     reference = build_model(**dict(layout), seed=0, masked=masked)
     return _stateless(
@@ -327,6 +327,52 @@ def _trace_forward(layout, masked, dtype, loss=None):
 
 
 _TRACERS = {"epoch": _trace_epoch, "forward": _trace_forward}
+
+
+# Quantile (pinball) loss
+# -----------------------
+# ``loss=("quantile", (0.1, 0.5, 0.9))``: the network has ``n_quantiles``
+# outputs per target column, in that order within each column. They are
+# raw: the output for the median is the median, and every other output is
+# the softplus (non-negative) gap to its inner neighbour, so the quantiles
+# built from them cannot cross. The loss builds the quantiles so; the
+# regressor builds them the same way, in float64 NumPy, when it predicts.
+
+
+def _loss_function(loss):
+    """A Keras loss name, or ``("quantile", levels)``, as a function ``(y, y_pred)``."""
+    if isinstance(loss, tuple) and loss[0] == "quantile":
+        return _pinball_loss(loss[1])
+    return keras.losses.get(loss)
+
+
+def _target_width(n_outputs, loss):
+    """Columns of the target for a network of ``n_outputs`` outputs trained on ``loss``."""
+    if isinstance(loss, tuple) and loss[0] == "quantile":
+        return n_outputs // len(loss[1])
+    return n_outputs
+
+
+def _pinball_loss(levels):
+    """The pinball loss of the non-crossing quantiles, averaged over levels and columns."""
+    levels = tuple(float(level) for level in levels)
+    median = levels.index(0.5)
+
+    def pinball(y, raw):
+        n_levels = len(levels)
+        raw = keras.ops.reshape(raw, (-1, keras.ops.shape(raw)[-1] // n_levels, n_levels))
+        centre = raw[:, :, median : median + 1]
+        gaps = keras.ops.softplus(raw)
+        above = centre + keras.ops.cumsum(gaps[:, :, median + 1 :], axis=-1)
+        below = centre - keras.ops.flip(
+            keras.ops.cumsum(keras.ops.flip(gaps[:, :, :median], axis=-1), axis=-1), axis=-1
+        )
+        quantiles = keras.ops.concatenate([below, centre, above], axis=-1)
+        tau = keras.ops.cast(keras.ops.convert_to_tensor(levels), quantiles.dtype)
+        error = keras.ops.cast(y, quantiles.dtype)[:, :, None] - quantiles
+        return keras.ops.mean(keras.ops.maximum(tau * error, (tau - 1.0) * error), axis=(1, 2))
+
+    return pinball
 
 
 @contextlib.contextmanager

@@ -10,6 +10,7 @@ from numbers import Integral, Real
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.utils import check_random_state
+from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     check_array,
@@ -26,6 +27,9 @@ from .._validation import PositiveInts, StrictInterval, check_numeric
 # identifiers; kept here so that validating them needs no TensorFlow.
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
 LOSSES = ("mse", "mae", "huber", "log_cosh")
+# The quantiles ``loss="quantile"`` fits when ``quantiles`` is None: an 80%
+# interval around the median.
+DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 
 
 
@@ -55,8 +59,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Keras optimizer.
     learning_rate : float, default=0.001
         Learning rate of the optimizer.
-    loss : {"mse", "mae", "huber", "log_cosh"}, default="mse"
+    loss : {"mse", "mae", "huber", "log_cosh", "quantile"}, default="mse"
         Training loss, computed on the scaled target when ``scale_target``.
+        ``"quantile"``: the pinball loss of each of ``quantiles``, averaged
+        over them; the network then forecasts every quantile of every target
+        column, :meth:`predict` returns the median and
+        :meth:`predict_quantiles` all of them.
+    quantiles : tuple or list of float, default=None
+        The quantile levels fitted with ``loss="quantile"``: strictly
+        increasing, each in (0, 1), and including 0.5 (the median, which
+        :meth:`predict` returns). ``None`` means ``(0.1, 0.5, 0.9)``, the
+        median and an 80% interval. Must be None for any other loss (set
+        ``loss="quantile"`` to use them).
     dropout : float in [0, 1), default=0.0
         Fraction of the inputs of each LSTM layer dropped during training.
     recurrent_dropout : float in [0, 1), default=0.0
@@ -125,6 +139,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         names.
     n_outputs_ : int
         Number of target columns.
+    quantiles_ : ndarray of shape (n_quantiles,) or None
+        The quantile levels fitted (``loss="quantile"``), else None. The
+        network then has ``n_outputs_ * n_quantiles`` outputs, the quantiles
+        of each target column in turn; they are raw (the median, then the
+        non-negative gaps between neighbouring quantiles before a softplus),
+        so read quantiles with :meth:`predict_quantiles`, not ``model_``.
     target_scaler_ : StandardScaler or None
         The scaler applied to the target, or None when ``scale_target=False``.
     input_mean_, input_scale_ : ndarray of shape (n_features_in_,) or None
@@ -183,7 +203,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "batch_size": [StrictInterval(Integral, 1, None, closed="left")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate": [StrictInterval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(LOSSES))],
+        "loss": [StrOptions(set(LOSSES) | {"quantile"})],
+        "quantiles": [list, tuple, None],  # their values: _quantile_levels
         "dropout": [StrictInterval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [StrictInterval(Real, 0, 1, closed="left")],
         "early_stopping": ["boolean"],
@@ -204,6 +225,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         optimizer="adam",
         learning_rate=0.001,
         loss="mse",
+        quantiles=None,
         dropout=0.0,
         recurrent_dropout=0.0,
         early_stopping=False,
@@ -220,6 +242,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.optimizer = optimizer
         self.learning_rate = learning_rate
         self.loss = loss
+        self.quantiles = quantiles
         self.dropout = dropout
         self.recurrent_dropout = recurrent_dropout
         self.early_stopping = early_stopping
@@ -255,6 +278,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             weights, and no attribute of an earlier fit, is kept.
         """
         units = self._units_per_layer()
+        levels = self._quantile_levels()
         X = self._validate_X(X, reset=True)
         y = self._validate_y(y, X)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
@@ -262,6 +286,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self._y_ndim = y.ndim
         y = y.reshape(len(y), -1)
         self.n_outputs_ = y.shape[1]
+        self.quantiles_ = levels
         X, y, validation = self._split_validation(X, y)
         self.input_mean_, self.input_scale_ = _input_scaling(X) if self.scale_inputs else (None, None)
         X = self._scale_X(X)
@@ -282,7 +307,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         backend = keras_backend()
         self.model_ = backend.build_model(
             n_features=self.n_features_in_,
-            n_outputs=self.n_outputs_,
+            n_outputs=self.n_outputs_ * (1 if levels is None else len(levels)),
             units=units,
             dropout=self.dropout,
             recurrent_dropout=self.recurrent_dropout,
@@ -296,7 +321,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             batch_size=self.batch_size,
             optimizer=self.optimizer,
             learning_rate=self.learning_rate,
-            loss=self.loss,
+            loss=self.loss if levels is None else ("quantile", tuple(levels.tolist())),
             seed=seed,
             verbose=self.verbose,
             validation=validation,
@@ -336,11 +361,109 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             given to :meth:`fit`.
         """
         check_is_fitted(self)
-        X = self._scale_X(self._validate_X(X, reset=False))
-        y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
-        if self.target_scaler_ is not None:  # inverse_transform, without re-validation
-            y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
+        if getattr(self, "quantiles_", None) is not None:
+            quantiles = self._predict_all_quantiles(X)
+            y_pred = quantiles[:, :, list(self.quantiles_).index(0.5)]
+        else:
+            X = self._scale_X(self._validate_X(X, reset=False))
+            y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
+            if self.target_scaler_ is not None:  # inverse_transform, without re-validation
+                y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
+
+    @available_if(lambda self: self.loss == "quantile")
+    def predict_quantiles(self, X):
+        """Predict every quantile of ``quantiles_`` for each sequence in ``X``.
+
+        Only for ``loss="quantile"``. The quantiles of a row never cross:
+        each is at least the one of the level below it (the network predicts
+        non-negative gaps between them, and the target scaling maps them
+        back with a positive scale).
+
+        Parameters
+        ----------
+        X : array-like of shape (n_samples, n_steps, n_features) or \
+                (n_samples, n_features)
+            Input sequences, as in :meth:`fit`.
+
+        Returns
+        -------
+        y_quantiles : ndarray of shape (n_samples, n_quantiles) or \
+                (n_samples, n_outputs_, n_quantiles)
+            The quantiles in the target's units, one per entry of
+            ``quantiles_`` along the last axis, in increasing order. The shape
+            is ``(n_samples, n_quantiles)`` for a 1-D ``y`` in :meth:`fit`, and
+            ``(n_samples, n_outputs_, n_quantiles)`` for a 2-D one. The entry
+            for 0.5 is what :meth:`predict` returns.
+
+        Examples
+        --------
+        >>> import numpy as np
+        >>> from sklstm import LSTMRegressor
+        >>> rng = np.random.RandomState(0)
+        >>> X = rng.uniform(size=(64, 3, 1))
+        >>> y = X.sum(axis=(1, 2)) + rng.normal(scale=0.1, size=64)
+        >>> model = LSTMRegressor(units=8, epochs=5, loss="quantile",
+        ...                       quantiles=(0.1, 0.5, 0.9), random_state=0).fit(X, y)
+        >>> bands = model.predict_quantiles(X[:4])
+        >>> bands.shape
+        (4, 3)
+        >>> bool((np.diff(bands, axis=1) >= 0).all())
+        True
+        >>> bool((bands[:, 1] == model.predict(X[:4])).all())
+        True
+        """
+        check_is_fitted(self)
+        quantiles = self._predict_all_quantiles(X)
+        return quantiles[:, 0, :] if self._y_ndim == 1 else quantiles
+
+    def _predict_all_quantiles(self, X):
+        """The quantiles in the target's units, shape (n_samples, n_outputs_, n_quantiles)."""
+        X = self._scale_X(self._validate_X(X, reset=False))
+        raw = keras_backend().predict(self.model_, X).astype(np.float64)
+        quantiles = _non_crossing(
+            raw.reshape(len(raw), self.n_outputs_, len(self.quantiles_)),
+            list(self.quantiles_).index(0.5),
+        )
+        if self.target_scaler_ is not None:  # a positive scale keeps the order
+            scaler = self.target_scaler_
+            quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
+        return quantiles
+
+    def _quantile_levels(self):
+        """``quantiles`` checked, as a float64 array; None unless ``loss="quantile"``."""
+        if self.loss != "quantile":
+            if self.quantiles is not None:
+                raise ValueError(
+                    f"quantiles={self.quantiles!r} is only used with loss='quantile', "
+                    f"but loss={self.loss!r}. Set loss='quantile', or quantiles=None."
+                )
+            return None
+        if self.quantiles is None:
+            return np.asarray(DEFAULT_QUANTILES)
+        values = list(self.quantiles)
+        if not values or not all(
+            isinstance(v, Real) and not isinstance(v, (bool, np.bool_)) for v in values
+        ):
+            raise ValueError(
+                f"quantiles must be a non-empty tuple of numbers; got {self.quantiles!r}."
+            )
+        levels = np.asarray(values, dtype=np.float64)
+        if not ((levels > 0) & (levels < 1)).all():
+            raise ValueError(
+                f"quantiles must each lie strictly between 0 and 1; got {self.quantiles!r}."
+            )
+        if (np.diff(levels) <= 0).any():
+            raise ValueError(
+                f"quantiles must be strictly increasing (sorted, no repeats); got "
+                f"{self.quantiles!r}. Pass e.g. {tuple(sorted(set(levels.tolist())))}."
+            )
+        if 0.5 not in levels:
+            raise ValueError(
+                f"quantiles must include 0.5, the median that predict returns; got "
+                f"{self.quantiles!r}. Pass e.g. {tuple(sorted(set(levels.tolist()) | {0.5}))}."
+            )
+        return levels
 
     def _scale_X(self, X):
         """``X`` standardized with the fitted input scaling (a new array)."""
@@ -457,6 +580,22 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # error. NaN time steps of 3-D input are masked (see Notes).
         tags.target_tags.multi_output = True
         return tags
+
+
+def _non_crossing(raw, median):
+    """Quantiles from the network's raw outputs (last axis: one per level).
+
+    ``raw[..., median]`` is the median; every other output is a gap to the
+    inner neighbour, made non-negative by a softplus and summed outwards, so
+    the quantiles are non-decreasing along the last axis (in floating point
+    too: sums of non-negative numbers only grow). The same construction as
+    the loss in :mod:`sklstm._neural._keras`, in float64.
+    """
+    centre = raw[..., median : median + 1]
+    gaps = np.logaddexp(0.0, raw)  # softplus, without overflow
+    above = centre + np.cumsum(gaps[..., median + 1 :], axis=-1)
+    below = centre - np.cumsum(gaps[..., :median][..., ::-1], axis=-1)[..., ::-1]
+    return np.concatenate([below, centre, above], axis=-1)
 
 
 def _input_scaling(X):
