@@ -8,6 +8,12 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils.metadata_routing import (
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
 from sklearn.utils.validation import check_array, check_is_fitted, validate_data
 
 from .._state import fit_context
@@ -80,6 +86,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
     the log change, not on the original units.
 
+    ``sample_weight`` goes to the regressor, as in
+    :class:`~sklearn.compose.TransformedTargetRegressor`: without metadata
+    routing, as ``regressor.fit(..., sample_weight=...)`` (a ``Pipeline``
+    refuses that; pass ``lstm__sample_weight=w`` instead, named after its
+    step); with ``sklearn.set_config(enable_metadata_routing=True)``, to
+    every step that requested it, e.g.
+    ``LSTMRegressor(...).set_fit_request(sample_weight=True)``.
+
     Examples
     --------
     A linear trend: a regression on the levels reproduces the trend it saw,
@@ -117,7 +131,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit a clone of ``regressor`` to the change of ``y`` from ``X[level]``.
 
         Parameters
@@ -128,9 +142,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values in their own units (the values ahead), finite;
             positive for ``kind="log"``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Passed to the regressor's ``fit`` when given; with metadata
+            routing enabled, to the consumers that requested it (see Notes).
         **fit_params : dict
             Passed to the ``fit`` method of the regressor (for a pipeline:
-            ``<step>__<param>``).
+            ``<step>__<param>``); with metadata routing enabled, routed as
+            requested.
 
         Returns
         -------
@@ -160,8 +178,26 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         else:
             change = y - last
         self._y_ndim = y.ndim
+        if sample_weight is not None:
+            fit_params = {**fit_params, "sample_weight": sample_weight}
+        if _routing_enabled():
+            fit_params = process_routing(self, "fit", **fit_params).regressor.fit
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
         return self
+
+    def get_metadata_routing(self):
+        """How :meth:`fit` routes metadata such as ``sample_weight``: to the regressor.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The regressor's ``fit`` receives what it requested from
+            :meth:`fit`.
+        """
+        return MetadataRouter(owner=self).add(
+            regressor=self.regressor,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
 
     def predict(self, X):
         """Forecast in the target's units: ``X[level]`` plus the predicted change.

@@ -464,11 +464,6 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
     def _split_validation(self, X, y, sample_weight, early_stopping):
         """The training rows and weights and, with early stopping, the validation tail."""
-        if sample_weight is not None and not sample_weight.any():
-            raise ValueError(
-                "sample_weight is zero for every row; at least one row needs a "
-                "positive weight."
-            )
         if not early_stopping:
             return X, y, sample_weight, None
         n_val = int(np.ceil(self.validation_fraction * len(X)))
