@@ -76,6 +76,7 @@ def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_pr
         ({}, "1d"),
         ({"units": (4, 2), "scale_target": False, "dropout": 0.1}, "1d"),
         ({"random_state": np.random.RandomState(3)}, "2d"),
+        ({"cell": "gru", "units": (4, 3), "warm_start": True}, "1d"),
     ],
 )
 def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, params, target):
@@ -680,3 +681,31 @@ def test_save_model_keeps_the_input_scaling(tmp_path):
     np.testing.assert_array_equal(loaded.input_mean_, model.input_mean_)
     np.testing.assert_array_equal(loaded.input_scale_, model.input_scale_)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_a_model_fitted_with_sample_weights_round_trips(tiny, sequences, tmp_path):
+    """A weighted target scaler has seen a sum of weights, not a count of rows."""
+    X, y = sequences
+    model = tiny().fit(X, y, sample_weight=np.linspace(0.25, 1.0, len(y)))
+    save_model(model, tmp_path / "m.sklstm")
+    loaded = load_model(tmp_path / "m.sklstm")
+    assert loaded.target_scaler_.n_samples_seen_ == model.target_scaler_.n_samples_seen_
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_must_not_run):
+    path = write_archive(tmp_path / "m.sklstm",
+                         with_document(saved, set_in(["params", "cell"], "gru")))
+    with pytest.raises(ValueError, match="never builds.*GRU|never builds.*LSTM"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("units", [(3,), (4, 2), (2, 5, 1)])
+def test_the_weight_count_load_model_expects_is_the_networks(cell, units):
+    from sklstm._persistence import _count_weights
+
+    architecture = dict(n_features=3, n_outputs=2, units=units, dropout=0.0,
+                        recurrent_dropout=0.0, cell=cell)
+    network = keras_backend().build_model(**architecture, seed=0)
+    assert _count_weights(**architecture) == network.count_params()
