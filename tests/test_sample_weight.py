@@ -4,6 +4,7 @@ through ChangeRegressor, Pipeline and GridSearchCV (scikit-learn metadata routin
 import numpy as np
 import pytest
 import sklearn
+from sklearn.base import clone
 from sklearn.exceptions import UnsetMetadataPassedError
 from sklearn.linear_model import Ridge
 from sklearn.metrics import get_scorer
@@ -201,3 +202,15 @@ def test_a_pipeline_takes_the_weights_by_step_name_without_routing(data):
         LagFeaturizer(look_back=1).fit_transform(X2), y, sample_weight=weights
     )
     np.testing.assert_allclose(fitted.predict(X2), direct.predict(LagFeaturizer(look_back=1).fit_transform(X2)))
+
+
+def test_change_regressor_gives_a_pipeline_the_weights_for_its_last_step():
+    """Without routing, the recipe's network gets the weights; its transformers do not."""
+    series = 100 + np.arange(60.0) + 5 * np.sin(np.arange(60.0))
+    X, y = to_supervised(series)
+    weights = _recency(len(y))
+    recipe = make_lstm_forecaster(4, epochs=3, units=4, random_state=0)
+    weighted = clone(recipe).fit(X, y, sample_weight=weights)
+    by_name = clone(recipe).fit(X, y, lstm__sample_weight=weights)
+    np.testing.assert_array_equal(weighted.predict(X), by_name.predict(X))
+    assert np.abs(weighted.predict(X) - clone(recipe).fit(X, y).predict(X)).max() > 1e-3

@@ -14,7 +14,12 @@ from sklearn.utils.metadata_routing import (
     _routing_enabled,
     process_routing,
 )
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
 
 from .._state import fit_context
 from .._validation import check_numeric
@@ -86,12 +91,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
     the log change, not on the original units.
 
-    ``sample_weight`` goes to the regressor, as in
-    :class:`~sklearn.compose.TransformedTargetRegressor`: without metadata
-    routing, as ``regressor.fit(..., sample_weight=...)`` (a ``Pipeline``
-    refuses that; pass ``lstm__sample_weight=w`` instead, named after its
-    step); with ``sklearn.set_config(enable_metadata_routing=True)``, to
-    every step that requested it, e.g.
+    ``sample_weight`` goes to the regressor. Without metadata routing it is
+    passed as ``regressor.fit(..., sample_weight=...)``, as
+    :class:`~sklearn.compose.TransformedTargetRegressor` does, except that a
+    ``Pipeline`` (which takes no ``sample_weight``) gets it for its last
+    step, as ``<last step>__sample_weight``: so the weights reach the
+    network of :func:`make_lstm_forecaster`, and its transformers are fitted
+    unweighted. With ``sklearn.set_config(enable_metadata_routing=True)``
+    it goes to every step that requested it, e.g.
     ``LSTMRegressor(...).set_fit_request(sample_weight=True)``.
 
     Examples
@@ -143,8 +150,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             Target values in their own units (the values ahead), finite;
             positive for ``kind="log"``.
         sample_weight : array-like of shape (n_samples,), default=None
-            Passed to the regressor's ``fit`` when given; with metadata
-            routing enabled, to the consumers that requested it (see Notes).
+            Passed to the regressor's ``fit`` when given (to the last step
+            of a ``Pipeline``); with metadata routing enabled, to the
+            consumers that requested it (see Notes).
         **fit_params : dict
             Passed to the ``fit`` method of the regressor (for a pipeline:
             ``<step>__<param>``); with metadata routing enabled, routed as
@@ -178,12 +186,21 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         else:
             change = y - last
         self._y_ndim = y.ndim
-        if sample_weight is not None:
-            fit_params = {**fit_params, "sample_weight": sample_weight}
         if _routing_enabled():
+            if sample_weight is not None:
+                fit_params = {**fit_params, "sample_weight": sample_weight}
             fit_params = process_routing(self, "fit", **fit_params).regressor.fit
+        elif sample_weight is not None:
+            fit_params = {**fit_params, self._weight_name(): sample_weight}
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
         return self
+
+    def _weight_name(self):
+        """The fit parameter that takes ``sample_weight`` without routing."""
+        steps = getattr(self.regressor, "steps", None)
+        if has_fit_parameter(self.regressor, "sample_weight") or not steps:
+            return "sample_weight"
+        return f"{steps[-1][0]}__sample_weight"  # a Pipeline: its final estimator
 
     def get_metadata_routing(self):
         """How :meth:`fit` routes metadata such as ``sample_weight``: to the regressor.
