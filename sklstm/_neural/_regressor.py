@@ -231,6 +231,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     (2,)
     >>> len(model.history_["loss"])
     5
+
+    Weight recent rows more, then train the same network one more epoch:
+
+    >>> weights = np.linspace(0.1, 1.0, len(y))
+    >>> model = model.set_params(warm_start=True).fit(X, y, sample_weight=weights)
+    >>> model.partial_fit(X, y).n_iter_
+    11
     """
 
     _parameter_constraints: dict = {
