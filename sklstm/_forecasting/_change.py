@@ -9,6 +9,7 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._param_validation import HasMethods, StrOptions
 from sklearn.utils.metadata_routing import (
+    UNUSED,
     MetadataRouter,
     MethodMapping,
     _routing_enabled,
@@ -125,6 +126,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     array([8192.])
     """
 
+    # fit's sample_weight is only passed on (get_metadata_routing): not a
+    # request of this estimator, so it has no set_fit_request of its own.
+    __metadata_request__fit = {"sample_weight": UNUSED}
+
     _parameter_constraints: dict = {
         "regressor": [HasMethods(["fit", "predict"])],
         "kind": [StrOptions({"diff", "log"})],
@@ -209,9 +214,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         -------
         routing : MetadataRouter
             The regressor's ``fit`` receives what it requested from
-            :meth:`fit`.
+            :meth:`fit`; this estimator's own requests (``score``'s
+            ``sample_weight``, set with ``set_score_request``) are kept.
         """
-        return MetadataRouter(owner=self).add(
+        return MetadataRouter(owner=self).add_self_request(self).add(
             regressor=self.regressor,
             method_mapping=MethodMapping().add(caller="fit", callee="fit"),
         )

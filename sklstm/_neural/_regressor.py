@@ -45,8 +45,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         layer per entry.
     cell : {"lstm", "gru"}, default="lstm"
         The recurrent layer: Keras's ``LSTM``, or its ``GRU`` (three gates
-        instead of four, so about 3/4 of the weights and of the work per
-        step). Masking, seeding and the training loop are the same for both.
+        instead of four, so about 3/4 of the weights; on a CPU it trained
+        1.3-1.6x slower in one measurement, see docs/forecasting.md).
+        Masking, seeding and the training loop are the same for both.
     epochs : int >= 1, default=100
         Passes over the training data. ``epochs=0`` (an untrained network) is
         refused by :meth:`fit` with ``InvalidParameterError``, a
@@ -344,7 +345,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         scaling on its rows and builds the network; later calls continue
         from the current weights with that scaling, whatever ``warm_start``
         says. No rows are held out for early stopping. See Notes,
-        "Continued training".
+        "Continued training". A call that raises (other features or target
+        columns, changed ``units``, a diverging loss) leaves the estimator
+        unfitted, as :meth:`fit` does.
 
         Parameters
         ----------
@@ -388,7 +391,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                     "warm_start=False (or clone the estimator) to build a new network."
                 )
             # Its own shuffling and dropout, reproducibly: the seed and the epochs so far.
-            seed = int(np.random.RandomState([seed, self.n_iter_]).randint(np.iinfo(np.int32).max))
+            done = len(self.history_["loss"])  # n_iter_, also in files of older versions
+            seed = int(np.random.RandomState([seed, done]).randint(np.iinfo(np.int32).max))
         else:
             self._y_ndim = y_ndim
             self.n_outputs_ = y.shape[1]
