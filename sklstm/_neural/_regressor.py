@@ -46,7 +46,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     cell : {"lstm", "gru"}, default="lstm"
         The recurrent layer: Keras's ``LSTM``, or its ``GRU`` (three gates
         instead of four, so about 3/4 of the weights; on a CPU it trained
-        1.3-1.6x slower in one measurement, see docs/forecasting.md).
+        about 1.5x slower than the LSTM in sklstm's benchmark, see
+        docs/forecasting.md).
         Masking, seeding and the training loop are the same for both.
     epochs : int >= 1, default=100
         Passes over the training data. ``epochs=0`` (an untrained network) is
