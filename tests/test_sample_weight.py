@@ -214,3 +214,21 @@ def test_change_regressor_gives_a_pipeline_the_weights_for_its_last_step():
     by_name = clone(recipe).fit(X, y, lstm__sample_weight=weights)
     np.testing.assert_array_equal(weighted.predict(X), by_name.predict(X))
     assert np.abs(weighted.predict(X) - clone(recipe).fit(X, y).predict(X)).max() > 1e-3
+
+
+def test_skforecast_weight_func_reaches_the_network():
+    """skforecast passes weight_func's weights to fit once fit takes sample_weight."""
+    recursive = pytest.importorskip("skforecast.recursive")
+    import pandas as pd
+
+    y = pd.Series(100 + np.arange(60.0) + 5 * np.sin(np.arange(60.0)), name="y")
+
+    def forecast(**kwargs):
+        forecaster = recursive.ForecasterRecursive(
+            LSTMRegressor(units=4, epochs=3, random_state=0), lags=4, **kwargs
+        )
+        forecaster.fit(y)  # returns None
+        return forecaster.predict(3).to_numpy()
+
+    recent = forecast(weight_func=lambda index: np.where(index < 30, 0.0, 1.0))
+    assert np.abs(recent - forecast()).max() > 1e-3
