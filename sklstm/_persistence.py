@@ -359,7 +359,8 @@ def _describe_scaler(scaler):
         "mean_": [float(v) for v in scaler.mean_],
         "var_": [float(v) for v in scaler.var_],
         "scale_": [float(v) for v in scaler.scale_],
-        "n_samples_seen_": int(scaler.n_samples_seen_),
+        # the sum of the sample weights when fitted with them
+        "n_samples_seen_": _plain(scaler.n_samples_seen_.item()),
     }
 
 
@@ -545,6 +546,7 @@ def _architecture(estimator):
             1 if estimator.quantiles_ is None else len(estimator.quantiles_)
         ),
         dropout=estimator.dropout, recurrent_dropout=estimator.recurrent_dropout,
+        cell=estimator.cell,  # checked by _rebuild: "lstm" or "gru"
     )
     n_weights = _count_weights(**architecture)
     if n_weights > _MAX_WEIGHTS:
@@ -555,11 +557,19 @@ def _architecture(estimator):
     return architecture
 
 
-def _count_weights(*, n_features, n_outputs, units, dropout, recurrent_dropout):
-    """The number of weights of ``build_model``'s network (four gates an LSTM)."""
+def _count_weights(*, n_features, n_outputs, units, dropout, recurrent_dropout, cell="lstm"):
+    """The number of weights of ``build_model``'s network.
+
+    An LSTM layer has four gates, each with an input kernel, a recurrent
+    kernel and a bias. A GRU layer has three, and Keras's default
+    ``reset_after=True`` gives each gate two biases (input and recurrent).
+    """
     count, width = 0, n_features
     for n_units in units:
-        count += 4 * n_units * (width + n_units + 1)
+        if cell == "gru":
+            count += 3 * n_units * (width + n_units + 2)
+        else:
+            count += 4 * n_units * (width + n_units + 1)
         width = n_units
     return count + n_outputs * (width + 1)
 
@@ -876,7 +886,12 @@ def _rebuild_scaler(state, n_outputs):
         ))
     if not (scaler.scale_ > 0).all():
         _fail("target_scaler_.scale_", "positive", state["scale_"])
-    scaler.n_samples_seen_ = np.int64(_int("target_scaler_.n_samples_seen_",
-                                            state["n_samples_seen_"], 1))
+    seen = state["n_samples_seen_"]
+    if _is_int(seen):
+        scaler.n_samples_seen_ = np.int64(_int("target_scaler_.n_samples_seen_", seen, 1))
+    elif _is_number(seen) and seen > 0:  # a sum of sample weights
+        scaler.n_samples_seen_ = np.float64(seen)
+    else:
+        _fail("target_scaler_.n_samples_seen_", "a positive number", seen)
     scaler.n_features_in_ = n_outputs
     return scaler

@@ -27,9 +27,28 @@ CHECKED_CHANGE = [
 ]
 
 
-# Every check passes: no expected_failed_checks are needed.
+
+
+def expected_failed_checks(estimator):
+    """The one check that cannot hold for a network trained in float32."""
+    if isinstance(estimator, LSTMRegressor):
+        return {
+            "check_sample_weight_equivalence_on_dense_data": (
+                "Integer weights equal repeated rows only in exact arithmetic. With "
+                "batch_size=16 the 15 weighted rows make one batch and the ~30 "
+                "repeated rows two, so the gradient steps differ; even in one full "
+                "batch (batch_size=64) float32 sums round differently and predictions "
+                "agree to ~3e-6, above the check's rtol=1e-7. "
+                "tests/test_sample_weight.py checks both equivalences (zero weights, "
+                "repeated rows) with one batch per epoch at float32 tolerance."
+            )
+        }
+    return {}
+
+
 @parametrize_with_checks(
-    [LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, CHECKED_QUANTILE_LSTM, *CHECKED_CHANGE]
+    [LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, CHECKED_QUANTILE_LSTM, *CHECKED_CHANGE],
+    expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):
     check(estimator)

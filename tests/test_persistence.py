@@ -78,6 +78,8 @@ def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_pr
         ({"random_state": np.random.RandomState(3)}, "2d"),
         ({"loss": "quantile"}, "1d"),
         ({"loss": "quantile", "quantiles": (0.05, 0.25, 0.5, 0.95)}, "2d"),
+        ({"cell": "gru", "units": (4, 3), "warm_start": True}, "1d"),
+        ({"cell": "gru", "loss": "quantile"}, "1d"),
     ],
 )
 def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, params, target):
@@ -264,7 +266,8 @@ def drop(keys):
         (set_in(["fitted", "y_ndim"], 3), "y_ndim"),
         (set_in(["fitted", "history_", "loss"], [0.1, "x"]), "history_"),
         (set_in(["fitted", "target_scaler_", "mean_"], [0.0, 1.0]), "list of 1 numbers"),
-        (set_in(["fitted", "target_scaler_", "n_samples_seen_"], 1.5), "n_samples_seen_"),
+        (set_in(["fitted", "target_scaler_", "n_samples_seen_"], -1.5), "n_samples_seen_"),
+        (set_in(["fitted", "target_scaler_", "n_samples_seen_"], "3"), "n_samples_seen_"),
         (set_in(["fitted", "extra", "__class__"], 1), "extra fitted attribute"),
         (set_in(["fitted", "feature_names_in_"], ["a", 1]), "list of strings"),
         # quantiles_ must be what the parameters give, and the network as wide
@@ -705,3 +708,31 @@ def test_save_model_keeps_the_input_scaling(tmp_path):
     np.testing.assert_array_equal(loaded.input_mean_, model.input_mean_)
     np.testing.assert_array_equal(loaded.input_scale_, model.input_scale_)
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_a_model_fitted_with_sample_weights_round_trips(tiny, sequences, tmp_path):
+    """A weighted target scaler has seen a sum of weights, not a count of rows."""
+    X, y = sequences
+    model = tiny().fit(X, y, sample_weight=np.linspace(0.25, 1.0, len(y)))
+    save_model(model, tmp_path / "m.sklstm")
+    loaded = load_model(tmp_path / "m.sklstm")
+    assert loaded.target_scaler_.n_samples_seen_ == model.target_scaler_.n_samples_seen_
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_must_not_run):
+    path = write_archive(tmp_path / "m.sklstm",
+                         with_document(saved, set_in(["params", "cell"], "gru")))
+    with pytest.raises(ValueError, match="never builds.*GRU|never builds.*LSTM"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("cell", ["lstm", "gru"])
+@pytest.mark.parametrize("units", [(3,), (4, 2), (2, 5, 1)])
+def test_the_weight_count_load_model_expects_is_the_networks(cell, units):
+    from sklstm._persistence import _count_weights
+
+    architecture = dict(n_features=3, n_outputs=2, units=units, dropout=0.0,
+                        recurrent_dropout=0.0, cell=cell)
+    network = keras_backend().build_model(**architecture, seed=0)
+    assert _count_weights(**architecture) == network.count_params()

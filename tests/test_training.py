@@ -269,6 +269,7 @@ def test_an_interrupted_fit_or_refit_leaves_no_fitted_state_but_keeps_settings(
             for key, value in settings.items():
                 assert vars(model)[key] is value
             if name == "ChangeRegressor":
-                assert model.get_metadata_routing().score.requests["sample_weight"] is True
+                routing = model.get_metadata_routing()
+                assert routing.consumes("score", ["sample_weight"]) == {"sample_weight"}
             model.fit(X, y)  # and it can be fitted again
             assert hasattr(model, "n_features_in_")

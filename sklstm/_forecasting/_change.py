@@ -9,7 +9,19 @@ from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, StrOptions
-from sklearn.utils.validation import check_array, check_is_fitted, validate_data
+from sklearn.utils.metadata_routing import (
+    UNUSED,
+    MetadataRouter,
+    MethodMapping,
+    _routing_enabled,
+    process_routing,
+)
+from sklearn.utils.validation import (
+    check_array,
+    check_is_fitted,
+    has_fit_parameter,
+    validate_data,
+)
 
 from .._state import fit_context
 from .._validation import check_numeric
@@ -88,6 +100,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     ``last * exp(q)``. Both maps are increasing, so a quantile of the change
     is the same quantile of the level and the quantiles still do not cross.
 
+    ``sample_weight`` goes to the regressor. Without metadata routing it is
+    passed as ``regressor.fit(..., sample_weight=...)``, as
+    :class:`~sklearn.compose.TransformedTargetRegressor` does, except that a
+    ``Pipeline`` (which takes no ``sample_weight``) gets it for its last
+    step, as ``<last step>__sample_weight``: so the weights reach the
+    network of :func:`make_lstm_forecaster`, and its transformers are fitted
+    unweighted. With ``sklearn.set_config(enable_metadata_routing=True)``
+    it goes to every step that requested it, e.g.
+    ``LSTMRegressor(...).set_fit_request(sample_weight=True)``.
+
     Examples
     --------
     A linear trend: a regression on the levels reproduces the trend it saw,
@@ -112,6 +134,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     array([8192.])
     """
 
+    # fit's sample_weight is only passed on (get_metadata_routing): not a
+    # request of this estimator, so it has no set_fit_request of its own.
+    __metadata_request__fit = {"sample_weight": UNUSED}
+
     _parameter_constraints: dict = {
         "regressor": [HasMethods(["fit", "predict"])],
         "kind": [StrOptions({"diff", "log"})],
@@ -125,7 +151,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
-    def fit(self, X, y, **fit_params):
+    def fit(self, X, y, sample_weight=None, **fit_params):
         """Fit a clone of ``regressor`` to the change of ``y`` from ``X[level]``.
 
         Parameters
@@ -136,9 +162,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values in their own units (the values ahead), finite;
             positive for ``kind="log"``.
+        sample_weight : array-like of shape (n_samples,), default=None
+            Passed to the regressor's ``fit`` when given (to the last step
+            of a ``Pipeline``); with metadata routing enabled, to the
+            consumers that requested it (see Notes).
         **fit_params : dict
             Passed to the ``fit`` method of the regressor (for a pipeline:
-            ``<step>__<param>``).
+            ``<step>__<param>``); with metadata routing enabled, routed as
+            requested.
 
         Returns
         -------
@@ -168,8 +199,36 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         else:
             change = y - last
         self._y_ndim = y.ndim
+        if _routing_enabled():
+            if sample_weight is not None:
+                fit_params = {**fit_params, "sample_weight": sample_weight}
+            fit_params = process_routing(self, "fit", **fit_params).regressor.fit
+        elif sample_weight is not None:
+            fit_params = {**fit_params, self._weight_name(): sample_weight}
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
         return self
+
+    def _weight_name(self):
+        """The fit parameter that takes ``sample_weight`` without routing."""
+        steps = getattr(self.regressor, "steps", None)
+        if has_fit_parameter(self.regressor, "sample_weight") or not steps:
+            return "sample_weight"
+        return f"{steps[-1][0]}__sample_weight"  # a Pipeline: its final estimator
+
+    def get_metadata_routing(self):
+        """How :meth:`fit` routes metadata such as ``sample_weight``: to the regressor.
+
+        Returns
+        -------
+        routing : MetadataRouter
+            The regressor's ``fit`` receives what it requested from
+            :meth:`fit`; this estimator's own requests (``score``'s
+            ``sample_weight``, set with ``set_score_request``) are kept.
+        """
+        return MetadataRouter(owner=self).add_self_request(self).add(
+            regressor=self.regressor,
+            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        )
 
     def predict(self, X):
         """Forecast in the target's units: ``X[level]`` plus the predicted change.

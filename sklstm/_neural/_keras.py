@@ -110,11 +110,15 @@ class NaNMask(keras.layers.Layer):
         return input_shape
 
 
+# The recurrent layer of each ``cell``; both subclass ``keras.layers.RNN``.
+_CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
+
+
 def build_model(
     *, n_features, n_outputs, units, dropout, recurrent_dropout, seed,
-    dtype="float32", masked=True,
+    dtype="float32", masked=True, cell="lstm",
 ):
-    """A (stacked) LSTM followed by one linear ``Dense`` layer.
+    """A (stacked) LSTM or GRU (``cell``) followed by one linear ``Dense`` layer.
 
     Every random initializer and dropout layer gets its own seed drawn from
     ``seed``, so the model is reproducible without touching Keras's or
@@ -127,7 +131,7 @@ def build_model(
     inputs = keras.Input(shape=(None, n_features), dtype=dtype)
     x = NaNMask(dtype=dtype)(inputs) if masked else inputs
     for depth, n_units in enumerate(units):
-        x = keras.layers.LSTM(
+        x = _CELLS[cell](
             n_units,
             return_sequences=depth < len(units) - 1,
             dropout=dropout,
@@ -181,14 +185,21 @@ def _traced(kind, *key):
 
 def _layout(model):
     """The :func:`build_model` arguments, but the seed, that give ``model``'s layers."""
-    lstms = [layer for layer in model.layers if isinstance(layer, keras.layers.LSTM)]
+    rnns = [layer for layer in model.layers if isinstance(layer, keras.layers.RNN)]
+    cell = next(name for name, kind in _CELLS.items() if type(rnns[0]) is kind)
     return (
         ("n_features", int(model.input_shape[-1])),
         ("n_outputs", int(model.output_shape[-1])),
-        ("units", tuple(int(layer.units) for layer in lstms)),
-        ("dropout", float(lstms[0].dropout)),
-        ("recurrent_dropout", float(lstms[0].recurrent_dropout)),
+        ("units", tuple(int(layer.units) for layer in rnns)),
+        ("dropout", float(rnns[0].dropout)),
+        ("recurrent_dropout", float(rnns[0].recurrent_dropout)),
+        ("cell", cell),
     )
+
+
+def architecture(model):
+    """The :func:`build_model` arguments, but the seed, that give ``model``'s layers."""
+    return dict(_layout(model))
 
 
 def _variables(keras_variables):
@@ -221,6 +232,9 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
     ``n_steps`` is the sequence length the LSTM loop is unrolled for, or None
     for a loop over any length. The learning rate (an optimizer variable) and
     the batch size are arguments too, so a grid over them reuses the trace.
+    ``sample_weight`` (one number per row, mean 1 over the rows trained on)
+    weights each row's loss; a batch's loss is the mean of weight times loss
+    over its rows, so with all weights 1 it is Keras's own mean.
     """
     template = build_model(**dict(layout), seed=0, masked=masked)
     template_optimizer = keras.optimizers.get(optimizer)
@@ -228,7 +242,7 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
     loss_fn = _loss_function(loss)
     trainable = [i for i, v in enumerate(template.variables) if v.trainable]
 
-    def run_epoch(weights, optimizer_state, X, y, order, batch_size):
+    def run_epoch(weights, optimizer_state, X, y, sample_weight, order, batch_size):
         pairs = list(zip(template.variables, weights)) + list(
             zip(_optimizer_variables(template_optimizer), optimizer_state)
         )
@@ -240,7 +254,9 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
             with _redirected(pairs):
                 with tf.GradientTape() as tape:
                     predicted = template(X_batch, training=True)
-                    batch_loss = keras.ops.mean(loss_fn(y_batch, predicted))
+                    batch_loss = keras.ops.mean(
+                        loss_fn(y_batch, predicted) * tf.gather(sample_weight, index)
+                    )
                 gradients = tape.gradient(batch_loss, [weights[i] for i in trainable])
                 template_optimizer.apply(gradients)
             return start + batch_size, total + batch_loss * tf.cast(tf.shape(index)[0], tf.float32)
@@ -261,6 +277,7 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
             _variables(_optimizer_variables(template_optimizer)),
             tf.TensorSpec([None, n_steps, n_features], tf.float32),
             tf.TensorSpec([None, _target_width(n_outputs, loss)], tf.float32),
+            tf.TensorSpec([None], tf.float32),
             tf.TensorSpec([None], tf.int32),
             tf.TensorSpec([], tf.int32),
         ))
@@ -294,7 +311,7 @@ def _stateless(function):
 
 
 def _trace_forward(layout, masked, dtype, loss=None):
-    """The network's output (or, with ``loss``, the mean loss) for any length.
+    """The network's output (or, with ``loss``, the weighted mean loss) for any length.
 
     The weights come in as the fit's float32 variables and are cast to
     ``dtype`` inside the function.
@@ -302,7 +319,7 @@ def _trace_forward(layout, masked, dtype, loss=None):
     template = build_model(**dict(layout), seed=0, dtype=dtype, masked=masked)
     loss_fn = None if loss is None else _loss_function(loss)
 
-    def forward(weights, X, *y):
+    def forward(weights, X, *y_and_weight):
         pairs = [
             (variable, tf.cast(value, variable.dtype))
             for variable, value in zip(template.variables, weights)
@@ -311,12 +328,16 @@ def _trace_forward(layout, masked, dtype, loss=None):
             predicted = template(X, training=False)
         if loss_fn is None:
             return predicted
-        return keras.ops.mean(loss_fn(y[0], predicted))
+        y, sample_weight = y_and_weight
+        return keras.ops.sum(loss_fn(y, predicted) * sample_weight) / keras.ops.sum(sample_weight)
 
     n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
     specs = [tf.TensorSpec([None, None, n_features], dtype)]
     if loss_fn is not None:
-        specs.append(tf.TensorSpec([None, _target_width(n_outputs, loss)], dtype))
+        specs += [
+            tf.TensorSpec([None, _target_width(n_outputs, loss)], dtype),
+            tf.TensorSpec([None], dtype),
+        ]
     # The weights' specs are those of a float32 network of this layout.
     reference = build_model(**dict(layout), seed=0, masked=masked)
     return _stateless(
@@ -377,7 +398,7 @@ def _pinball_loss(levels):
 
 @contextlib.contextmanager
 def _unrolled(template, unroll):
-    """Unroll the template's LSTM loops while a function is traced.
+    """Unroll the template's recurrent loops while a function is traced.
 
     An unrolled LSTM runs about 3x faster per step on a CPU for a few time
     steps (no ``while_loop`` and its gradient bookkeeping); the arithmetic is
@@ -385,13 +406,13 @@ def _unrolled(template, unroll):
     model accepts any number of time steps and, on a GPU, uses cuDNN; the
     flag only matters while tracing, and templates are used only then.
     """
-    lstms = [layer for layer in template.layers if isinstance(layer, keras.layers.LSTM)]
-    for layer in lstms:
+    rnns = [layer for layer in template.layers if isinstance(layer, keras.layers.RNN)]
+    for layer in rnns:
         layer.unroll = unroll
     try:
         yield
     finally:
-        for layer in lstms:
+        for layer in rnns:
             layer.unroll = False
 
 
@@ -401,7 +422,7 @@ def _unrolled(template, unroll):
 
 def train(
     model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose,
-    validation=None, n_iter_no_change=10,
+    validation=None, n_iter_no_change=10, sample_weight=None,
 ):
     """Train ``model`` (from :func:`build_model`) in place; return the history.
 
@@ -414,8 +435,15 @@ def train(
     and no global random state is touched. The reported loss is the
     batch-size weighted mean over the epoch, as ``Model.fit`` reports it.
 
-    ``validation=(X_val, y_val)`` adds the loss on those rows after every
-    epoch (``"val_loss"``); training stops when it has not improved for
+    ``sample_weight`` (one non-negative number per row, not all 0; None for
+    all 1) weights each row's loss. The weights are divided by their mean, so
+    that only their ratios matter: a batch's loss is the mean of weight times
+    loss over its rows, and the epoch's loss the weighted mean over all rows.
+    A row of weight 0 adds nothing to the loss or to the gradient.
+
+    ``validation=(X_val, y_val)`` or ``(X_val, y_val, w_val)`` adds the loss
+    on those rows after every epoch (``"val_loss"``; the mean weighted by
+    ``w_val``); training stops when it has not improved for
     ``n_iter_no_change`` epochs, and the weights of the best epoch are kept.
 
     Raises
@@ -424,9 +452,12 @@ def train(
         If the loss becomes NaN or infinite (training diverged).
     """
     X = _left_align(X.astype(np.float32, copy=False))
+    sample_weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight)
+    sample_weight = (sample_weight / sample_weight.mean()).astype(np.float32)
     if validation is not None:
-        X_val, y_val = validation
-        validation = (_left_align(X_val.astype(np.float32, copy=False)), y_val)
+        X_val, y_val, *w_val = validation
+        w_val = np.ones(len(X_val)) if not w_val or w_val[0] is None else w_val[0]
+        validation = (_left_align(X_val.astype(np.float32, copy=False)), y_val, w_val)
     masked = bool(np.isnan(X).any()) or (
         validation is not None and bool(np.isnan(validation[0]).any())
     )
@@ -445,8 +476,11 @@ def train(
     optimizer_state = _variables(_optimizer_variables(fit_optimizer))
 
     X, y = tf.constant(X), tf.constant(y.astype(np.float32, copy=False))
+    sample_weight = tf.constant(sample_weight)
     if validation is not None:
-        X_val, y_val = (tf.constant(a.astype(np.float32, copy=False)) for a in validation)
+        X_val, y_val, w_val = (
+            tf.constant(np.asarray(a).astype(np.float32, copy=False)) for a in validation
+        )
     batch_size = tf.constant(min(int(batch_size), np.iinfo(np.int32).max), tf.int32)
     rng = np.random.RandomState(seed)
     progress = keras.utils.Progbar(epochs, verbose=verbose, unit_name="epoch") if verbose else None
@@ -455,10 +489,10 @@ def train(
     for epoch in range(epochs):
         order = tf.constant(rng.permutation(len(X)).astype(np.int32))
         history["loss"].append(
-            float(run_epoch(weights, optimizer_state, X, y, order, batch_size))
+            float(run_epoch(weights, optimizer_state, X, y, sample_weight, order, batch_size))
         )
         if validation is not None:
-            history["val_loss"].append(float(evaluate(weights, X_val, y_val)))
+            history["val_loss"].append(float(evaluate(weights, X_val, y_val, w_val)))
         last = {name: values[-1] for name, values in history.items()}
         if progress is not None:
             progress.update(epoch + 1, values=list(last.items()))
@@ -556,7 +590,7 @@ def network_config(model):
     return keras.saving.serialize_keras_object(model)
 
 
-def network_configs(*, n_features, n_outputs, units, dropout, recurrent_dropout):
+def network_configs(*, n_features, n_outputs, units, dropout, recurrent_dropout, cell="lstm"):
     """The configs of the networks :func:`build_model` makes for these parameters.
 
     One per variant that :func:`build_model` builds (with the NaN mask, then
@@ -566,4 +600,5 @@ def network_configs(*, n_features, n_outputs, units, dropout, recurrent_dropout)
         yield network_config(build_model(
             n_features=n_features, n_outputs=n_outputs, units=tuple(units),
             dropout=dropout, recurrent_dropout=recurrent_dropout, seed=0, masked=masked,
+            cell=cell,
         ))

@@ -1,0 +1,133 @@
+"""LSTMRegressor's continued training: warm_start and partial_fit."""
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.exceptions import NotFittedError
+
+from sklstm import LSTMRegressor, load_model, save_model
+
+
+@pytest.fixture(scope="module")
+def data():
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(48, 3, 2))
+    y = X[:, -1, 0] + 0.5 * X[:, -2, 1]
+    return X, y
+
+
+def weights_of(model):
+    return [np.asarray(w) for w in model.model_.weights]
+
+
+def assert_same_weights(a, b):
+    for first, second in zip(weights_of(a), weights_of(b), strict=True):
+        np.testing.assert_array_equal(first, second)
+
+
+def test_warm_start_continues_from_the_current_weights(tiny, data):
+    X, y = data
+    model = tiny(epochs=3, warm_start=True).fit(X, y)
+    network, first = model.model_, model.predict(X)
+    # a learning rate too small to move anything: the second fit starts where the first ended
+    model.set_params(learning_rate=1e-12).fit(X, y)
+    assert model.model_ is network
+    np.testing.assert_allclose(model.predict(X), first, rtol=1e-6, atol=1e-7)
+    assert model.n_iter_ == 6 and len(model.history_["loss"]) == 6
+    # without warm_start the same fit builds a new network: another prediction
+    rebuilt = model.set_params(warm_start=False).fit(X, y)
+    assert rebuilt.model_ is not network
+    assert np.abs(rebuilt.predict(X) - first).max() > 1e-3
+
+
+def test_continued_training_keeps_lowering_the_loss(tiny, data):
+    X, y = data
+    model = tiny(epochs=5, learning_rate=0.01, warm_start=True).fit(X, y)
+    first = list(model.history_["loss"])
+    model.fit(X, y)
+    assert model.history_["loss"][:5] == first
+    assert model.history_["loss"][5] < first[0]
+    assert model.history_["loss"][-1] < first[-1]
+
+
+def test_warm_start_on_an_unfitted_estimator_is_an_ordinary_fit(tiny, data):
+    X, y = data
+    assert_same_weights(tiny(warm_start=True).fit(X, y), tiny().fit(X, y))
+
+
+def calls(model, X, y):
+    model.fit(X, y)
+    model.set_params(warm_start=True, epochs=2).fit(X[:30], y[:30])
+    model.partial_fit(X[30:], y[30:])
+    model.partial_fit(X, y, sample_weight=np.linspace(0.5, 1.0, len(y)))
+    return model
+
+
+def test_the_same_calls_with_the_same_seed_give_identical_weights(tiny, data):
+    X, y = data
+    first, second = calls(tiny(dropout=0.2), X, y), calls(tiny(dropout=0.2), X, y)
+    assert_same_weights(first, second)
+    assert first.n_iter_ == 3 + 2 + 1 + 1
+    # each continued call shuffles anew: one more call is another network
+    assert np.abs(first.partial_fit(X, y).predict(X) - second.predict(X)).max() > 0
+
+
+def test_partial_fit_builds_on_the_first_call_and_then_freezes_the_scaling(tiny, data):
+    X, y = data
+    model = tiny().partial_fit(X, y)
+    assert model.n_iter_ == 1 and len(model.history_["loss"]) == 1
+    mean, scale, target = model.input_mean_.copy(), model.input_scale_.copy(), model.target_scaler_.mean_.copy()
+    model.partial_fit(X + 10.0, y + 10.0)
+    np.testing.assert_array_equal(model.input_mean_, mean)
+    np.testing.assert_array_equal(model.input_scale_, scale)
+    np.testing.assert_array_equal(model.target_scaler_.mean_, target)
+    assert model.n_iter_ == 2
+    # the first partial_fit is a one-epoch fit
+    assert_same_weights(tiny().partial_fit(X, y), tiny(epochs=1).fit(X, y))
+
+
+def test_partial_fit_continues_a_fitted_model_without_early_stopping(tiny, data):
+    X, y = data
+    model = tiny(early_stopping=True).fit(X, y)
+    assert "val_loss" in model.history_
+    n_iter = model.n_iter_
+    model.partial_fit(X, y)
+    assert model.n_iter_ == n_iter + 1
+    assert set(model.history_) == {"loss"}  # the last call had no validation loss
+
+
+def test_a_saved_and_loaded_model_continues_exactly_as_the_original(tiny, data, tmp_path):
+    X, y = data
+    model = tiny().fit(X, y)
+    save_model(model, tmp_path / "m.sklstm")
+    loaded = load_model(tmp_path / "m.sklstm")
+    model.partial_fit(X, y)
+    loaded.partial_fit(X, y)
+    assert_same_weights(model, loaded)
+    assert loaded.history_ == model.history_
+
+
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (lambda X, y, m: (X[:, :, :1], y, m), "features"),
+        (lambda X, y, m: (X, np.column_stack([y, y]), m), "2 column"),
+        (lambda X, y, m: (X, y, m.set_params(units=5)), "units=.5,."),
+        (lambda X, y, m: (X, y, m.set_params(cell="gru")), "cell='gru'"),
+        (lambda X, y, m: (X, y, m.set_params(scale_target=False)), "scale_target=False"),
+    ],
+)
+def test_continuing_an_incompatible_network_is_refused(tiny, data, change, match):
+    X, y = data
+    X, y, model = change(X, y, tiny(warm_start=True).fit(X, y))
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y)
+    with pytest.raises(NotFittedError):  # a fit that raises leaves the estimator unfitted
+        model.predict(X)
+    model.fit(X, y)  # unfitted again: warm_start builds a new network
+
+
+def test_clone_forgets_the_network(tiny, data):
+    X, y = data
+    model = tiny(warm_start=True).fit(X, y)
+    assert_same_weights(clone(model).fit(X, y), tiny().fit(X, y))
