@@ -15,7 +15,13 @@ Methods: Naive2 (written here, as in the M competitions), ETS and Theta
 (statsforecast's ``AutoETS`` and ``Theta``, the standard theta method),
 ``sklstm.make_lstm_forecaster`` forecasting recursively (one-step model fed
 its own forecasts) and directly (one output per horizon), and a Ridge control:
-the same recipe with a Ridge in place of the LSTM. One table, in one run,
+the same recipe with a Ridge in place of the LSTM. Those are *local*: one
+model per series. The *global* rows fit ONE ``make_lstm_forecaster`` (and a
+global Ridge control) on the training parts of all selected series as a
+panel, forecasting the 18 steps directly; their settings are chosen by a
+small ``GridSearchCV`` over ``PanelSplit`` on the training parts only
+(``--no-search``: the settings recorded in ``GLOBAL_CHOSEN``). Rows named
+``mean(A, B)`` average two methods' forecasts. One table, in one run,
 beside the paper's figures. Run::
 
     pip install -e ".[benchmark]"
@@ -23,6 +29,7 @@ beside the paper's figures. Run::
     python benchmarks/m3.py --series 100 --seed 0
     python benchmarks/m3.py --stats-only         # Naive2 / ETS / Theta on all, minutes
     python benchmarks/m3.py --quick              # smoke run for CI, < 1 minute
+    python benchmarks/m3.py --no-local --seeds 3 # statistics and the global models
 
 docs/benchmarks-m3.md quotes runs of it.
 """

@@ -34,6 +34,7 @@ GUIDE_ORDER = [
     "panels",
     "forecasting",
     "benchmarks-m3",  # accuracy on many series, after the single-series case
+    "global-models",  # one model for all series of a panel, on M3
     "tuning",
     "scaling-out",
     "performance",
