@@ -353,7 +353,8 @@ def global_method(make, *, search, seeds=1, log=print, chosen_by=None):
             grid = GridSearchCV(model, GLOBAL_GRID, cv=cv, scoring=smape_scorer(), refit=False)
             grid.fit(X, Y)
             chosen = grid.best_params_
-            for params, score in zip(grid.cv_results_["params"], grid.cv_results_["mean_test_score"]):
+            results = grid.cv_results_
+            for params, score in zip(results["params"], results["mean_test_score"]):
                 log(f"    validation sMAPE {-score:.3f}  {params}")
         else:
             chosen = getattr(chosen_by, "chosen", GLOBAL_CHOSEN)
@@ -395,7 +396,7 @@ def methods(args):
             found["ETS"] = run_ets
         found["Theta"] = run_theta
     if not args.stats_only:
-        for strategy in ("recursive", "direct"):
+        for strategy in () if args.no_local else ("recursive", "direct"):
             found[f"Ridge control ({strategy})"] = sklearn_method(
                 lambda: ridge_control(args.seed, args.quick), strategy
             )
@@ -541,7 +542,9 @@ def main(argv=None):
         "--seeds", type=int, default=1, help="also a row of the global LSTM averaged over N seeds"
     )
     parser.add_argument("--no-ets", action="store_true", help="skip ETS (the slowest)")
-    parser.add_argument("--no-local", action="store_true", help="skip the local LSTM rows")
+    parser.add_argument(
+        "--no-local", action="store_true", help="skip the local (one model per series) rows"
+    )
     args = parser.parse_args(argv)
     if args.no_local:
         args.lstm_strategies = []

@@ -24,12 +24,13 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     (``kind="log"``, for positive series). The current value itself becomes
     0. With ``reference=k`` the reference is the mean of the last ``k``
     values (of their logs for ``"log"``) instead of the current value alone:
-    a steadier level for a noisy series. The window then says how the series moved to where it is now, not
-    where it is: a model fitted on it gives the same answer when the whole
-    series is shifted (``"diff"``) or, after standardisation, scaled
-    (``"log"``; ``"diff"`` with a :class:`~sklearn.preprocessing.StandardScaler`
-    after it), so a test period above the training range is no longer out
-    of range. Use it inside :class:`~sklstm.ChangeRegressor` with the same
+    a steadier level for a noisy series. The window then says how the
+    series moved to where it is now, not where it is: a model fitted on it
+    gives the same answer when the whole series is shifted (``"diff"``) or,
+    after standardisation, scaled (``"log"``; ``"diff"`` with a
+    :class:`~sklearn.preprocessing.StandardScaler` after it), so a test
+    period above the training range is no longer out of range, and series
+    of very different levels look alike to one model fitted on all of them. Use it inside :class:`~sklstm.ChangeRegressor` with the same
     ``kind``, which makes the target relative in the same way.
 
     Parameters
