@@ -89,3 +89,16 @@ def test_non_numeric_columns_are_refused_in_fit_not_only_in_transform():
     X = monthly(n=3).assign(label=["a", "b", "c"])
     with pytest.raises(ValueError, match="could not convert|string"):
         CalendarFeatures().fit(X)
+
+
+def test_a_panel_reads_the_time_from_the_last_level():
+    months = pd.period_range("2020-11", periods=4, freq="M")
+    index = pd.MultiIndex.from_product([["a", "b"], months], names=["series", "month"])
+    X = pd.DataFrame({"y": np.arange(8.0)}, index=index)
+    out = CalendarFeatures().set_output(transform="pandas").fit_transform(X)
+    assert out.index.equals(X.index)
+    angle = 2 * np.pi * (index.get_level_values("month").month - 1) / 12
+    np.testing.assert_allclose(out["month_sin"], np.sin(angle))
+    np.testing.assert_allclose(out["month_cos"], np.cos(angle))
+    # both series see the same months
+    np.testing.assert_array_equal(out.loc["a"].to_numpy(), out.loc["b"].to_numpy() - [4, 0, 0])

@@ -212,3 +212,79 @@ def test_the_recipe_forecasts_quantiles_for_one_or_several_horizons():
         assert bands.shape == shape
         assert (np.diff(bands, axis=-1) >= 0).all()
         np.testing.assert_array_equal(bands[..., 1], model.predict(X.iloc[47:]))
+
+
+# A panel: one global forecaster for many series ---------------------------------
+
+
+def panel(scales=(1.0, 30.0, 0.2), n=60, seed=0):
+    """A long table of len(scales) trending seasonal series, each times its scale."""
+    frames = [
+        pd.DataFrame({"series": f"s{i}", "month": trending(n, seed=seed + i).index,
+                      "y": scale * trending(n, seed=seed + i).to_numpy()})
+        for i, scale in enumerate(scales)
+    ]
+    return pd.concat(frames, ignore_index=True)
+
+
+def global_ridge(look_back=13, reference=12):
+    """The global recipe (log, relative to the mean of 12) with a Ridge for the LSTM."""
+    return make_lstm_forecaster(
+        look_back, seasonal_period=12, kind="log", reference=reference
+    ).set_params(regressor__lstm=Ridge(alpha=1.0))
+
+
+@pytest.mark.parametrize("horizon", [1, range(1, 4)])
+def test_recipe_on_a_panel_predicts_each_row_of_its_own_series(horizon):
+    X, y = to_supervised(panel(), target="y", id="series", time="month", horizon=horizon)
+    assert X.index.names == ["series", "month"]
+    model = global_ridge().fit(X, y)
+    pred = model.predict(X)
+    assert pred.shape == y.shape and np.isfinite(pred).all()
+    # the rows in another order (interleaved by time): each (series, time)
+    # row gets the same forecast, in the order of the rows given
+    order = np.argsort(X.index.get_level_values("month"), kind="stable")
+    shuffled = global_ridge().fit(X.iloc[order], y.iloc[order])
+    np.testing.assert_allclose(shuffled.predict(X.iloc[order]), pred[order], rtol=1e-9)
+    # a forecast frame with the panel's index lines up with the truth
+    frame = pd.DataFrame(pred, index=X.index).loc["s1"]
+    assert frame.index.equals(y.loc["s1"].index)
+    assert np.abs(np.log(frame.to_numpy().ravel() / y.loc["s1"].to_numpy().ravel())).max() < 0.5
+
+
+@settings(max_examples=10, deadline=None)
+@given(seed=st.integers(0, 1000), a=st.floats(0.01, 100.0))
+def test_global_log_recipe_scales_each_series_on_its_own(seed, a):
+    """Multiplying one series by a multiplies its forecasts by a and leaves the
+    others' alone: relative to the mean of its last 12 values, no series
+    shows the network its scale."""
+    h = range(1, 4)
+    base_frame = panel(seed=seed)
+    X, Y = to_supervised(base_frame, target="y", id="series", time="month", horizon=h)
+    base = global_ridge(24).fit(X, Y).predict(X)
+    factor = np.where(base_frame["series"] == "s1", a, 1.0)
+    moved_frame = base_frame.assign(y=factor * base_frame["y"])
+    Xs, Ys = to_supervised(moved_frame, target="y", id="series", time="month", horizon=h)
+    moved = global_ridge(24).fit(Xs, Ys).predict(Xs)
+    factor = np.where(X.index.get_level_values("series") == "s1", a, 1.0)[:, np.newaxis]
+    np.testing.assert_allclose(moved, factor * base, rtol=1e-7)
+
+
+def test_global_lstm_recipe_on_a_panel_is_scale_free_up_to_float_tolerance():
+    X, Y = to_supervised(panel(), target="y", id="series", time="month", horizon=range(1, 3))
+    model = make_lstm_forecaster(
+        24, seasonal_period=12, kind="log", reference=12, epochs=3, loss="mae", random_state=0
+    )
+    base = clone(model).fit(X, Y).predict(X)
+    frame = panel()
+    Xs, Ys = to_supervised(frame.assign(y=frame["y"] * 250.0), target="y", id="series",
+                           time="month", horizon=range(1, 3))
+    moved = clone(model).fit(Xs, Ys).predict(Xs)
+    assert base.shape == (len(X), 2)
+    np.testing.assert_allclose(moved, 250.0 * base, rtol=1e-4)
+
+
+def test_reference_is_a_recipe_parameter():
+    model = make_lstm_forecaster(24, seasonal_period=12, reference=12)
+    assert model.get_params()["regressor__relative__reference"] == 12
+    assert make_lstm_forecaster().get_params()["regressor__relative__reference"] == "last"

@@ -103,3 +103,63 @@ def test_fill_value_replaces_only_the_missing_relative_lags():
     W = windows(pd.DataFrame({"y": [10.0, 12.0, 11.0]}))
     out = RelativeWindows(fill_value=0.0).fit_transform(W)
     np.testing.assert_array_equal(out, [[0.0, 0.0, 0.0], [0.0, -2.0, 0.0], [-1.0, 1.0, 0.0]])
+
+
+# reference: the mean of the last k values -------------------------------------
+
+
+def test_reference_k_is_the_mean_of_the_last_k_values():
+    values = np.array([4.0, 1.0, 2.0, 8.0, 16.0])
+    W = windows(pd.DataFrame({"y": values}), look_back=4)
+    out = RelativeWindows(reference=2).fit_transform(W)
+    # row 4: window [1, 2, 8, 16], reference (8 + 16) / 2
+    np.testing.assert_allclose(out[4], [1.0, 2.0, 8.0, 16.0] - np.mean([8.0, 16.0]))
+    # row 0: only the current value is known; the missing lag is left out of the mean
+    np.testing.assert_allclose(out[0, -1], 0.0)
+    logs = RelativeWindows("log", reference=3).fit_transform(W)
+    np.testing.assert_allclose(logs[4], np.log([1.0, 2.0, 8.0, 16.0]) - np.log(2 * 8 * 16) / 3)
+    assert np.isnan(logs[1, :2]).all() and np.isfinite(logs[1, 2:]).all()
+
+
+def test_reference_one_is_last():
+    W = windows(pd.DataFrame({"y": [3.0, 1.0, 4.0, 1.0, 5.0]}), look_back=3)
+    for kind in ("diff", "log"):
+        np.testing.assert_array_equal(
+            RelativeWindows(kind, reference=1).fit_transform(W),
+            RelativeWindows(kind).fit_transform(W),
+        )
+
+
+def test_a_missing_current_value_gives_a_missing_reference():
+    W = windows(pd.DataFrame({"y": [1.0, 2.0, 3.0]}), look_back=3)
+    W.iloc[2, 2] = np.nan  # the current value of the last row
+    out = RelativeWindows(reference=3).fit_transform(W)
+    assert np.isnan(out[2]).all()
+
+
+def test_reference_needs_that_many_lags():
+    W = windows(pd.DataFrame({"y": [1.0, 2.0, 3.0, 4.0]}), look_back=3)
+    with pytest.raises(ValueError, match=r"reference=12.*look_back of at least 12"):
+        RelativeWindows(reference=12).fit(W)
+    with pytest.raises(ValueError, match="reference"):
+        RelativeWindows(reference=0).fit(W)
+
+
+@pytest.mark.parametrize("scale", [0.001, 7.0, 1e4])
+def test_log_windows_relative_to_the_mean_do_not_see_the_scale(scale):
+    rng = np.random.RandomState(0)
+    series = np.exp(rng.normal(size=30).cumsum() * 0.1) * 50
+    base = RelativeWindows("log", reference=12).fit_transform(
+        windows(pd.DataFrame({"y": series}), look_back=24)
+    )
+    scaled = RelativeWindows("log", reference=12).fit_transform(
+        windows(pd.DataFrame({"y": scale * series}), look_back=24)
+    )
+    np.testing.assert_allclose(scaled, base, atol=1e-12)
+    shifted = RelativeWindows(reference=12).fit_transform(
+        windows(pd.DataFrame({"y": series + scale}), look_back=24)
+    )
+    plain = RelativeWindows(reference=12).fit_transform(
+        windows(pd.DataFrame({"y": series}), look_back=24)
+    )
+    np.testing.assert_allclose(shifted, plain, atol=1e-9 * scale)

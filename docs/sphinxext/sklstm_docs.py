@@ -35,6 +35,7 @@ GUIDE_ORDER = [
     "forecasting",
     "intervals",  # after forecasting: intervals around the forecasts
     "benchmarks-m3",  # accuracy on many series, after the single-series case
+    "global-models",  # one model for all series of a panel, on M3
     "tuning",
     "scaling-out",
     "performance",

@@ -21,7 +21,13 @@ DEFAULT_LSTM_PARAMS = {"units": 16, "epochs": 50, "batch_size": 16, "learning_ra
 
 
 def make_lstm_forecaster(
-    look_back=None, *, seasonal_period=None, kind="diff", random_state=None, **lstm_params
+    look_back=None,
+    *,
+    seasonal_period=None,
+    kind="diff",
+    reference="last",
+    random_state=None,
+    **lstm_params,
 ):
     """Build an LSTM forecaster with level-free inputs, ready to fit.
 
@@ -31,7 +37,8 @@ def make_lstm_forecaster(
         ChangeRegressor(Pipeline([
             ("calendar", CalendarFeatures([...])),   # only with seasonal_period
             ("lags", LagFeaturizer(look_back)),
-            ("relative", RelativeWindows(kind, fill_value=0.0)),  # relative to now
+            ("relative", RelativeWindows(kind, reference=reference,
+                                         fill_value=0.0)),   # relative to now
             ("scale", StandardScaler()),
             ("seq", "passthrough"),                  # the window as one time step
             ("lstm", LSTMRegressor(...)),
@@ -63,6 +70,13 @@ def make_lstm_forecaster(
         ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
         learn ``log(y / current)`` from ``log(lag / current)``, for a positive
         series whose changes grow with its level.
+    reference : "last" or int, default="last"
+        What the input windows are relative to (see
+        :class:`~sklstm.RelativeWindows`): the current value, or the mean of
+        the last ``reference`` values (of their logs for ``"log"``). The
+        target stays the change from the current value either way. A global
+        model over many series (a panel) did better with ``reference=12``
+        on M3 monthly data; see docs/global-models.md.
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initial weights and batch order.
     **lstm_params
@@ -94,6 +108,13 @@ def make_lstm_forecaster(
 
     Every column's window is then relative to its own current value; choose
     the columns with ``regressor__relative__features=[...]``.
+
+    A panel (``to_supervised(frame, target=..., id=..., time=...)``, rows
+    indexed by ``(series, time)``) needs no other setting: the windows are
+    built within each series and the calendar is read from the time level,
+    so one forecaster learns from all series at once (a *global* model). For
+    ``h`` steps ahead, fit it on ``to_supervised(..., horizon=range(1, h +
+    1))``: one output per horizon, each the change from the current value.
 
     Examples
     --------
@@ -138,7 +159,12 @@ def make_lstm_forecaster(
     lstm = LSTMRegressor(**{**DEFAULT_LSTM_PARAMS, **lstm_params, "random_state": random_state})
     steps += [
         ("lags", LagFeaturizer(look_back)),
-        ("relative", RelativeWindows(kind, exclude=calendar_columns or None, fill_value=0.0)),
+        (
+            "relative",
+            RelativeWindows(
+                kind, reference=reference, exclude=calendar_columns or None, fill_value=0.0
+            ),
+        ),
         ("scale", StandardScaler()),
         ("seq", "passthrough"),  # see the docstring: one step per lag is an option
         ("lstm", lstm),

@@ -31,7 +31,8 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
     ``passthrough=False``), so the transformer can sit before a
     :class:`~sklstm.LagFeaturizer`. In a pipeline the index only reaches this
     step if ``X`` is a pandas object (``to_supervised`` keeps the index of a
-    pandas series).
+    pandas series). A panel's ``(series, time)`` :class:`~pandas.MultiIndex`
+    gives the time from its last level.
 
     Parameters
     ----------
@@ -145,6 +146,8 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
 
     def _calendar(self, X):
         index = getattr(X, "index", None)
+        if isinstance(index, pd.MultiIndex):  # a panel: (series, time)
+            index = index.get_level_values(-1)
         if not isinstance(index, (pd.PeriodIndex, pd.DatetimeIndex)):
             raise TypeError(
                 "CalendarFeatures reads the date of each row from its index, but "

@@ -1,7 +1,7 @@
 """Lag windows relative to the current value: level- (and scale-) free inputs."""
 
 import re
-from numbers import Real
+from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
@@ -9,24 +9,28 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from .._state import fit_context
+from .._validation import StrictInterval
 
 _LAG_NAME = re.compile(r"^(?P<feature>.*)_lag(?P<lag>\d+)$")
 
 
 class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
-    """Express each lag window relative to its current value.
+    """Express each lag window relative to its current value (or recent mean).
 
     Reads the output of :class:`~sklstm.LagFeaturizer` (columns named
     ``<feature>_lag<k>``, ``k=0`` the current value) and replaces every lag
     of a chosen feature by its change from the current value:
     ``lag - current`` (``kind="diff"``) or ``log(lag) - log(current)``
     (``kind="log"``, for positive series). The current value itself becomes
-    0. The window then says how the series moved to where it is now, not
-    where it is: a model fitted on it gives the same answer when the whole
-    series is shifted (``"diff"``) or, after standardisation, scaled
-    (``"log"``; ``"diff"`` with a :class:`~sklearn.preprocessing.StandardScaler`
-    after it), so a test period above the training range is no longer out
-    of range. Use it inside :class:`~sklstm.ChangeRegressor` with the same
+    0. With ``reference=k`` the reference is the mean of the last ``k``
+    values (of their logs for ``"log"``) instead of the current value alone:
+    a steadier level for a noisy series. The window then says how the
+    series moved to where it is now, not where it is: a model fitted on it
+    gives the same answer when the whole series is shifted (``"diff"``) or,
+    after standardisation, scaled (``"log"``; ``"diff"`` with a
+    :class:`~sklearn.preprocessing.StandardScaler` after it), so a test
+    period above the training range is no longer out of range, and series
+    of very different levels look alike to one model fitted on all of them. Use it inside :class:`~sklstm.ChangeRegressor` with the same
     ``kind``, which makes the target relative in the same way.
 
     Parameters
@@ -34,6 +38,15 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     kind : {"diff", "log"}, default="diff"
         ``"diff"``: ``lag - current``. ``"log"``: ``log(lag) -
         log(current)``; the chosen features must be positive.
+    reference : "last" or int >= 1, default="last"
+        What each window is made relative to. ``"last"``: the current value
+        (``_lag0``). An int ``k``: the mean of the last ``k`` values,
+        ``_lag0`` to ``_lag{k-1}`` (for ``"log"``, the mean of their logs, a
+        geometric mean); a missing (NaN) one among them is left out of the
+        mean. ``reference=1`` is ``"last"``. The windows need those ``k``
+        lags (``look_back >= k``). On the M3 monthly series a global
+        model's inputs relative to the mean of the last 12 values scored
+        better than relative to the last value (see docs/global-models.md).
     features : list of str or None, default=None
         The input features (the ``<feature>`` part of the lag names) whose
         windows are made relative; ``None`` means every feature not listed
@@ -84,17 +97,29 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
            [nan, -2.,  0.],
            [-1.,  1.,  0.],
            [-3., -4.,  0.]])
+
+    Relative to the mean of the last two values instead:
+
+    >>> RelativeWindows(reference=2).fit_transform(windows)
+    array([[ nan,  nan,  0. ],
+           [ nan, -1. ,  1. ],
+           [-1.5,  0.5, -0.5],
+           [-1. , -2. ,  2. ]])
     """
 
     _parameter_constraints: dict = {
         "kind": [StrOptions({"diff", "log"})],
+        "reference": [StrOptions({"last"}), StrictInterval(Integral, 1, None, closed="left")],
         "features": [list, tuple, None],
         "exclude": [list, tuple, None],
         "fill_value": [Real],
     }
 
-    def __init__(self, kind="diff", *, features=None, exclude=None, fill_value=np.nan):
+    def __init__(
+        self, kind="diff", *, reference="last", features=None, exclude=None, fill_value=np.nan
+    ):
         self.kind = kind
+        self.reference = reference
         self.features = features
         self.exclude = exclude
         self.fill_value = fill_value
@@ -127,14 +152,11 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 "DataFrame: LagFeaturizer(...).set_output(transform='pandas') "
                 "or Pipeline(...).set_output(transform='pandas')."
             )
-        by_feature = {}  # feature -> (positions of its lags, position of lag 0)
+        by_feature = {}  # feature -> {lag: position of its column}
         for position, name in enumerate(names):
             match = _LAG_NAME.match(str(name))
-            if match is None:
-                continue
-            entry = by_feature.setdefault(match["feature"], ([], None))
-            lag0 = position if int(match["lag"]) == 0 else entry[1]
-            by_feature[match["feature"]] = (entry[0] + [position], lag0)
+            if match is not None:
+                by_feature.setdefault(match["feature"], {})[int(match["lag"])] = position
         if self.features is None:
             excluded = set(self.exclude or ())
             chosen = [f for f in by_feature if f not in excluded]
@@ -146,15 +168,28 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                     f"X; the features with lags are {list(by_feature)}."
                 )
             chosen = list(self.features)
-        missing0 = [f for f in chosen if by_feature[f][1] is None]
+        missing0 = [f for f in chosen if 0 not in by_feature[f]]
         if missing0:
             raise ValueError(
                 f"features {missing0} have no current value (column "
                 f"'{missing0[0]}_lag0') to be relative to."
             )
+        k = 1 if self.reference == "last" else self.reference
+        short = [f for f in chosen if not all(lag in by_feature[f] for lag in range(k))]
+        if short:
+            raise ValueError(
+                f"reference={k} is the mean of the last {k} values, but features "
+                f"{short} lack some of the columns '{short[0]}_lag0' to "
+                f"'{short[0]}_lag{k - 1}'. Use a look_back of at least {k} in the "
+                "LagFeaturizer, or a smaller reference."
+            )
         self.relative_features_ = chosen
         self._groups = [
-            (np.asarray(by_feature[f][0]), by_feature[f][1]) for f in chosen
+            (
+                np.asarray(list(by_feature[f].values())),
+                np.asarray([by_feature[f][lag] for lag in range(k)]),
+            )
+            for f in chosen
         ]
         return self
 
@@ -181,8 +216,8 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             ensure_all_finite="allow-nan",
             copy=True,
         )
-        for columns, lag0 in self._groups:
-            block = X[:, columns]
+        for columns, recent in self._groups:
+            block, latest = X[:, columns], X[:, recent]
             if self.kind == "log":
                 if (block <= 0).any():  # NaN compares False
                     raise ValueError(
@@ -191,13 +226,23 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                         "features made relative. Use kind='diff', or choose the "
                         "positive features with features=[...]."
                     )
-                block = np.log(block)
-                X[:, columns] = block - block[:, [list(columns).index(lag0)]]
-            else:
-                X[:, columns] = block - X[:, [lag0]]
+                block, latest = np.log(block), np.log(latest)
+            X[:, columns] = block - self._reference(latest)
         if not np.isnan(self.fill_value):
             X[np.isnan(X)] = self.fill_value
         return X
+
+    @staticmethod
+    def _reference(recent):
+        """The level of each row: its current value, or the mean of its recent
+        values (NaN ones left out); NaN where the current value is missing."""
+        if recent.shape[1] == 1:
+            return recent
+        count = np.sum(~np.isnan(recent), axis=1, keepdims=True)
+        total = np.nansum(recent, axis=1, keepdims=True)
+        level = total / np.maximum(count, 1)
+        level[np.isnan(recent[:, [0]])] = np.nan  # no current value: no level
+        return level
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

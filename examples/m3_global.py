@@ -1,0 +1,133 @@
+"""One LSTM for a thousand series: a global model on M3.
+=====================================================
+
+The monthly series of the M3 competition live on every scale, from tens to
+tens of thousands. Instead of one network per series, this example fits
+**one** ``make_lstm_forecaster`` on the training parts of all of them, a
+*global* model, and forecasts the 18 test months of every series at once:
+
+* ``to_supervised(frame, target="y", id="series", time="month",
+  horizon=range(1, 19))`` turns the long table (one row per series and
+  month) into ``X`` and an 18-column ``Y`` indexed by ``(series, month)``;
+  no pair spans two series;
+* the recipe sees each window (13 months, one LSTM step each) as log values
+  minus the mean of the last 12 log values (``reference=12``), plus the
+  month as sine and cosine, and learns the 18 log-changes from the last
+  value (``kind="log"``), so a series in the tens of thousands looks like
+  one in the hundreds;
+* the rows are put in time order before fitting, so that early stopping
+  holds out the most recent windows of every series.
+
+It prints the mean sMAPE of the global LSTM next to the naive forecast
+(the last value) and the seasonal naive one (the last year again), and
+plots four series: the end of the training part, the test months and the
+forecasts. docs/global-models.md discusses the method and the full M3
+benchmark (``benchmarks/m3.py``).
+
+Run ``python examples/m3_global.py`` (all 1045 series with at least 81
+training months; a few minutes on 2 cores) or ``--quick`` (30 series, a few
+epochs: a smoke run; without the data file, the 5 series of the test
+suite's sample). ``--data PATH`` reads the M3 monthly CSV from PATH; by
+default the copy in ``../shared/data`` next to the repository, else
+:func:`sklstm.datasets.load_m3_monthly` downloads it.
+"""
+
+import argparse
+import time
+from pathlib import Path
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised  # noqa: E402
+from sklstm.datasets import load_m3_monthly  # noqa: E402
+
+HORIZON = 18
+ROOT = Path(__file__).resolve().parents[1]
+LOCAL_COPY = ROOT / ".." / "shared" / "data" / "m3_monthly.csv"
+SAMPLE = ROOT / "tests" / "data" / "m3_monthly_sample.csv"  # 5 series
+
+
+def smape(y_true, y_pred):
+    """Symmetric MAPE in percent, as in the M competitions."""
+    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
+    error = np.abs(y_true - y_pred)
+    return float(np.mean(200 * error / (np.abs(y_true) + np.abs(y_pred))))
+
+
+def long_table(m3, ids):
+    """One row per series and month. Each series is moved by whole years so
+    that every training part ends in 2000: the months of the year stay, and
+    the most recent windows of all series come last in time order."""
+    frames = []
+    for key in ids:
+        train = m3.train[key]
+        shift = (2000 - train.index[-1].year) * 12
+        months = train.index + shift
+        values = train.to_numpy()
+        frames.append(pd.DataFrame({"series": key, "month": months, "y": values}))
+    return pd.concat(frames, ignore_index=True)
+
+
+parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser.add_argument("--quick", action="store_true", help="30 series, a few epochs")
+parser.add_argument("--data", type=Path, default=None, help="the M3 monthly CSV")
+args = parser.parse_args()
+started = time.perf_counter()
+
+path = args.data or (LOCAL_COPY if LOCAL_COPY.exists() else None)
+if path is None and args.quick and SAMPLE.exists():
+    path = SAMPLE  # a smoke run without the data: the test suite's 5 series
+m3 = load_m3_monthly(path)
+ids = list(m3.info.index[m3.info["n_train"] >= 81])  # the usual 1045 series
+if args.quick:
+    ids = list(m3.info.index) if path == SAMPLE else ids[:: len(ids) // 30][:30]
+
+frame = long_table(m3, ids)
+X, Y = to_supervised(frame, target="y", id="series", time="month",
+                     horizon=range(1, HORIZON + 1))
+order = np.argsort(X.index.get_level_values("month"), kind="stable")
+X, Y = X.iloc[order], Y.iloc[order]  # time order: early stopping on the latest
+print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
+
+# The settings benchmarks/m3.py chose on the training parts (GridSearchCV
+# over PanelSplit): 13 months, relative to the mean of the last 12, one LSTM
+# step per month.
+model = make_lstm_forecaster(
+    13, seasonal_period=12, kind="log", reference=12, units=64, loss="mae",
+    early_stopping=True, epochs=3 if args.quick else 100, batch_size=128,
+    random_state=0,
+).set_params(regressor__seq=SequenceReshaper())
+model.fit(X, Y)
+
+# The last training month of each series gives its 18 forecasts.
+history = frame.set_index(["series", "month"])[["y"]]
+last = history.groupby(level="series", sort=False).tail(1).index
+forecasts = pd.DataFrame(model.predict(history), index=history.index).loc[last]
+
+scores = {"global LSTM": [], "naive (last value)": [], "seasonal naive": []}
+for (key, _), forecast in zip(last, forecasts.to_numpy()):
+    train, test = m3.train[key].to_numpy(), m3.test[key].to_numpy()
+    scores["global LSTM"].append(smape(test, forecast))
+    scores["naive (last value)"].append(smape(test, np.full(HORIZON, train[-1])))
+    scores["seasonal naive"].append(smape(test, np.resize(train[-12:], HORIZON)))
+for name, values in scores.items():
+    print(f"{name:20} sMAPE {np.mean(values):6.2f}")
+print(f"run time {time.perf_counter() - started:.0f} s")
+
+fig, axes = plt.subplots(2, 2, figsize=(10, 6))
+for ax, (key, _) in zip(axes.ravel(), last[:: max(len(last) // 4, 1)]):
+    train, test = m3.train[key], m3.test[key]
+    ax.plot(train.index[-48:].to_timestamp(), train.iloc[-48:], color="black",
+            label="training part")
+    ax.plot(test.index.to_timestamp(), test, color="grey", label="test months")
+    forecast = forecasts.loc[(key, slice(None))].to_numpy().ravel()
+    ax.plot(test.index.to_timestamp(), forecast, color="tab:blue", label="global LSTM")
+    ax.set_title(f"{key} ({m3.info.loc[key, 'category'].lower()})")
+axes[0, 0].legend(loc="best", fontsize="small")
+fig.suptitle("One LSTM for all series: 18-month forecasts of M3 monthly series")
+fig.tight_layout()
