@@ -79,13 +79,58 @@ class NetworkSlot:
         self.index = index
 
 
+class TimeLabel:
+    """A ``pandas.Timestamp`` or ``Timedelta`` as text, which skops cannot store itself.
+
+    Part of the file format: fitted sklstm transformers keep the label of the
+    row after the training data (``LagFeaturizer.next_index_``); skops
+    rebuilds a ``Timestamp`` without its value.
+    """
+
+    _TEXT = re.compile(r"[0-9A-Za-z:+. -]{1,48}\Z")
+    _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}\Z")
+
+    def __init__(self, kind, text, unit, zone):
+        self.kind, self.text, self.unit, self.zone = kind, text, unit, zone
+
+    @classmethod
+    def of(cls, value):
+        import pandas as pd
+
+        if isinstance(value, pd.Timestamp):
+            tz = value.tz
+            zone = getattr(tz, "key", None) or getattr(tz, "zone", None)
+            return cls("Timestamp", value.isoformat(), value.unit, zone)
+        return cls("Timedelta", value.isoformat(), value.unit, None)
+
+    def value(self, what):
+        """The label, its fields checked first (they come from the file)."""
+        import pandas as pd
+
+        fields = vars(self)
+        if not (set(fields) == {"kind", "text", "unit", "zone"}
+                and fields["kind"] in ("Timestamp", "Timedelta")
+                and isinstance(self.text, str) and self._TEXT.match(self.text)
+                and self.unit in ("s", "ms", "us", "ns")
+                and (self.zone is None or (isinstance(self.zone, str) and len(self.zone) < 64
+                                           and self._ZONE.match(self.zone)))):
+            raise ValueError(f"{what} holds a time label that sklstm never writes.")
+        try:
+            if self.kind == "Timedelta":
+                return pd.Timedelta(self.text).as_unit(self.unit)
+            value = pd.Timestamp(self.text).as_unit(self.unit)
+            return value if self.zone is None else value.tz_convert(self.zone)
+        except Exception as error:  # pandas's parsers raise several kinds
+            raise ValueError(f"{what} holds a bad time label {self.text!r}: {error}") from None
+
+
 def default_trusted_types():
     """The types, beyond skops's own defaults, that :func:`~sklstm.load_model` trusts.
 
     The public sklstm transformers and meta-estimators (not ``LSTMRegressor``,
-    whose networks are checked apart), :class:`NetworkSlot`, the pandas labels
-    that fitted sklstm transformers keep (``Period``, ``Timestamp``, the date
-    offsets) and the scikit-learn types fitted compositions hold that skops
+    whose networks are checked apart), :class:`NetworkSlot`, :class:`TimeLabel`,
+    the pandas labels that fitted sklstm transformers keep (``Period``, the
+    date offsets) and the scikit-learn types fitted compositions hold that skops
     does not trust by default.
     """
     import pandas as pd
@@ -106,7 +151,7 @@ def default_trusted_types():
     ]
     types = [
         ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
-        PanelSplit, NetworkSlot, pd.Period, pd.Timestamp, pd.Timedelta, *offsets,
+        PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
         Bunch, TimeSeriesSplit, KFold,
     ]
     return sorted({_type_name(t) for t in types})
@@ -158,7 +203,7 @@ def estimator_writer(estimator):
             f"sklstm parts; got {type(estimator).__name__}."
         )
     check_is_fitted(estimator)
-    regressors = _find_regressors(estimator)
+    regressors, labels = _find_parts(estimator)
     if len(regressors) > _MAX_REGRESSORS:
         raise ValueError(
             f"save_model stores at most {_MAX_REGRESSORS} LSTMRegressors in one file; "
@@ -179,7 +224,8 @@ def estimator_writer(estimator):
 
     # A copy in which each regressor is its slot: the user's estimator is not changed.
     memo = {id(r): NetworkSlot(i) for i, r in enumerate(regressors)}
-    memo[id(memo)] = list(regressors)  # keeps them alive while copying, as deepcopy does
+    memo.update({id(label): TimeLabel.of(label) for label in labels})
+    memo[id(memo)] = [*regressors, *labels]  # keeps them alive while copying, as deepcopy does
     data = skops.io.dumps(copy.deepcopy(estimator, memo), compression=zipfile.ZIP_DEFLATED)
     hidden = [name for name in skops.io.get_untrusted_types(data=data) if name == _REGRESSOR_NAME]
     if hidden:
@@ -198,27 +244,31 @@ def estimator_writer(estimator):
     return write
 
 
-def _find_regressors(root):
-    """The ``LSTMRegressor`` instances in ``root``, each once, in a stable order.
+def _find_parts(root):
+    """The ``LSTMRegressor`` instances and the pandas time labels in ``root``, each once.
 
     Looked for in estimators' attributes (params and fitted state alike) and
-    in the lists, tuples, sets and dicts they hold.
+    in the lists, tuples, sets and dicts (keys too) they hold; in a stable order.
     """
-    found, seen, todo = [], set(), [root]
+    import pandas as pd
+
+    regressors, labels, seen, todo = [], [], set(), [root]
     while todo:
         value = todo.pop()
         if id(value) in seen:
             continue
         seen.add(id(value))
         if isinstance(value, LSTMRegressor):
-            found.append(value)
+            regressors.append(value)
+        elif isinstance(value, (pd.Timestamp, pd.Timedelta)) and value is not pd.NaT:
+            labels.append(value)
         elif isinstance(value, BaseEstimator):
             todo.extend(reversed(list(vars(value).values())))
         elif isinstance(value, dict):
-            todo.extend(reversed(list(value.values())))
+            todo.extend(reversed([part for item in value.items() for part in item]))
         elif isinstance(value, (list, tuple, set, frozenset)):
             todo.extend(reversed(list(value)))
-    return found
+    return regressors, labels
 
 
 # Reading ------------------------------------------------------------------
@@ -245,7 +295,7 @@ def load_estimator(file, path, trusted):
         )
         _check_format(document, len(kinds), path)
         data = _bare._read_member(archive, _SKOPS_FILE, _MAX_SKOPS_BYTES, what)
-        estimator, slots = _load_skops(data, trusted, f"{path!s}: {_SKOPS_FILE}")
+        estimator, slots, labels = _load_skops(data, trusted, f"{path!s}: {_SKOPS_FILE}")
         if sorted(slots) != list(range(len(kinds))):
             raise ValueError(
                 f"{path!s}: {_SKOPS_FILE} refers to the regressors {sorted(slots)}; the "
@@ -268,7 +318,8 @@ def load_estimator(file, path, trusted):
                 _bare._keys(name, params, ["params"])
                 regressors[index] = _bare._rebuild_params(params["params"])
     memo = {id(slot): regressors[slot.index] for slot in slots.values()}
-    memo[id(memo)] = list(slots.values())
+    memo.update({id(label): label.value(f"{path!s}: {_SKOPS_FILE}") for label in labels})
+    memo[id(memo)] = [*slots.values(), *labels]
     return copy.deepcopy(estimator, memo)
 
 
@@ -324,7 +375,7 @@ def _check_format(document, n_regressors, path):
 
 
 def _load_skops(data, trusted, what):
-    """The skops part, checked then loaded: ``(estimator, {id: NetworkSlot})``."""
+    """The skops part, checked then loaded: ``(estimator, {index: NetworkSlot}, [TimeLabel])``."""
     _check_skops_archive(data, what)
     import skops.io
 
@@ -352,7 +403,7 @@ def _load_skops(data, trusted, what):
             f"{what} could not be loaded, so the file is damaged: "
             f"{type(error).__name__}: {error}"
         ) from None
-    slots = {}
+    slots, labels = {}, []
     todo, seen = [estimator], set()
     while todo:  # the slots where the regressors go, wherever deepcopy would reach
         value = todo.pop()
@@ -366,15 +417,17 @@ def _load_skops(data, trusted, what):
             if value.index in (slot.index for slot in slots.values()):
                 raise ValueError(f"{what} refers to regressor {value.index} twice.")
             slots[id(value)] = value
+        elif isinstance(value, TimeLabel):
+            labels.append(value)
         elif isinstance(value, BaseEstimator):
             todo.extend(vars(value).values())
         elif isinstance(value, dict):
-            todo.extend(value.values())
+            todo.extend(part for item in value.items() for part in item)
         elif isinstance(value, (list, tuple, set, frozenset)):
             todo.extend(value)
         elif isinstance(value, np.ndarray) and value.dtype == object:
             todo.extend(value.ravel().tolist())
-    return estimator, {slot.index: slot for slot in slots.values()}
+    return estimator, {slot.index: slot for slot in slots.values()}, labels
 
 
 def _check_skops_archive(data, what):

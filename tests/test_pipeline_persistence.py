@@ -59,6 +59,25 @@ def test_the_recipe_comes_back_predicting_exactly_the_same(forecaster, saved, da
     assert hasattr(forecaster.regressor_[-1], "model_")
 
 
+@pytest.mark.parametrize("index", ["period", "datetime", "zoned"])
+def test_a_continuing_window_is_read_from_the_loaded_state(airline, tmp_path, index):
+    """LagFeaturizer keeps the training tail and the next label (a Period or a
+    Timestamp): rows that continue the series get their lags from it."""
+    X, y = airline
+    if index != "period":
+        X, y = X.copy(), y.copy()
+        X.index = y.index = X.index.to_timestamp()
+        if index == "zoned":
+            X.index = y.index = X.index.tz_localize("Europe/Paris")
+    pipe = Pipeline([("lags", LagFeaturizer(look_back=4)), ("seq", SequenceReshaper()),
+                     ("lstm", LSTMRegressor(**TINY, random_state=0))]).fit(X[:48], y[:48])
+    save_model(pipe, tmp_path / "pipe.sklstm")
+    loaded = load_model(tmp_path / "pipe.sklstm")
+    assert loaded[0].next_index_ == pipe[0].next_index_
+    assert str(loaded[0].next_index_) == str(pipe[0].next_index_)  # its zone too
+    np.testing.assert_array_equal(loaded.predict(X[48:60]), pipe.predict(X[48:60]))
+
+
 def test_a_loaded_composite_clones_and_refits(saved, data):
     X, y, Xt = data
     refit = clone(load_model(saved[0])).fit(X, y)
@@ -282,3 +301,16 @@ def test_an_lstm_regressor_smuggled_into_the_skops_part_is_refused(
 def test_a_crafted_composite_file_is_refused(saved, tmp_path, change, match, keras_must_not_run):
     with pytest.raises(ValueError, match=match):
         load_model(write(tmp_path, change(saved[1])))
+
+
+@pytest.mark.parametrize("fields", [
+    ("Timestamp", "2020-01-01", "ns", "../../etc/passwd"),
+    ("Timestamp", "not a date", "ns", None),
+    ("Timestamp", "2020-01-01", "fortnight", None),
+    ("Period", "2020-01", "ns", None),
+])
+def test_a_crafted_time_label_is_refused(fields):
+    from sklstm._pipeline_persistence import TimeLabel
+
+    with pytest.raises(ValueError, match="time label"):
+        TimeLabel(*fields).value("crafted.sklstm")
