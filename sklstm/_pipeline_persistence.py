@@ -130,10 +130,12 @@ def default_trusted_types():
     The public sklstm transformers and meta-estimators (not ``LSTMRegressor``,
     whose networks are checked apart), :class:`NetworkSlot`, :class:`TimeLabel`,
     the pandas labels that fitted sklstm transformers keep (``Period``, the
-    date offsets) and the scikit-learn types fitted compositions hold that skops
-    does not trust by default.
+    date offsets), the scikit-learn types fitted compositions hold that skops
+    does not trust by default, and the scorers (with their metric functions)
+    of scikit-learn's named ``scoring`` strings, which a fitted search keeps.
     """
     import pandas as pd
+    from sklearn.metrics import get_scorer, get_scorer_names
     from sklearn.model_selection import KFold, TimeSeriesSplit
     from sklearn.utils import Bunch
 
@@ -149,12 +151,19 @@ def default_trusted_types():
         if isinstance(getattr(pd.offsets, name), type)
         and issubclass(getattr(pd.offsets, name), pd.offsets.BaseOffset)
     ]
+    names = set()
+    for name in get_scorer_names():  # a search's scorer_: the scorer and its metric
+        scorer = get_scorer(name)
+        function = getattr(scorer, "_score_func", None)
+        names.add(_type_name(type(scorer)))
+        if function is not None and getattr(function, "__module__", "").startswith("sklearn."):
+            names.add(f"{function.__module__}.{function.__name__}")
     types = [
         ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
         PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
         Bunch, TimeSeriesSplit, KFold,
     ]
-    return sorted({_type_name(t) for t in types})
+    return sorted(names | {_type_name(t) for t in types})
 
 
 def _type_name(cls):

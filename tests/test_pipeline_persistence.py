@@ -89,12 +89,19 @@ def test_a_tuned_pipeline_and_a_shared_regressor_round_trip(sequences, tmp_path)
     X2 = X.reshape(len(X), -1)
     pipe = Pipeline([("scale", StandardScaler()), ("lags", LagFeaturizer(look_back=2)),
                      ("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY, random_state=0))])
-    search = GridSearchCV(pipe, {"lstm__units": [3, 4]}, cv=TimeSeriesSplit(2)).fit(X2, y)
+    search = GridSearchCV(pipe, {"lstm__units": [3, 4]}, cv=TimeSeriesSplit(2),
+                          scoring="neg_root_mean_squared_error").fit(X2, y)
     best = search.best_estimator_
     save_model(best, tmp_path / "best.sklstm")
     loaded = load_model(tmp_path / "best.sklstm")
     np.testing.assert_array_equal(loaded.predict(X2), best.predict(X2))
     assert loaded[-1].get_params() == best[-1].get_params()
+
+    save_model(search, tmp_path / "search.sklstm")  # the search itself, scorer and all
+    loaded = load_model(tmp_path / "search.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X2), search.predict(X2))
+    assert loaded.score(X2, y) == search.score(X2, y)
+    assert loaded.cv_results_["params"] == search.cv_results_["params"]
 
     shared = [best, {"again": best[-1]}]  # one regressor reached twice: stored once
     with pytest.raises(TypeError, match="got list"):
