@@ -115,8 +115,8 @@ def save_model(estimator, path):
     estimator : LSTMRegressor or scikit-learn estimator
         A fitted regressor, or a fitted scikit-learn estimator made of
         scikit-learn and sklstm parts; its ``LSTMRegressor`` instances are
-        found in estimators' attributes and in the lists, tuples and dicts
-        they hold.
+        found in estimators' attributes and in the lists, tuples, sets,
+        dicts and object arrays they hold.
     path : str or os.PathLike
         Where to write the file. An existing file is replaced and keeps its
         permission bits; when ``path`` is a symbolic link, the file it points

@@ -172,6 +172,11 @@ def _type_name(cls):
 
 
 _REGRESSOR_NAME = _type_name(LSTMRegressor)
+# What _find_parts replaces; skops must never meet one.
+_FOUND_TYPES = {
+    _REGRESSOR_NAME, "pandas._libs.tslibs.timestamps.Timestamp",
+    "pandas._libs.tslibs.timedeltas.Timedelta",
+}
 
 
 def trusted_names(trusted):
@@ -236,11 +241,14 @@ def estimator_writer(estimator):
     memo.update({id(label): TimeLabel.of(label) for label in labels})
     memo[id(memo)] = [*regressors, *labels]  # keeps them alive while copying, as deepcopy does
     data = skops.io.dumps(copy.deepcopy(estimator, memo), compression=zipfile.ZIP_DEFLATED)
-    hidden = [name for name in skops.io.get_untrusted_types(data=data) if name == _REGRESSOR_NAME]
+    hidden = sorted(set(skops.io.get_untrusted_types(data=data)) & _FOUND_TYPES)
     if hidden:
         raise TypeError(
-            "save_model finds LSTMRegressors in estimators' attributes and in the "
-            "lists, tuples and dicts they hold; this estimator keeps one elsewhere."
+            "save_model finds LSTMRegressors and pandas Timestamps/Timedeltas in "
+            "estimators' attributes and in the lists, tuples, sets, dicts and object "
+            "arrays they hold; "
+            f"this estimator keeps a {', '.join(hidden)} elsewhere, which could not be "
+            "loaded back."
         )
     document = {"format": FORMAT, "format_version": FORMAT_VERSION, "regressors": len(regressors)}
 
@@ -257,7 +265,8 @@ def _find_parts(root):
     """The ``LSTMRegressor`` instances and the pandas time labels in ``root``, each once.
 
     Looked for in estimators' attributes (params and fitted state alike) and
-    in the lists, tuples, sets and dicts (keys too) they hold; in a stable order.
+    in the lists, tuples, sets, dicts (keys too) and object arrays they hold; in
+    a stable order.
     """
     import pandas as pd
 
@@ -277,6 +286,8 @@ def _find_parts(root):
             todo.extend(reversed([part for item in value.items() for part in item]))
         elif isinstance(value, (list, tuple, set, frozenset)):
             todo.extend(reversed(list(value)))
+        elif isinstance(value, np.ndarray) and value.dtype == object:
+            todo.extend(reversed(value.ravel().tolist()))
     return regressors, labels
 
 

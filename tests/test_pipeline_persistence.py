@@ -321,3 +321,39 @@ def test_a_crafted_time_label_is_refused(fields):
 
     with pytest.raises(ValueError, match="time label"):
         TimeLabel(*fields).value("crafted.sklstm")
+
+
+class Box:
+    """Not an estimator, nor a container save_model reads."""
+
+    def __init__(self, content):
+        self.content = content
+
+
+class Keeper(TransformerMixin, BaseEstimator):
+    """Keeps a regressor in an object array (found) or in a Box (not found)."""
+
+    def __init__(self, boxed=False):
+        self.boxed = boxed
+
+    def fit(self, X, y=None):
+        regressor = LSTMRegressor(**TINY)
+        self.kept_ = Box(regressor) if self.boxed else np.array([regressor, 1], dtype=object)
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def test_regressors_in_object_arrays_are_found_and_others_refused(sequences, tmp_path):
+    X, y = sequences
+    pipe = Pipeline([("keep", Keeper()), ("lstm", LSTMRegressor(**TINY))]).fit(X[:, :, 0], y)
+    save_model(pipe, tmp_path / "array.sklstm")
+    loaded = load_model(tmp_path / "array.sklstm", trusted=[Keeper])
+    assert type(loaded[0].kept_[0]) is LSTMRegressor
+    np.testing.assert_array_equal(loaded.predict(X[:, :, 0]), pipe.predict(X[:, :, 0]))
+
+    pipe.set_params(keep__boxed=True).fit(X[:, :, 0], y)
+    with pytest.raises(TypeError, match="keeps a .*LSTMRegressor elsewhere"):
+        save_model(pipe, tmp_path / "box.sklstm")
+    assert not (tmp_path / "box.sklstm").exists()
