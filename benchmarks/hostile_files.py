@@ -32,12 +32,12 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def as_zip(members, padding=None):
+def as_zip(members, padding=None, compression=zipfile.ZIP_DEFLATED):
     """A deflated zip of ``members``; ``padding=(name, byte, size)`` appends
     ``size`` copies of ``byte`` to that member, written in chunks so that the
     bomb is never in memory whole."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w", compression=compression, compresslevel=1) as archive:
         for name, data in members.items():
             with archive.open(name, "w", force_zip64=True) as member:
                 member.write(data.encode() if isinstance(data, str) else data)
@@ -121,6 +121,20 @@ def crafted_pipeline_files(valid, bomb):
     yield ".npy declaring 2**30", with_skops(array, header.getvalue() + skops_part[array][-8:])
     yield "skops nested 10**5", with_skops("schema.json", b"[" * 10**5 + b"]" * 10**5)
     yield "tampered network", as_zip({**outer, "regressors/0.sklstm": tampered})
+    def stored_schema(schema):  # stored, not deflated: no bomb, the largest schema read
+        stored = zipfile.ZIP_STORED
+        return as_zip({**outer, "estimator.skops": as_zip(
+            {**skops_part, "schema.json": schema}, compression=stored)}, compression=stored)
+
+    # the most Python objects a schema within its 4 MiB cap can make
+    empty = b"[" + b"{}," * (2**22 // 3 - 1) + b"{}]"
+    yield "4 MiB schema of {}", stored_schema(empty)
+    node = {"__class__": "int", "__module__": "builtins", "__loader__": "JsonNode",
+            "content": "1", "is_json": True, "__id__": 1}
+    schema = json.loads(skops_part["schema.json"])
+    many = json.dumps({**schema, "__class__": "list", "__module__": "builtins",
+                       "__loader__": "ListNode", "content": [node] * (2**14 - 8)})
+    yield "2**14 skops nodes", stored_schema(many.encode())
 
 
 def main():

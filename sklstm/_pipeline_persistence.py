@@ -64,6 +64,12 @@ _MAX_REGRESSOR_BYTES = (
 _MAX_TOTAL_BYTES = 2**28  # all members together, inflated
 # The skops part: scalers, lag windows and the like, not the networks.
 _MAX_SKOPS_BYTES = 2**26  # all its members together, inflated
+# average_seeds of 5 make_lstm_forecaster seeds writes a schema of 1.5 MB,
+# 4155 JSON objects and 651 arrays (3888 skops nodes). Parsed JSON of tiny
+# objects takes ~45 times its bytes, and skops ~5 KiB a node: the objects and
+# arrays are capped too, counted by their opening brackets before parsing.
+_MAX_SCHEMA_BYTES = 2**22
+_MAX_SCHEMA_CONTAINERS = 2**14
 _MAX_SKOPS_MEMBERS = 2**12
 _MAX_SKOPS_DEPTH = 200  # make_lstm_forecaster's output nests 20 deep, average_seeds's 25
 _SKOPS_MEMBER_NAME = re.compile(r"(schema\.json|[0-9A-Za-z_-]{1,64}\.(npy|bin))\Z")
@@ -475,8 +481,20 @@ def _check_skops_archive(data, what):
                     f"{what}: its members inflate to more than {_MAX_SKOPS_BYTES} bytes."
                 )
         for info in infos:
+            if info.filename == "schema.json" and info.file_size > _MAX_SCHEMA_BYTES:
+                raise ValueError(
+                    f"{what}: its schema.json inflates to {info.file_size} bytes; at most "
+                    f"{_MAX_SCHEMA_BYTES} are read."
+                )
             content = _bare._read_member(archive, info.filename, info.file_size, what)
             if info.filename == "schema.json":
+                # every object or array opens with a bracket byte (strings may add more)
+                containers = content.count(b"{") + content.count(b"[")
+                if containers > _MAX_SCHEMA_CONTAINERS:
+                    raise ValueError(
+                        f"{what}: its schema.json has {containers} brackets; at most "
+                        f"{_MAX_SCHEMA_CONTAINERS} objects and arrays are read."
+                    )
                 _bare._parse_json(content, f"{what}: schema.json", _MAX_SKOPS_DEPTH)
             elif info.filename.endswith(".npy"):
                 _check_npy(content, f"{what}: {info.filename}")
