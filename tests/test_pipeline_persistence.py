@@ -50,7 +50,8 @@ def test_the_recipe_comes_back_predicting_exactly_the_same(forecaster, saved, da
                                "regressors/0.json", "regressors/1.sklstm"]
     loaded = load_model(path)
     assert type(loaded) is type(forecaster)
-    assert type(loaded.regressor_[-1]) is LSTMRegressor and loaded.regressor_ is not forecaster.regressor_
+    assert type(loaded.regressor_[-1]) is LSTMRegressor
+    assert loaded.regressor_ is not forecaster.regressor_
     np.testing.assert_array_equal(loaded.predict(data[2]), forecaster.predict(data[2]))
     assert repr(loaded) == repr(forecaster)
     assert not hasattr(loaded.regressor[-1], "model_")  # the template stays unfitted
@@ -234,7 +235,8 @@ def write(tmp_path, members):
 
 def test_a_bomb_in_the_skops_part_is_refused_before_inflating(saved, tmp_path, keras_must_not_run):
     members = saved[1]
-    outer = write(tmp_path, {**members, "estimator.skops": members["estimator.skops"] + b"\0" * BOMB})
+    bomb = members["estimator.skops"] + b"\0" * BOMB
+    outer = write(tmp_path, {**members, "estimator.skops": bomb})
     assert outer.stat().st_size < 2**20
     assert "inflates to" in bounded_load(outer)
     inner = unzip(members["estimator.skops"])
