@@ -2,7 +2,9 @@
 
 Each crafted file (from the hardening issue: zip bombs in each member, a
 small file declaring a huge network, HDF5 arrays declared huge, deep or huge
-JSON numbers) is loaded once in this process after a normal file; the table
+JSON numbers; and for a saved Pipeline: bombs in its skops part and in a
+regressor's member, a .npy array declared huge, a deep skops schema, a
+tampered network) is loaded once in this process after a normal file; the table
 gives the seconds to refuse it as a ratio to one normal load, and how far the
 process's peak RSS rose above the peak of the normal load. Run::
 
@@ -30,12 +32,12 @@ def peak_rss_mib():
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
 
 
-def as_zip(members, padding=None):
+def as_zip(members, padding=None, compression=zipfile.ZIP_DEFLATED):
     """A deflated zip of ``members``; ``padding=(name, byte, size)`` appends
     ``size`` copies of ``byte`` to that member, written in chunks so that the
     bomb is never in memory whole."""
     out = io.BytesIO()
-    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as archive:
+    with zipfile.ZipFile(out, "w", compression=compression, compresslevel=1) as archive:
         for name, data in members.items():
             with archive.open(name, "w", force_zip64=True) as member:
                 member.write(data.encode() if isinstance(data, str) else data)
@@ -92,45 +94,107 @@ def crafted_files(valid, bomb):
     )
 
 
+def crafted_pipeline_files(valid, bomb):
+    """Crafted variants of a saved Pipeline (skops part, regressors/0.sklstm)."""
+    outer = members(valid)
+    skops_part = members(outer["estimator.skops"])
+    regressor = members(outer["regressors/0.sklstm"])
+    network = members(regressor["model.keras"])
+
+    def with_skops(name, data=None, padding=None):
+        return as_zip({**outer, "estimator.skops": as_zip(
+            {**skops_part, name: skops_part[name] if data is None else data}, padding)})
+
+    config = json.loads(network["config.json"])
+    lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
+    lstm["config"]["units"] = 4096
+    tampered = as_zip({**regressor, "model.keras": as_zip(
+        {**network, "config.json": json.dumps(config)})})
+    array = next(name for name in skops_part if name.endswith(".npy"))
+    header = io.BytesIO()
+    np.lib.format.write_array_header_1_0(
+        header, np.lib.format.header_data_from_array_1_0(np.zeros(2**30))
+    )
+    yield "bomb in estimator.skops", as_zip(outer, ("estimator.skops", b"\0", bomb))
+    yield "bomb in skops schema", with_skops("schema.json", padding=("schema.json", b" ", bomb))
+    yield "bomb in regressors/0", as_zip(outer, ("regressors/0.sklstm", b"\0", bomb))
+    yield ".npy declaring 2**30", with_skops(array, header.getvalue() + skops_part[array][-8:])
+    yield "skops nested 10**5", with_skops("schema.json", b"[" * 10**5 + b"]" * 10**5)
+    yield "tampered network", as_zip({**outer, "regressors/0.sklstm": tampered})
+    def stored_schema(schema):  # stored, not deflated: no bomb, the largest schema read
+        stored = zipfile.ZIP_STORED
+        return as_zip({**outer, "estimator.skops": as_zip(
+            {**skops_part, "schema.json": schema}, compression=stored)}, compression=stored)
+
+    # the most Python objects a schema within its 4 MiB cap can make
+    empty = b"[" + b"{}," * (2**22 // 3 - 1) + b"{}]"
+    yield "4 MiB schema of {}", stored_schema(empty)
+    node = {"__class__": "int", "__module__": "builtins", "__loader__": "JsonNode",
+            "content": "1", "is_json": True, "__id__": 1}
+    schema = json.loads(skops_part["schema.json"])
+    many = json.dumps({**schema, "__class__": "list", "__module__": "builtins",
+                       "__loader__": "ListNode", "content": [node] * (2**14 - 8)})
+    yield "2**14 skops nodes", stored_schema(many.encode())
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="64 MiB bombs instead of 1 GiB")
     args = parser.parse_args()
     os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
-    from sklstm import LSTMRegressor, load_model, save_model
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import MinMaxScaler
+
+    from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, load_model, save_model
 
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(64, 4, 2))
     model = LSTMRegressor(units=32, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    series = rng.uniform(size=(64, 2))
+    pipe = Pipeline([("scale", MinMaxScaler()), ("lags", LagFeaturizer(look_back=3)),
+                     ("seq", SequenceReshaper()),
+                     ("lstm", LSTMRegressor(units=32, epochs=2, random_state=0))])
+    pipe.fit(series, series.sum(axis=1))
+    bomb = 2**26 if args.quick else 2**30
     with tempfile.TemporaryDirectory() as folder:
-        path = os.path.join(folder, "m.sklstm")
-        save_model(model, path)
-        with open(path, "rb") as file:
-            valid = file.read()
-        crafted = []  # written first: making the bombs must not raise the peaks measured
-        for index, (name, data) in enumerate(crafted_files(valid, 2**26 if args.quick else 2**30)):
-            crafted.append((name, os.path.join(folder, f"crafted{index}.sklstm"), len(data)))
-            with open(crafted[-1][1], "wb") as file:
-                file.write(data)
-            del data
-        load_model(path)  # warm: imports, first traces
-        start = time.perf_counter()
-        load_model(path)
-        normal = time.perf_counter() - start
-        normal_peak = peak_rss_mib()
-        print(f"normal load: {normal:.3f} s, peak RSS {normal_peak:.0f} MiB")
-        print(f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}{'x normal':>10}{'RSS over':>10}")
-        for name, crafted_path, size in crafted:
+        groups = []
+        for label, estimator, craft in [("LSTMRegressor", model, crafted_files),
+                                        ("Pipeline", pipe, crafted_pipeline_files)]:
+            path = os.path.join(folder, f"{label}.sklstm")
+            save_model(estimator, path)
+            with open(path, "rb") as file:
+                valid = file.read()
+            crafted = []  # written first: making the bombs must not raise the peaks measured
+            for index, (name, data) in enumerate(craft(valid, bomb)):
+                crafted.append((name, os.path.join(folder, f"{label}{index}.sklstm"), len(data)))
+                with open(crafted[-1][1], "wb") as file:
+                    file.write(data)
+                del data
+            groups.append((label, path, crafted))
+        normals = {}
+        for label, path, _ in groups:
+            load_model(path)  # warm: imports, first traces
             start = time.perf_counter()
-            try:
-                load_model(crafted_path)
-                outcome = "LOADED"
-            except ValueError:
-                outcome = "refused"
-            seconds = time.perf_counter() - start
-            over = peak_rss_mib() - normal_peak
-            print(f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s{seconds / normal:>10.1f}"
-                  f"{over:>9.0f}M  {outcome}")
+            load_model(path)
+            normals[label] = time.perf_counter() - start
+        normal_peak = peak_rss_mib()
+        for label, seconds in normals.items():
+            print(f"normal load of a saved {label}: {seconds:.3f} s")
+        print(f"peak RSS after the normal loads: {normal_peak:.0f} MiB")
+        print(f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}{'x normal':>10}{'RSS over':>10}")
+        for label, _, crafted in groups:
+            print(f"-- {label} files (x normal: against its normal load)")
+            for name, crafted_path, size in crafted:
+                start = time.perf_counter()
+                try:
+                    load_model(crafted_path)
+                    outcome = "LOADED"
+                except ValueError:
+                    outcome = "refused"
+                seconds = time.perf_counter() - start
+                over = peak_rss_mib() - normal_peak
+                print(f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s"
+                      f"{seconds / normals[label]:>10.1f}{over:>9.0f}M  {outcome}")
     return 0
 
 

@@ -1,6 +1,9 @@
 """Save a fitted :class:`~sklstm.LSTMRegressor` to one file, and load it, without pickle.
 
-The file is a zip archive of two members:
+A composite estimator (a ``Pipeline`` or meta-estimator holding regressors)
+is stored by :mod:`sklstm._pipeline_persistence`, each of its fitted
+regressors as a file of the format below. A bare regressor's file is a zip
+archive of two members:
 
 ``estimator.json``
     The format version, the estimator's parameters and its fitted attributes
@@ -97,17 +100,23 @@ _ZIP_ERRORS = (
 
 
 def save_model(estimator, path):
-    """Save a fitted :class:`LSTMRegressor` to ``path`` without pickle.
+    """Save a fitted :class:`LSTMRegressor`, or a fitted estimator made of one, without pickle.
 
-    The file holds the network in Keras's ``.keras`` format and everything
-    else as JSON; :func:`load_model` reads it back without running code from
-    the file, so it can be shared. The write is atomic: the file at ``path``
-    is either the previous one or the complete new one, never a mix.
+    The file holds each network in Keras's ``.keras`` format, a bare
+    regressor's other state as JSON, and the rest of a composite estimator (a
+    ``Pipeline``, a :class:`ChangeRegressor`, :func:`make_lstm_forecaster`'s
+    output, a ``GridSearchCV``'s ``best_estimator_``) in skops's format;
+    :func:`load_model` reads it back without running code from the file, so
+    it can be shared. The write is atomic: the file at ``path`` is either the
+    previous one or the complete new one, never a mix.
 
     Parameters
     ----------
-    estimator : LSTMRegressor
-        A fitted regressor.
+    estimator : LSTMRegressor or scikit-learn estimator
+        A fitted regressor, or a fitted scikit-learn estimator made of
+        scikit-learn and sklstm parts; its ``LSTMRegressor`` instances are
+        found in estimators' attributes and in the lists, tuples, sets,
+        dicts and object arrays they hold.
     path : str or os.PathLike
         Where to write the file. An existing file is replaced and keeps its
         permission bits; when ``path`` is a symbolic link, the file it points
@@ -116,8 +125,8 @@ def save_model(estimator, path):
     Raises
     ------
     TypeError
-        If ``estimator`` is not an ``LSTMRegressor``, or one of its parameters
-        or fitted attributes has no JSON form.
+        If ``estimator`` is not a scikit-learn estimator, or one of an
+        ``LSTMRegressor``'s parameters or fitted attributes has no JSON form.
     sklearn.exceptions.NotFittedError
         If ``estimator`` is not fitted.
 
@@ -148,14 +157,30 @@ def save_model(estimator, path):
     >>> bool((loaded.predict(X) == model.predict(X)).all())
     True
     """
-    if type(estimator) is not LSTMRegressor:
-        raise TypeError(
-            "save_model saves a fitted LSTMRegressor; got "
-            f"{type(estimator).__name__}. For a Pipeline or another estimator, use "
-            "joblib.dump (and load such files only from sources you trust)."
-        )
-    check_is_fitted(estimator)
+    if type(estimator) is LSTMRegressor:
+        check_is_fitted(estimator)
+        write = _regressor_writer(estimator)
+    else:
+        from ._pipeline_persistence import estimator_writer
+
+        write = estimator_writer(estimator)
+    _write_atomically(path, write)
+
+
+def _regressor_writer(estimator):
+    """What writes a fitted ``LSTMRegressor`` into a ``ZipFile``: its two members."""
     document = json.dumps(_describe(estimator), allow_nan=False, indent=1)
+    network = network_to_bytes(estimator.model_)
+
+    def write(archive):
+        archive.writestr(_ESTIMATOR_FILE, document)
+        archive.writestr(_NETWORK_FILE, network)
+
+    return write
+
+
+def _write_atomically(path, write):
+    """A zip archive filled by ``write(archive)`` at ``path``, replacing it in one step."""
     path = os.fspath(path)
     if os.path.islink(path):  # replace the file the link points to, keep the link
         path = os.path.realpath(path)
@@ -176,8 +201,7 @@ def save_model(estimator, path):
             os.chmod(temporary, mode)
         with os.fdopen(descriptor, "wb") as file:
             with zipfile.ZipFile(file, "w", compression=zipfile.ZIP_DEFLATED) as archive:
-                archive.writestr(_ESTIMATOR_FILE, document)
-                archive.writestr(_NETWORK_FILE, network_to_bytes(estimator.model_))
+                write(archive)
             file.flush()
             os.fsync(file.fileno())
         os.replace(temporary, path)
@@ -188,8 +212,8 @@ def save_model(estimator, path):
     _sync_folder(folder)
 
 
-def load_model(path):
-    """Load an :class:`LSTMRegressor` written by :func:`save_model`.
+def load_model(path, *, trusted=None):
+    """Load an :class:`LSTMRegressor`, or an estimator made of one, written by :func:`save_model`.
 
     The file is treated as hostile. Nothing in it is executed; the JSON part
     is checked value by value; the network's config must be exactly the one
@@ -202,11 +226,18 @@ def load_model(path):
     ----------
     path : str or os.PathLike
         A file written by :func:`save_model`.
+    trusted : list of type or str, default=None
+        For a composite estimator, types to load beyond those sklstm trusts
+        (its own estimators, the pandas labels they keep, and the
+        scikit-learn types skops trusts), as types or as the
+        ``"module.Name"`` strings a refused file's message lists. Give only
+        types you have read and whose source you trust. ``LSTMRegressor``
+        is not accepted here: its networks are always checked.
 
     Returns
     -------
-    estimator : LSTMRegressor
-        The fitted regressor; it predicts exactly as the saved one did.
+    estimator : LSTMRegressor or scikit-learn estimator
+        The fitted estimator; it predicts exactly as the saved one did.
 
     Raises
     ------
@@ -215,7 +246,10 @@ def load_model(path):
         crafted archive, a member larger than its parameters allow, a
         network other than the one they describe), comes from an unknown
         format version, or holds an unknown key or a value of the wrong type
-        or out of range.
+        or out of range; or if a composite estimator's file holds types
+        neither sklstm nor ``trusted`` trusts: the message names them.
+    TypeError
+        If ``trusted`` is not a list of types or strings.
     FileNotFoundError
         If there is no file at ``path``.
 
@@ -237,22 +271,35 @@ def load_model(path):
     >>> loaded.get_params()["units"], loaded.n_features_in_
     (4, 1)
     """
+    from ._pipeline_persistence import is_estimator_archive, load_estimator, trusted_names
+
+    trusted = trusted_names(trusted)  # a bad argument fails before the file is read
     path = os.fspath(path)
-    what = f"{path!s} is not a file written by sklstm.save_model"
     with open(path, "rb") as file:  # a missing file stays FileNotFoundError
-        with _open_zip(file, [_ESTIMATOR_FILE, _NETWORK_FILE], what) as archive:
-            document = _parse_json(
-                _read_member(archive, _ESTIMATOR_FILE, _MAX_DOCUMENT_BYTES, what),
-                f"{path!s}: {_ESTIMATOR_FILE}",
-            )
-            estimator = _rebuild(document)
-            architecture = _architecture(estimator)
-            n_weights = _count_weights(**architecture)
-            config_limit, weights_limit = _network_limits(architecture, n_weights)
-            network = _read_member(
-                archive, _NETWORK_FILE,
-                config_limit + weights_limit + _MAX_METADATA_BYTES + 2**16, what,
-            )
+        if is_estimator_archive(file, f"{path!s} is not a file written by sklstm.save_model"):
+            return load_estimator(file, path, trusted)
+        return _load_regressor(file, path)
+
+
+def _load_regressor(file, path):
+    """The ``LSTMRegressor`` in ``file``, a bare regressor's archive, checked step by step.
+
+    ``path`` names the file in messages.
+    """
+    what = f"{path!s} is not a file written by sklstm.save_model"
+    with _open_zip(file, [_ESTIMATOR_FILE, _NETWORK_FILE], what) as archive:
+        document = _parse_json(
+            _read_member(archive, _ESTIMATOR_FILE, _MAX_DOCUMENT_BYTES, what),
+            f"{path!s}: {_ESTIMATOR_FILE}",
+        )
+        estimator = _rebuild(document)
+        architecture = _architecture(estimator)
+        n_weights = _count_weights(**architecture)
+        config_limit, weights_limit = _network_limits(architecture, n_weights)
+        network = _read_member(
+            archive, _NETWORK_FILE,
+            config_limit + weights_limit + _MAX_METADATA_BYTES + 2**16, what,
+        )
     what = f"{path!s}: {_NETWORK_FILE} is not a network written by sklstm"
     with _open_zip(io.BytesIO(network), [_CONFIG_FILE, _METADATA_FILE, _WEIGHTS_FILE], what) as inner:
         config = _parse_json(_read_member(inner, _CONFIG_FILE, config_limit, what),
@@ -344,11 +391,16 @@ def _describe(estimator):
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "params": {
-            name: _describe_param(name, value)
-            for name, value in estimator.get_params(deep=False).items()
-        },
+        "params": _describe_params(estimator),
         "fitted": fitted,
+    }
+
+
+def _describe_params(estimator):
+    """An ``LSTMRegressor``'s ``get_params(deep=False)`` as plain JSON values."""
+    return {
+        name: _describe_param(name, value)
+        for name, value in estimator.get_params(deep=False).items()
     }
 
 
@@ -425,6 +477,16 @@ def _open_zip(file, members, what):
     The end record is checked before ``zipfile`` reads the directory, so a
     directory of millions of entries is never parsed.
     """
+    archive = _open_bounded_zip(file, 4 * len(members), f"the members {members}", what)
+    names = archive.namelist()
+    if sorted(names) != sorted(members):
+        archive.close()
+        raise ValueError(f"{what}: expected the members {members}, found {sorted(names)}.")
+    return archive
+
+
+def _open_bounded_zip(file, max_entries, expected, what):
+    """``file`` as a ``ZipFile`` whose end record names at most ``max_entries`` entries."""
     file.seek(0, os.SEEK_END)
     size = file.tell()
     if size < 22:
@@ -434,19 +496,16 @@ def _open_zip(file, members, what):
         "<4s4H2LH", file.read(22)
     )
     file.seek(0)
-    if signature != b"PK\x05\x06" or comment or n_entries > 4 * len(members):
+    if signature != b"PK\x05\x06" or comment or n_entries > max_entries:
         raise ValueError(
-            f"{what}: it is not a zip archive of the members {members} "
+            f"{what}: it is not a zip archive of {expected} "
             f"(the archive's end record names {n_entries} entries, or a comment)."
         )
     try:
         archive = zipfile.ZipFile(file)
-        names = archive.namelist()
+        archive.namelist()
     except _ZIP_ERRORS as error:
         raise ValueError(f"{what}: it is not a valid zip archive ({error}).") from None
-    if sorted(names) != sorted(members):
-        archive.close()
-        raise ValueError(f"{what}: expected the members {members}, found {sorted(names)}.")
     return archive
 
 
@@ -482,8 +541,8 @@ def _read_member(archive, name, limit, what):
     return data
 
 
-def _parse_json(data, what):
-    """JSON with finite numbers, int64 integers, unique keys and bounded nesting."""
+def _parse_json(data, what, max_depth=_MAX_JSON_DEPTH):
+    """JSON with finite numbers, int64 integers, unique keys and at most ``max_depth`` levels."""
     try:
         value = json.loads(
             data.decode("utf-8"),
@@ -499,8 +558,8 @@ def _parse_json(data, what):
     todo = [(value, 1)]
     while todo:
         item, depth = todo.pop()
-        if depth > _MAX_JSON_DEPTH:
-            raise ValueError(f"{what} is nested more than {_MAX_JSON_DEPTH} deep.")
+        if depth > max_depth:
+            raise ValueError(f"{what} is nested more than {max_depth} deep.")
         if isinstance(item, dict):
             todo.extend((v, depth + 1) for v in item.values())
         elif isinstance(item, list):
@@ -776,13 +835,8 @@ def _rebuild(document):
         )
     _keys("the document", document, ["format", "format_version", "params", "fitted"])
 
-    params = document["params"]
+    estimator = _rebuild_params(document["params"])
     known = LSTMRegressor._get_param_names()
-    _keys("params", params, [], known)  # a parameter missing from an older file keeps its default
-    estimator = LSTMRegressor(
-        **{name: _rebuild_param(name, value) for name, value in params.items()}
-    )
-    estimator._validate_params()  # the values' ranges, as fit checks them
 
     fitted = document["fitted"]
     _keys(
@@ -844,6 +898,17 @@ def _rebuild(document):
         if not (value is None or isinstance(value, (bool, int, str)) or _is_number(value)):
             _numbers(f"extra[{name!r}]", value)
         setattr(estimator, name, value)
+    return estimator
+
+
+def _rebuild_params(params):
+    """An unfitted ``LSTMRegressor`` with the stored ``params``, checked as fit checks them."""
+    known = LSTMRegressor._get_param_names()
+    _keys("params", params, [], known)  # a parameter missing from an older file keeps its default
+    estimator = LSTMRegressor(
+        **{name: _rebuild_param(name, value) for name, value in params.items()}
+    )
+    estimator._validate_params()  # the values' ranges, as fit checks them
     return estimator
 
 

@@ -149,8 +149,10 @@ def test_feature_names_survive(tiny, tmp_path):
 def test_refuses_unfitted_and_other_estimators(tiny, tmp_path):
     with pytest.raises(NotFittedError):
         save_model(tiny(), tmp_path / "m.sklstm")
-    with pytest.raises(TypeError, match="LSTMRegressor; got Pipeline.*joblib"):
+    with pytest.raises(NotFittedError):  # a pipeline is saved too, once fitted
         save_model(Pipeline([("lstm", tiny())]), tmp_path / "m.sklstm")
+    with pytest.raises(TypeError, match="scikit-learn estimators.*got object"):
+        save_model(object(), tmp_path / "m.sklstm")
     assert os.listdir(tmp_path) == []
 
 

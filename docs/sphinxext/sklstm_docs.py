@@ -40,6 +40,7 @@ GUIDE_ORDER = [
     "scaling-out",
     "performance",
     "persistence",
+    "interop",  # other libraries, after the features they use
 ]
 PLACEHOLDER = "   GUIDE_PAGES"
 #: Markdown pages that ``index.rst`` lists itself, ahead of the user guide.

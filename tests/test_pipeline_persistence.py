@@ -1,0 +1,367 @@
+"""save_model/load_model for estimators made of scikit-learn and sklstm parts (skops + .keras)."""
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import numpy as np
+import pytest
+import skops.io
+from sklearn.base import BaseEstimator, TransformerMixin, clone
+from sklearn.exceptions import NotFittedError
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.pipeline import Pipeline
+from sklearn.preprocessing import StandardScaler
+
+from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, load_model,
+                    make_lstm_forecaster, save_model)
+from sklstm._neural._lazy import keras_backend
+
+TINY = dict(units=4, epochs=2, batch_size=16)
+
+
+@pytest.fixture(scope="module")
+def data(airline):
+    X, y = airline
+    return X.iloc[:72], y.iloc[:72], X.iloc[72:96]
+
+
+@pytest.fixture(scope="module")
+def forecaster(data):
+    """make_lstm_forecaster's output, fitted: a ChangeRegressor around a Pipeline."""
+    X, y, _ = data
+    return make_lstm_forecaster(seasonal_period=12, kind="log", random_state=0, **TINY).fit(X, y)
+
+
+@pytest.fixture(scope="module")
+def saved(forecaster, tmp_path_factory):
+    path = tmp_path_factory.mktemp("saved") / "forecaster.sklstm"
+    save_model(forecaster, path)
+    with zipfile.ZipFile(path) as archive:
+        return path, {name: archive.read(name) for name in archive.namelist()}
+
+
+def test_the_recipe_comes_back_predicting_exactly_the_same(forecaster, saved, data):
+    path, members = saved
+    # the unfitted template and the fitted network, each in its own member
+    assert sorted(members) == ["estimator.skops", "format.json",
+                               "regressors/0.json", "regressors/1.sklstm"]
+    loaded = load_model(path)
+    assert type(loaded) is type(forecaster)
+    assert type(loaded.regressor_[-1]) is LSTMRegressor
+    assert loaded.regressor_ is not forecaster.regressor_
+    np.testing.assert_array_equal(loaded.predict(data[2]), forecaster.predict(data[2]))
+    assert repr(loaded) == repr(forecaster)
+    assert not hasattr(loaded.regressor[-1], "model_")  # the template stays unfitted
+    # the user's estimator was not touched while saving
+    assert type(forecaster.regressor_[-1]) is LSTMRegressor
+    assert hasattr(forecaster.regressor_[-1], "model_")
+
+
+@pytest.mark.parametrize("index", ["period", "datetime", "zoned"])
+def test_a_continuing_window_is_read_from_the_loaded_state(airline, tmp_path, index):
+    """LagFeaturizer keeps the training tail and the next label (a Period or a
+    Timestamp): rows that continue the series get their lags from it."""
+    X, y = airline
+    if index != "period":
+        X, y = X.copy(), y.copy()
+        X.index = y.index = X.index.to_timestamp()
+        if index == "zoned":
+            X.index = y.index = X.index.tz_localize("Europe/Paris")
+    pipe = Pipeline([("lags", LagFeaturizer(look_back=4)), ("seq", SequenceReshaper()),
+                     ("lstm", LSTMRegressor(**TINY, random_state=0))]).fit(X[:48], y[:48])
+    save_model(pipe, tmp_path / "pipe.sklstm")
+    loaded = load_model(tmp_path / "pipe.sklstm")
+    assert loaded[0].next_index_ == pipe[0].next_index_
+    assert str(loaded[0].next_index_) == str(pipe[0].next_index_)  # its zone too
+    np.testing.assert_array_equal(loaded.predict(X[48:60]), pipe.predict(X[48:60]))
+
+
+def test_a_loaded_composite_clones_and_refits(saved, data):
+    X, y, Xt = data
+    refit = clone(load_model(saved[0])).fit(X, y)
+    assert np.isfinite(refit.predict(Xt)).all()
+
+
+def test_a_tuned_pipeline_and_a_shared_regressor_round_trip(sequences, tmp_path):
+    X, y = sequences
+    X2 = X.reshape(len(X), -1)
+    pipe = Pipeline([("scale", StandardScaler()), ("lags", LagFeaturizer(look_back=2)),
+                     ("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY, random_state=0))])
+    search = GridSearchCV(pipe, {"lstm__units": [3, 4]}, cv=TimeSeriesSplit(2),
+                          scoring="neg_root_mean_squared_error").fit(X2, y)
+    best = search.best_estimator_
+    save_model(best, tmp_path / "best.sklstm")
+    loaded = load_model(tmp_path / "best.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X2), best.predict(X2))
+    assert loaded[-1].get_params() == best[-1].get_params()
+
+    save_model(search, tmp_path / "search.sklstm")  # the search itself, scorer and all
+    loaded = load_model(tmp_path / "search.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X2), search.predict(X2))
+    assert loaded.score(X2, y) == search.score(X2, y)
+    assert loaded.cv_results_["params"] == search.cv_results_["params"]
+
+    shared = [best, {"again": best[-1]}]  # one regressor reached twice: stored once
+    with pytest.raises(TypeError, match="got list"):
+        save_model(shared, tmp_path / "list.sklstm")
+
+
+class Doubler(TransformerMixin, BaseEstimator):
+    """A type load_model has never heard of."""
+
+    def fit(self, X, y=None):
+        return self
+
+    def transform(self, X):
+        return 2 * np.asarray(X)
+
+
+@pytest.fixture(scope="module")
+def custom(sequences, tmp_path_factory):
+    X, y = sequences
+    pipe = Pipeline([("double", Doubler()), ("lstm", LSTMRegressor(**TINY, random_state=0))])
+    pipe.fit(X[:, :, 0], y)
+    path = tmp_path_factory.mktemp("custom") / "custom.sklstm"
+    save_model(pipe, path)
+    return pipe, path
+
+
+def test_an_unknown_type_is_refused_with_its_name(custom):
+    _, path = custom
+    name = f"{Doubler.__module__}.Doubler"
+    with pytest.raises(ValueError, match=rf"does not trust: \['{name}'\].*trusted="):
+        load_model(path)
+
+
+@pytest.mark.parametrize("how", ["type", "name"])
+def test_a_type_trusted_deliberately_loads(custom, sequences, how):
+    pipe, path = custom
+    trusted = [Doubler] if how == "type" else [f"{Doubler.__module__}.Doubler"]
+    loaded = load_model(path, trusted=trusted)
+    X = sequences[0][:, :, 0]
+    np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
+
+
+@pytest.mark.parametrize("trusted, error, match", [
+    (True, TypeError, "list of types"),
+    ("sklearn.pipeline.Pipeline", TypeError, "list of types"),
+    ([3], TypeError, "types or"),
+    ([LSTMRegressor], ValueError, "cannot be trusted"),
+])
+def test_the_trusted_argument_is_checked(saved, trusted, error, match):
+    with pytest.raises(error, match=match):
+        load_model(saved[0], trusted=trusted)
+
+
+def test_save_refuses_unfitted_and_non_estimators(tmp_path, tiny):
+    with pytest.raises(NotFittedError):
+        save_model(Pipeline([("lstm", tiny())]), tmp_path / "m.sklstm")
+    with pytest.raises(TypeError, match="scikit-learn estimators.*got dict"):
+        save_model({"lstm": tiny()}, tmp_path / "m.sklstm")
+    assert list(tmp_path.iterdir()) == []
+
+
+# A fresh process --------------------------------------------------------------
+
+LOADER = """
+import sys
+import numpy as np, pandas as pd
+import sklstm
+folder = sys.argv[1]
+X = pd.read_pickle(folder + "/X.pkl")
+np.save(folder + "/pred.npy", sklstm.load_model(folder + "/model.sklstm").predict(X))
+"""
+
+
+@pytest.mark.slow  # a new process that loads TensorFlow
+def test_a_fresh_process_predicts_exactly_as_the_saved_forecaster(forecaster, data, tmp_path):
+    X_test = data[2]
+    X_test.to_pickle(tmp_path / "X.pkl")  # the test's own data, not the model
+    save_model(forecaster, tmp_path / "model.sklstm")
+    subprocess.run([sys.executable, "-c", LOADER, str(tmp_path)], check=True)
+    np.testing.assert_array_equal(np.load(tmp_path / "pred.npy"), forecaster.predict(X_test))
+
+
+# Hostile files -------------------------------------------------------------
+
+
+@pytest.fixture
+def keras_must_not_run(monkeypatch):
+    def refuse(data):
+        raise AssertionError("load_model handed a crafted network to Keras")
+
+    monkeypatch.setattr(keras_backend(), "network_from_bytes", refuse)
+
+
+def as_zip(members, compression=zipfile.ZIP_DEFLATED):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=compression) as archive:
+        for name, content in members.items():
+            archive.writestr(name, content)
+    return out.getvalue()
+
+
+def unzip(data):
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        return {name: archive.read(name) for name in archive.namelist()}
+
+
+def bounded_load(path, **kwargs):
+    """load_model's ValueError, asserting it needed little memory to refuse."""
+    import tracemalloc
+
+    tracemalloc.start()
+    try:
+        with pytest.raises(ValueError) as error:
+            load_model(path, **kwargs)
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 24 * 2**20, f"refusing took {peak / 2**20:.0f} MiB"
+    return str(error.value)
+
+
+BOMB = 64 * 2**20  # inflates 1000x
+
+
+def write(tmp_path, members):
+    path = tmp_path / "crafted.sklstm"
+    path.write_bytes(as_zip(members))
+    return path
+
+
+def test_a_bomb_in_the_skops_part_is_refused_before_inflating(saved, tmp_path, keras_must_not_run):
+    members = saved[1]
+    bomb = members["estimator.skops"] + b"\0" * BOMB
+    outer = write(tmp_path, {**members, "estimator.skops": bomb})
+    assert outer.stat().st_size < 2**20
+    assert "inflates to" in bounded_load(outer)
+    inner = unzip(members["estimator.skops"])
+    inner["schema.json"] += b" " * (BOMB // 2)  # within the total, but a bomb
+    path = write(tmp_path, {**members, "estimator.skops": as_zip(inner)})
+    assert "inflates to" in bounded_load(path)
+
+
+@pytest.mark.parametrize("member, size, match", [
+    ("schema.json", 5 * 2**20, "schema.json inflates to 5"),  # many small objects at most
+    ("x.npy", 65 * 2**20, "at most 67108864 bytes"),
+])
+def test_an_oversized_member_is_refused(saved, tmp_path, member, size, match, keras_must_not_run):
+    members = saved[1]
+    inner = unzip(members["estimator.skops"])
+    inner[member] = inner.get(member, b"") + b" " * size  # stored: no bomb, only too large
+    path = tmp_path / "large.sklstm"
+    path.write_bytes(as_zip({**members, "estimator.skops": as_zip(inner, zipfile.ZIP_STORED)},
+                            zipfile.ZIP_STORED))
+    with pytest.raises(ValueError, match=match):
+        load_model(path)
+
+
+def test_an_array_declaring_more_than_it_holds_is_refused(saved, tmp_path, keras_must_not_run):
+    members = saved[1]
+    inner = unzip(members["estimator.skops"])
+    name = next(n for n in inner if n.endswith(".npy"))
+    header = np.lib.format.header_data_from_array_1_0(np.zeros(2**30))
+    buffer = io.BytesIO()
+    np.lib.format.write_array_header_1_0(buffer, header)
+    inner[name] = buffer.getvalue() + inner[name][-16:]
+    path = write(tmp_path, {**members, "estimator.skops": as_zip(inner)})
+    assert "declares 8589934592 bytes" in bounded_load(path)
+
+
+def test_a_tampered_network_inside_a_pipeline_file_is_refused(saved, tmp_path, keras_must_not_run):
+    members = saved[1]
+    regressor = unzip(members["regressors/1.sklstm"])
+    network = unzip(regressor["model.keras"])
+    config = json.loads(network["config.json"])
+    lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
+    lstm["config"]["go_backwards"] = True
+    network["config.json"] = json.dumps(config).encode()
+    regressor["model.keras"] = as_zip(network)
+    path = write(tmp_path, {**members, "regressors/1.sklstm": as_zip(regressor)})
+    message = bounded_load(path)
+    assert "regressors/1.sklstm" in message and "never builds" in message
+
+
+def test_an_lstm_regressor_smuggled_into_the_skops_part_is_refused(
+        forecaster, saved, tmp_path, keras_must_not_run):
+    # skops alone stores the regressor with its network as raw .keras bytes
+    data = skops.io.dumps(forecaster)
+    document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
+    path = write(tmp_path, {"format.json": json.dumps(document), "estimator.skops": data})
+    assert "holds an LSTMRegressor itself" in bounded_load(path)
+    trusted = skops.io.get_untrusted_types(data=data)
+    with pytest.raises(ValueError, match="cannot be trusted"):
+        load_model(path, trusted=trusted)
+
+
+@pytest.mark.parametrize("change, match", [
+    (lambda m: {**m, "format.json": b'{"format": "sklstm.Estimator", "format_version": 2, '
+                                    b'"regressors": 2}'}, "format_version 2"),
+    (lambda m: {**m, "format.json": b'{"format": "sklstm.Estimator", "format_version": 1, '
+                                    b'"regressors": 3}'}, "declares 3 regressors"),
+    (lambda m: {**m, "extra.pkl": b"x"}, "unknown member 'extra.pkl'"),
+    (lambda m: {k: v for k, v in m.items() if k != "regressors/0.json"},
+     "numbered 0 to 0"),
+    (lambda m: {**m, "estimator.skops": as_zip({**unzip(m["estimator.skops"]), "x.pkl": b"1"})},
+     "not a skops archive"),
+    (lambda m: {**m, "estimator.skops": as_zip({"schema.json": b"[" * 300 + b"]" * 300})},
+     "nested more than"),
+    (lambda m: {**m, "estimator.skops": as_zip({"schema.json": b"[" + b"{}," * 20000 + b"{}]"})},
+     "20002 brackets"),
+])
+def test_a_crafted_composite_file_is_refused(saved, tmp_path, change, match, keras_must_not_run):
+    with pytest.raises(ValueError, match=match):
+        load_model(write(tmp_path, change(saved[1])))
+
+
+@pytest.mark.parametrize("fields", [
+    ("Timestamp", "2020-01-01", "ns", "../../etc/passwd"),
+    ("Timestamp", "not a date", "ns", None),
+    ("Timestamp", "2020-01-01", "fortnight", None),
+    ("Period", "2020-01", "ns", None),
+])
+def test_a_crafted_time_label_is_refused(fields):
+    from sklstm._pipeline_persistence import TimeLabel
+
+    with pytest.raises(ValueError, match="time label"):
+        TimeLabel(*fields).value("crafted.sklstm")
+
+
+class Box:
+    """Not an estimator, nor a container save_model reads."""
+
+    def __init__(self, content):
+        self.content = content
+
+
+class Keeper(TransformerMixin, BaseEstimator):
+    """Keeps a regressor in an object array (found) or in a Box (not found)."""
+
+    def __init__(self, boxed=False):
+        self.boxed = boxed
+
+    def fit(self, X, y=None):
+        regressor = LSTMRegressor(**TINY)
+        self.kept_ = Box(regressor) if self.boxed else np.array([regressor, 1], dtype=object)
+        return self
+
+    def transform(self, X):
+        return X
+
+
+def test_regressors_in_object_arrays_are_found_and_others_refused(sequences, tmp_path):
+    X, y = sequences
+    pipe = Pipeline([("keep", Keeper()), ("lstm", LSTMRegressor(**TINY))]).fit(X[:, :, 0], y)
+    save_model(pipe, tmp_path / "array.sklstm")
+    loaded = load_model(tmp_path / "array.sklstm", trusted=[Keeper])
+    assert type(loaded[0].kept_[0]) is LSTMRegressor
+    np.testing.assert_array_equal(loaded.predict(X[:, :, 0]), pipe.predict(X[:, :, 0]))
+
+    pipe.set_params(keep__boxed=True).fit(X[:, :, 0], y)
+    with pytest.raises(TypeError, match="keeps a .*LSTMRegressor elsewhere"):
+        save_model(pipe, tmp_path / "box.sklstm")
+    assert not (tmp_path / "box.sklstm").exists()
