@@ -7,6 +7,7 @@ import sys
 import zipfile
 
 import numpy as np
+import pandas as pd
 import pytest
 import skops.io
 from sklearn.base import BaseEstimator, TransformerMixin, clone
@@ -16,7 +17,7 @@ from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
 from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, load_model,
-                    make_lstm_forecaster, save_model)
+                    make_lstm_forecaster, save_model, to_supervised)
 from sklstm._neural._lazy import keras_backend
 
 TINY = dict(units=4, epochs=2, batch_size=16)
@@ -58,6 +59,26 @@ def test_the_recipe_comes_back_predicting_exactly_the_same(forecaster, saved, da
     # the user's estimator was not touched while saving
     assert type(forecaster.regressor_[-1]) is LSTMRegressor
     assert hasattr(forecaster.regressor_[-1], "model_")
+
+
+def test_a_global_quantile_gru_forecaster_on_a_panel_round_trips(tmp_path):
+    """The newer parts together: a panel, reference=k, a direct target, a GRU, quantiles."""
+    rng = np.random.RandomState(0)
+    months = pd.period_range("2000-01", periods=40, freq="M")
+    frame = pd.concat([
+        pd.DataFrame({"id": key, "month": months,
+                      "y": level * np.exp(np.cumsum(rng.normal(0.01, 0.05, 40)))})
+        for key, level in [("a", 10.0), ("b", 1000.0)]
+    ])
+    X, y = to_supervised(frame, target="y", id="id", time="month", horizon=range(1, 4))
+    model = make_lstm_forecaster(13, seasonal_period=12, kind="log", reference=12,
+                                 cell="gru", loss="quantile", random_state=0, **TINY)
+    model.fit(X, y, sample_weight=np.linspace(0.5, 1.0, len(X)))
+    save_model(model, tmp_path / "global.sklstm")
+    loaded = load_model(tmp_path / "global.sklstm")
+    np.testing.assert_array_equal(loaded.predict_quantiles(X), model.predict_quantiles(X))
+    assert loaded.regressor_[-1].cell == "gru"
+    assert loaded.regressor_.named_steps["relative"].reference == 12
 
 
 @pytest.mark.parametrize("index", ["period", "datetime", "zoned"])
