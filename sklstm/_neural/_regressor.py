@@ -784,25 +784,40 @@ def _non_crossing(raw, median):
     return np.concatenate([below, centre, above], axis=-1)
 
 
-def _input_scaling(X, sample_weight=None):
+def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):
     """Per-feature mean and standard deviation of a 3-D ``X``, ignoring NaN.
 
     With ``sample_weight``, each sample's steps count with its weight. A
     feature with no spread (or no observed value) gets scale 1, so that it
-    is only centred and never divided by 0.
+    is only centred and never divided by 0. The sums run in float64 over
+    blocks of ``chunk_rows`` steps, so the temporaries stay small however
+    many windows a panel has (no float64 copy of the whole window tensor).
     """
-    flat = X.reshape(-1, X.shape[2]).astype(np.float64)
-    observed = ~np.isnan(flat)
-    if sample_weight is None:
-        weight = observed.astype(np.float64)
-    else:  # a sample's weight for each of its steps, 0 where a value is missing
-        weight = np.where(observed, np.repeat(sample_weight, X.shape[1])[:, np.newaxis], 0.0)
-    count = weight.sum(axis=0)
-    safe = np.where(observed, flat, 0.0)
-    mean = (weight * safe).sum(axis=0) / np.where(count > 0, count, 1)
-    var = (weight * np.where(observed, flat - mean, 0.0) ** 2).sum(axis=0) / np.where(
-        count > 0, count, 1
-    )
-    scale = np.sqrt(var)
+    n_steps, n_features = X.shape[1], X.shape[2]
+    flat = X.reshape(-1, n_features)
+
+    def blocks():
+        """Each block's values (0 where missing) and weights (0 where missing)."""
+        for start in range(0, len(flat), chunk_rows):
+            values = flat[start : start + chunk_rows].astype(np.float64)
+            observed = ~np.isnan(values)
+            if sample_weight is None:
+                weight = observed.astype(np.float64)
+            else:  # a sample's weight for each of its steps
+                rows = np.arange(start, start + len(values)) // n_steps
+                weight = np.where(observed, sample_weight[rows][:, np.newaxis], 0.0)
+            yield np.where(observed, values, 0.0), weight
+
+    count = np.zeros(n_features)
+    total = np.zeros(n_features)
+    for values, weight in blocks():
+        count += weight.sum(axis=0)
+        total += (weight * values).sum(axis=0)
+    count = np.where(count > 0, count, 1)
+    mean = total / count
+    squares = np.zeros(n_features)
+    for values, weight in blocks():
+        squares += (weight * (values - mean) ** 2).sum(axis=0)
+    scale = np.sqrt(squares / count)
     scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
     return mean.astype(np.float32), scale.astype(np.float32)
