@@ -79,7 +79,7 @@ def check_numeric(X, input_name):
     ------
     ValueError
         If ``X`` holds text (strings or bytes), even text that reads as
-        numbers.
+        numbers, or complex numbers.
     TypeError
         If ``X`` holds dates, times or time spans (``datetime64``,
         ``timedelta64``, periods).
@@ -114,6 +114,11 @@ def _check_values(dtype, values, where):
         _refuse_times(where, str(dtype))
     if kind in "US":
         _refuse_text(where)
+    if kind == "c":
+        raise ValueError(
+            f"{where} holds complex numbers; sklstm forecasts real values. Pass "
+            "the real part (values.real) or the magnitude (np.abs(values))."
+        )
     if kind != "O":
         return  # numbers, bools, or an extension type check_array reports
     flat = np.asarray(values, dtype=object).ravel()

@@ -445,3 +445,13 @@ def test_return_quantiles_of_a_panel_keep_the_series_and_time_index():
             recursive_forecast(model, alone, steps=4, return_quantiles=True).loc[key].to_numpy(),
             rtol=1e-6,
         )
+
+
+@pytest.mark.parametrize("data, match", [
+    (np.arange(12) + 0j, "complex numbers"),
+    (pd.Series(["1"] * 12, name="y"), "holds text"),
+])
+def test_data_that_is_not_real_numbers_is_refused_by_name(data, match):
+    model = _lag_ridge(3).fit(*to_supervised(pd.Series(np.arange(12.0), name="y")))
+    with pytest.raises(ValueError, match=match):
+        recursive_forecast(model, data, steps=2)

@@ -12,6 +12,7 @@ from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _series_of
 from .._timeindex import next_label
+from .._validation import check_numeric
 
 
 @validate_params(
@@ -185,6 +186,7 @@ def recursive_forecast(
     frame, is_pandas = _as_frame(data)
     if len(frame) == 0:
         raise ValueError("data is empty; pass the observed series up to its last step.")
+    check_numeric(frame, "data")
     column = _target_column(frame, target, list(frame.columns), [])
     others = [c for c in frame.columns if c != column]
     series = _series_of(frame.index)  # [(key, rows, times)]: one entry unless a panel
