@@ -116,7 +116,8 @@ def _check_values(dtype, values, where):
         _refuse_text(where)
     if kind == "c":
         raise ValueError(
-            f"{where} holds complex numbers; sklstm forecasts real values. Pass "
+            f"Complex data not supported: {where} holds complex numbers, and "
+            "sklstm forecasts real values. Pass "
             "the real part (values.real) or the magnitude (np.abs(values))."
         )
     if kind != "O":
