@@ -47,7 +47,10 @@ from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised  # noqa
 from sklstm.datasets import load_m3_monthly  # noqa: E402
 
 HORIZON = 18
-ROOT = Path(__file__).resolve().parents[1]
+try:
+    ROOT = Path(__file__).resolve().parents[1]
+except NameError:  # the docs' gallery runs the example without __file__, from examples/
+    ROOT = Path.cwd().resolve().parent
 LOCAL_COPY = ROOT / ".." / "shared" / "data" / "m3_monthly.csv"
 SAMPLE = ROOT / "tests" / "data" / "m3_monthly_sample.csv"  # 5 series
 
@@ -73,7 +76,7 @@ def long_table(m3, ids):
     return pd.concat(frames, ignore_index=True)
 
 
-parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
 parser.add_argument("--quick", action="store_true", help="30 series, a few epochs")
 parser.add_argument("--data", type=Path, default=None, help="the M3 monthly CSV")
 args = parser.parse_args()
