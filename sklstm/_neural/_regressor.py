@@ -403,6 +403,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             sample_weight = _check_sample_weight(
                 sample_weight, X, dtype=np.float64, ensure_non_negative=True
             )
+            if not sample_weight.any():  # scikit-learn < 1.7 lets this through
+                raise ValueError(
+                    "sample_weight is zero for every row; at least one non-zero "
+                    "weight is needed. Give the rows to train on a positive weight."
+                )
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
         y_ndim = y.ndim
