@@ -344,22 +344,24 @@ def seq_grid(grid):
     }
 
 
-def global_method(make, grid, chosen, *, search, seeds=1, log=print, chosen_by=None):
+def global_method(
+    make, grid, chosen, *, search, seeds=1, random_state=0, log=print, chosen_by=None
+):
     """Fit one forecaster on the training parts of all series, forecast each.
 
     ``search``: tune ``grid`` with ``GridSearchCV`` over ``PanelSplit`` on
     the training parts only (2 folds of 12 months, a gap of 17 so that no
     training target reaches into a test fold); else use ``chosen``, or what
-    the run ``chosen_by`` chose. ``seeds > 1``
-    averages the forecasts of that many seeds (0, 1, ...) of the chosen
-    settings. The run keeps its choice as ``run.chosen``.
+    the run ``chosen_by`` chose. ``seeds > 1``: ``sklstm.average_seeds`` of
+    that many copies of the chosen settings (their seeds drawn from
+    ``random_state``), one ``SeedEnsemble`` that averages the 18 outputs.
+    The run keeps its choice as ``run.chosen``.
     """
 
     def run(m3, ids):
-        from sklearn.base import clone
         from sklearn.model_selection import GridSearchCV
 
-        from sklstm import PanelSplit, to_supervised
+        from sklstm import PanelSplit, average_seeds, to_supervised
 
         h = HORIZON
         X, Y = by_time(
@@ -387,22 +389,15 @@ def global_method(make, grid, chosen, *, search, seeds=1, log=print, chosen_by=N
         log(f"    chosen: {run.chosen}")
         chosen_steps = seq_grid({key: [value] for key, value in run.chosen.items()})
         model.set_params(**{key: values[0] for key, values in chosen_steps.items()})
-        # sklstm.average_seeds (a VotingRegressor) takes a 1-D target only:
-        # the seeds of the 18-output model are averaged here.
-        members = [model] if seeds == 1 else [
-            clone(model).set_params(regressor__lstm__random_state=seed)
-            for seed in range(seeds)
-        ]
-        for member in members:
-            member.fit(X, Y)
+        if seeds > 1:  # one SeedEnsemble: the mean of the seeds' 18 outputs
+            model = average_seeds(model, seeds, random_state=random_state)
+        model.fit(X, Y)
         # Forecast from each series' actual history (train, then test as inputs
         # only): the last training row gives the 18 steps, rows n-1 .. n+h-2
         # the one-step forecasts of the test months.
         full = aligned_panel(m3, ids, with_test=True).set_index(["series", "month"])[["y"]]
         full = full.groupby(level="series", sort=False).tail(h + 60)  # enough history
-        predictions = np.mean(
-            [np.asarray(m.predict(full)).reshape(len(full), h) for m in members], axis=0
-        )
+        predictions = np.asarray(model.predict(full)).reshape(len(full), h)
         out = {}
         for key, positions in full.groupby(level="series", sort=False).indices.items():
             rows = predictions[positions]  # this series, oldest first
@@ -446,6 +441,7 @@ def methods(args):
                 GLOBAL_CHOSEN,
                 search=False,
                 seeds=args.seeds,
+                random_state=args.seed,
                 log=_log,
                 chosen_by=lstm,
             )
