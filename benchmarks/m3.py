@@ -246,7 +246,7 @@ def ridge_control(seed, quick):
 GLOBAL_PARAMS = {
     "look_back": 13,
     "reference": 12,
-    "units": 64,
+    "units": 128,  # chosen on training parts: see the comment above GLOBAL_CHOSEN
     "loss": "mae",
     "early_stopping": True,
     "epochs": 100,
@@ -270,6 +270,15 @@ RIDGE_GRID = {
 # 17.52. An earlier search over look_back in (13, 24) chose 13 for the LSTM
 # (14.60 against 14.92, reference=12, one time step), hence look_back=13 in
 # GLOBAL_PARAMS. --no-search uses these without searching.
+# Then one change at a time to GLOBAL_PARAMS with GLOBAL_CHOSEN, on the same
+# folds (`python benchmarks/m3_validate.py --series 200 --set KEY=VALUE`,
+# validation sMAPE, mean of the 2 folds; the same settings and sample as
+# 14.18 above): units=128 13.80, units=128 and batch_size=64 13.87,
+# batch_size=64 13.92, cell="gru" 13.94, dropout=0.1 14.00,
+# learning_rate=0.003 14.12, loss="huber" 14.28, time-decay sample weights
+# (half-life 3 years, --half-life 3) 14.37; units=64 (before) 14.18. On
+# another sample and seed (--seed 1): units=64 13.80, units=128 13.36. Hence
+# units=128 in GLOBAL_PARAMS.
 GLOBAL_CHOSEN = {"regressor__relative__reference": 12, "regressor__seq": "steps"}
 RIDGE_CHOSEN = {"regressor__relative__reference": "last", "regressor__lags__look_back": 13}
 YEAR_ALIGNED_END = 2000  # every training part is moved to end in this year
