@@ -35,6 +35,7 @@ __all__ = [
     "LossCurveDisplay",
     "PanelSplit",
     "RelativeWindows",
+    "SeedEnsemble",
     "SequenceReshaper",
     "average_seeds",
     "load_model",
@@ -44,3 +45,11 @@ __all__ = [
     "to_supervised",
 ]
 __version__ = "0.1.0"
+
+
+def __getattr__(name):
+    if name == "SeedEnsemble":  # imports sklearn.ensemble: only when used
+        from ._forecasting import SeedEnsemble
+
+        return SeedEnsemble
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,10 +1,10 @@
 """scikit-learn's common estimator checks, run over every public estimator."""
 
-from sklearn.linear_model import Ridge
+from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.pipeline import make_pipeline
 from sklearn.utils.estimator_checks import parametrize_with_checks
 
-from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, SequenceReshaper
+from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, SeedEnsemble, SequenceReshaper
 
 # Small but able to learn the checks' regression problems (R^2 > 0.5). Keras's
 # own SKLearnRegressor sets the tags non_deterministic and poor_score, which
@@ -27,6 +27,8 @@ CHECKED_CHANGE = [
 ]
 
 
+# average_seeds's ensemble, with fast members.
+CHECKED_ENSEMBLE = SeedEnsemble([("ridge", Ridge()), ("ols", LinearRegression())])
 
 
 def expected_failed_checks(estimator):
@@ -47,7 +49,10 @@ def expected_failed_checks(estimator):
 
 
 @parametrize_with_checks(
-    [LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, CHECKED_QUANTILE_LSTM, *CHECKED_CHANGE],
+    [
+        LagFeaturizer(), SequenceReshaper(), CHECKED_LSTM, CHECKED_QUANTILE_LSTM, *CHECKED_CHANGE,
+        CHECKED_ENSEMBLE,
+    ],
     expected_failed_checks=expected_failed_checks,
 )
 def test_sklearn_compatible_estimator(estimator, check):

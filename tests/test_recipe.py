@@ -11,9 +11,11 @@ from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+from sklearn.utils import get_tags
 
 from sklstm import (
     ChangeRegressor,
+    SeedEnsemble,
     SequenceReshaper,
     average_seeds,
     make_lstm_forecaster,
@@ -187,6 +189,67 @@ def test_average_seeds_averages_members_with_distinct_seeds():
     np.testing.assert_allclose(ensemble.predict(X), members)
     again = average_seeds(base, n_seeds=3, random_state=0)
     assert [m.get_params()["regressor__lstm__random_state"] for _, m in again.estimators] == seeds
+
+
+def test_average_seeds_averages_every_horizon_of_a_multi_output_target():
+    X, Y = to_supervised(trending(50), horizon=range(1, 4))
+    base = make_lstm_forecaster(4, epochs=2, units=4)
+    ensemble = average_seeds(base, n_seeds=2, random_state=0)
+    assert isinstance(ensemble, SeedEnsemble) and isinstance(ensemble, VotingRegressor)
+    assert get_tags(ensemble).target_tags.multi_output
+    ensemble.fit(X.iloc[:40], Y.iloc[:40])
+    prediction = ensemble.predict(X.iloc[40:])
+    members = [m.predict(X.iloc[40:]) for m in ensemble.estimators_]
+    assert prediction.shape == (len(X) - 40, 3) and ensemble.n_outputs_ == 3
+    assert not np.allclose(members[0], members[1])  # two seeds, two networks
+    np.testing.assert_allclose(prediction, np.mean(members, axis=0))
+    # still a plain estimator: printable, cloneable, tunable through its members
+    assert "SeedEnsemble" in repr(ensemble)
+    copy = clone(ensemble).set_params(seed0__regressor__lstm__units=3)
+    assert copy.get_params()["seed0__regressor__lstm__units"] == 3
+    assert ensemble.get_params()["seed0__regressor__lstm__units"] == 4
+    assert not hasattr(copy, "estimators_")
+
+
+def test_seed_ensemble_weights_outputs_and_transform():
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(30, 3))
+    Y = np.c_[X @ [1.0, 2.0, 0.0], X @ [0.0, -1.0, 3.0]]
+    members = [("ols", LinearRegression()), ("ridge", Ridge(alpha=50.0))]
+    ensemble = SeedEnsemble(members, weights=[3, 1]).fit(X, Y)
+    ols, ridge = LinearRegression().fit(X, Y).predict(X), Ridge(alpha=50.0).fit(X, Y).predict(X)
+    np.testing.assert_allclose(ensemble.predict(X), (3 * ols + ridge) / 4)
+    np.testing.assert_allclose(ensemble.transform(X), np.c_[ols, ridge])
+    assert list(ensemble.get_feature_names_out()) == [
+        "seedensemble_ols_0", "seedensemble_ols_1", "seedensemble_ridge_0", "seedensemble_ridge_1"
+    ]
+    # sample_weight reaches every member, with several outputs as with one
+    weights = rng.uniform(0.1, 2.0, 30)
+    weighted = SeedEnsemble(members).fit(X, Y, sample_weight=weights)
+    expected = np.mean([
+        LinearRegression().fit(X, Y, sample_weight=weights).predict(X),
+        Ridge(alpha=50.0).fit(X, Y, sample_weight=weights).predict(X),
+    ], axis=0)
+    np.testing.assert_allclose(weighted.predict(X), expected)
+    with pytest.raises(TypeError, match="only sample_weight"):
+        SeedEnsemble(members).fit(X, Y, check_input=False)
+    # one target: exactly VotingRegressor
+    y = Y[:, 0]
+    np.testing.assert_allclose(
+        SeedEnsemble(members).fit(X, y).predict(X), VotingRegressor(members).fit(X, y).predict(X)
+    )
+    assert SeedEnsemble(members).fit(X, y).predict(X).shape == (30,)
+    assert SeedEnsemble(members).fit(X, y).transform(X).shape == (30, 2)
+
+
+def test_a_failed_fit_leaves_the_ensemble_unfitted():
+    X = np.arange(20.0).reshape(10, 2)
+    ensemble = SeedEnsemble([("ols", LinearRegression())])
+    with pytest.raises(ValueError):
+        ensemble.fit(X, np.c_[X[:, 0], X[:, 1]][:5])  # rows do not match
+    assert not hasattr(ensemble, "n_outputs_")
+    with pytest.raises(ValueError, match="weights"):
+        SeedEnsemble([("ols", LinearRegression())], weights=[1, 2]).fit(X, X)
 
 
 def test_average_seeds_refuses_bad_input():

@@ -3,7 +3,8 @@
 :func:`to_supervised` pairs inputs with future targets (one series or a
 panel), :class:`ChangeRegressor` learns the change from the last value,
 :func:`make_lstm_forecaster` assembles the recommended pipeline and
-:func:`recursive_forecast` continues a series beyond its end.
+:func:`recursive_forecast` continues a series beyond its end;
+:func:`average_seeds` (a :class:`SeedEnsemble`) averages seeds.
 """
 
 from ._change import ChangeRegressor
@@ -13,8 +14,19 @@ from ._supervised import to_supervised
 
 __all__ = [
     "ChangeRegressor",
+    "SeedEnsemble",
     "average_seeds",
     "make_lstm_forecaster",
     "recursive_forecast",
     "to_supervised",
 ]
+
+
+def __getattr__(name):
+    # SeedEnsemble subclasses VotingRegressor: sklearn.ensemble would add a
+    # tenth of a second to ``import sklstm``, so it is imported when first used.
+    if name == "SeedEnsemble":
+        from ._ensemble import SeedEnsemble
+
+        return SeedEnsemble
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

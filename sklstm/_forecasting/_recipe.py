@@ -193,11 +193,19 @@ def average_seeds(estimator, n_seeds=5, *, random_state=None):
 
     Returns
     -------
-    ensemble : sklearn.ensemble.VotingRegressor
-        Unfitted; members named ``seed0``, ``seed1``, ...
+    ensemble : SeedEnsemble
+        Unfitted; members named ``seed0``, ``seed1``, ... A
+        :class:`~sklearn.ensemble.VotingRegressor` that also takes a 2-D
+        target: fitted on ``to_supervised(..., horizon=range(1, h + 1))``,
+        its ``predict`` is the mean of the members' ``h`` outputs.
+
+    See Also
+    --------
+    SeedEnsemble : The ensemble, for members of any kind.
 
     Examples
     --------
+    >>> import numpy as np
     >>> from sklearn.linear_model import SGDRegressor
     >>> from sklstm import average_seeds
     >>> ensemble = average_seeds(SGDRegressor(), n_seeds=3, random_state=0)
@@ -205,6 +213,15 @@ def average_seeds(estimator, n_seeds=5, *, random_state=None):
     ['seed0', 'seed1', 'seed2']
     >>> len({member.random_state for _, member in ensemble.estimators})
     3
+
+    Several outputs (a direct multi-horizon target) are averaged one by one:
+
+    >>> from sklearn.linear_model import Ridge
+    >>> X = np.arange(40.0).reshape(20, 2) / 40
+    >>> Y = np.c_[X.sum(axis=1), X[:, 0] - X[:, 1]]
+    >>> ensemble = average_seeds(Ridge(solver="sag"), n_seeds=3, random_state=0)
+    >>> ensemble.fit(X, Y).predict(X[:3]).shape
+    (3, 2)
     """
     if not isinstance(n_seeds, Integral) or isinstance(n_seeds, bool) or n_seeds < 1:
         raise ValueError(f"n_seeds must be a positive int, got {n_seeds!r}.")
@@ -218,6 +235,6 @@ def average_seeds(estimator, n_seeds=5, *, random_state=None):
     for i in range(n_seeds):
         seed = int(rng.randint(2**31 - 1))
         members.append((f"seed{i}", clone(estimator).set_params(**dict.fromkeys(keys, seed))))
-    from sklearn.ensemble import VotingRegressor
+    from ._ensemble import SeedEnsemble  # imports sklearn.ensemble: see __init__
 
-    return VotingRegressor(members)
+    return SeedEnsemble(members)

@@ -1,0 +1,91 @@
+"""Validation scores of global-LSTM candidates on M3 training parts only.
+
+The search of ``benchmarks/m3.py`` (``GridSearchCV`` over ``PanelSplit(n_splits=2,
+test_size=12, gap=17)``, scored by sMAPE, on the training parts of the
+seeded sample) for one candidate at a time: ``GLOBAL_PARAMS`` with
+``GLOBAL_CHOSEN``, changed by ``--set key=value`` (``regressor__lstm__units=128``)
+and optionally fitted with time-decay sample weights (``--half-life`` years:
+a window ``a`` years older than the panel's last month weighs ``0.5 ** (a /
+half_life)``). It never reads a test month. One candidate per process, so
+that two can run side by side on two cores::
+
+    python benchmarks/m3_validate.py --series 200 --set regressor__lstm__units=128
+
+prints the candidate and its validation sMAPE (mean of the 2 folds).
+"""
+
+import argparse
+import ast
+import json
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+import m3  # noqa: E402  (benchmarks/m3.py)
+
+
+def parse_value(text):
+    try:
+        return ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        return text
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=m3.DEFAULT_DATA)
+    parser.add_argument("--series", type=int, default=200)
+    parser.add_argument("--seed", type=int, default=0, help="sample and network seed")
+    parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
+    parser.add_argument("--half-life", type=float, default=None, help="years; time-decay weights")
+    args = parser.parse_args(argv)
+
+    from sklearn.model_selection import GridSearchCV
+
+    from sklstm import PanelSplit, to_supervised
+    from sklstm.datasets import load_m3_monthly
+
+    data = load_m3_monthly(args.data.resolve())
+    ids = m3.select(data, args.series, args.seed)
+    h = m3.HORIZON
+    X, Y = m3.by_time(
+        *to_supervised(
+            m3.aligned_panel(data, ids), target="y", id="series", time="month",
+            horizon=range(1, h + 1),
+        )
+    )
+    changes = dict(m3.GLOBAL_CHOSEN)
+    changes.update(dict(item.split("=", 1) for item in args.set))
+    changes = {key: parse_value(value) if isinstance(value, str) else value
+               for key, value in changes.items()}
+    grid = m3.seq_grid({key: [value] for key, value in changes.items()})
+    fit_params = {}
+    if args.half_life is not None:
+        months = X.index.get_level_values("month")
+        age = np.asarray((months.max() - months).map(lambda offset: offset.n), float) / 12
+        fit_params["sample_weight"] = 0.5 ** (age / args.half_life)
+    started = time.perf_counter()
+    found = GridSearchCV(
+        m3.global_lstm(args.seed, False),
+        grid,
+        cv=PanelSplit(n_splits=2, test_size=12, gap=h - 1),
+        scoring=m3.smape_scorer(),
+        refit=False,
+    ).fit(X, Y, **fit_params)
+    result = {
+        "candidate": changes,
+        "half_life": args.half_life,
+        "series": len(ids),
+        "fold sMAPE": [round(-found.cv_results_[f"split{i}_test_score"][0], 3) for i in range(2)],
+        "validation sMAPE": round(-found.cv_results_["mean_test_score"][0], 3),
+        "wall s": round(time.perf_counter() - started, 1),
+    }
+    print(json.dumps(result), flush=True)
+
+
+if __name__ == "__main__":
+    main()
