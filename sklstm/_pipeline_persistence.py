@@ -146,6 +146,7 @@ def default_trusted_types():
     from sklearn.utils import Bunch
 
     from ._forecasting._change import ChangeRegressor
+    from ._forecasting._ensemble import SeedEnsemble
     from ._model_selection._split import PanelSplit
     from ._preprocessing._calendar import CalendarFeatures
     from ._preprocessing._lag import LagFeaturizer
@@ -166,7 +167,7 @@ def default_trusted_types():
             names.add(f"{function.__module__}.{function.__name__}")
     types = [
         ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
-        PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
+        SeedEnsemble, PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
         Bunch, TimeSeriesSplit, KFold,
     ]
     return sorted(names | {_type_name(t) for t in types})

@@ -16,9 +16,10 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, load_model,
+from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, average_seeds, load_model,
                     make_lstm_forecaster, save_model, to_supervised)
 from sklstm._neural._lazy import keras_backend
+from sklstm.datasets import load_airline
 
 TINY = dict(units=4, epochs=2, batch_size=16)
 
@@ -79,6 +80,19 @@ def test_a_global_quantile_gru_forecaster_on_a_panel_round_trips(tmp_path):
     np.testing.assert_array_equal(loaded.predict_quantiles(X), model.predict_quantiles(X))
     assert loaded.regressor_[-1].cell == "gru"
     assert loaded.regressor_.named_steps["relative"].reference == 12
+
+
+def test_a_seed_ensemble_of_a_direct_forecaster_round_trips(tmp_path):
+    X, Y = to_supervised(load_airline(), horizon=range(1, 4))
+    model = average_seeds(
+        make_lstm_forecaster(13, seasonal_period=12, kind="log", **TINY), 2, random_state=0
+    ).fit(X.iloc[:80], Y.iloc[:80])
+    save_model(model, tmp_path / "ensemble.sklstm")
+    loaded = load_model(tmp_path / "ensemble.sklstm")
+    assert type(loaded) is type(model)
+    predictions = loaded.predict(X.iloc[80:])
+    assert predictions.shape == (len(X) - 80, 3)
+    np.testing.assert_array_equal(predictions, model.predict(X.iloc[80:]))
 
 
 @pytest.mark.parametrize("index", ["period", "datetime", "zoned"])
