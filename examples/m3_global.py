@@ -98,9 +98,8 @@ X, Y = X.iloc[order], Y.iloc[order]  # time order: early stopping on the latest
 print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
 
 # The settings benchmarks/m3.py chose on the training parts (GridSearchCV
-# over PanelSplit, then units=128 on validation): 13 months, relative to the mean of
-# the last 12, one LSTM
-# step per month.
+# over PanelSplit, then units=128 on validation): 13 months, relative to
+# the mean of the last 12, one LSTM step per month.
 model = make_lstm_forecaster(
     13, seasonal_period=12, kind="log", reference=12, units=128, loss="mae",
     early_stopping=True, epochs=3 if args.quick else 100, batch_size=128,
