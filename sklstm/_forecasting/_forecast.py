@@ -193,7 +193,8 @@ def recursive_forecast(
     panel = series[0][1] is not None
     future_index = _forecast_index(frame.index, series, steps)  # of the output
     exogenous = _future_values(future, others, steps, future_index if panel else None)
-    median = _median_position(estimator) if return_quantiles else None
+    levels = _fed_back_levels(estimator) if return_quantiles else None
+    median = None if levels is None else list(levels).index(0.5)
     window = _history_length(estimator, window)  # None: every row, old and forecast
 
     # One buffer per column, series after series: the latest observations of
@@ -220,7 +221,7 @@ def recursive_forecast(
         index = frame.index[len(frame) - kept[0] :].append(future_index)
 
     forecasts = np.empty((len(kept), steps))
-    bands = np.empty((len(kept), steps, len(_levels(estimator)))) if return_quantiles else None
+    bands = None if levels is None else np.empty((len(kept), steps, len(levels)))
     for step in range(steps):
         end = kept + step  # rows given to the model, in each block: [begin, end)
         begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
@@ -258,7 +259,6 @@ def recursive_forecast(
     if return_quantiles:
         if not is_pandas:
             return bands[0]
-        levels = _levels(estimator)
         return pd.DataFrame(bands.reshape(-1, len(levels)), index=future_index, columns=levels)
     if not is_pandas:
         return forecasts[0]
@@ -282,8 +282,8 @@ def _levels(estimator):
         estimator = inner
 
 
-def _median_position(estimator):
-    """Where the median is among the quantiles ``estimator`` forecasts."""
+def _fed_back_levels(estimator):
+    """The quantile levels ``estimator`` forecasts, checked to include the median."""
     if _quantile_step(estimator) is None:
         raise ValueError(
             f"return_quantiles=True needs an estimator that forecasts quantiles; "
@@ -297,7 +297,7 @@ def _median_position(estimator):
             "return_quantiles=True feeds the median back, but the estimator's "
             f"quantile levels ({levels}) are unknown or lack 0.5."
         )
-    return list(levels).index(0.5)
+    return levels
 
 
 def _history_length(estimator, window):
