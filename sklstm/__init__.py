@@ -3,7 +3,9 @@
 The data flows one way: a series -> :func:`to_supervised` -> a
 :class:`~sklearn.pipeline.Pipeline` of a scaler, :class:`LagFeaturizer`,
 :class:`SequenceReshaper` and :class:`LSTMRegressor` -> predictions;
-:func:`recursive_forecast` continues a series beyond its end.
+:func:`recursive_forecast` (or :func:`direct_forecast`) continues a series
+beyond its end, and :func:`combine_forecasts` averages it with a statistical
+forecast such as :func:`theta_forecast`.
 ``import sklstm`` does not import TensorFlow; it loads the first time an
 ``LSTMRegressor`` is fitted or used.
 """
@@ -17,8 +19,11 @@ from ._display import ForecastDisplay, LossCurveDisplay
 from ._forecasting import (
     ChangeRegressor,
     average_seeds,
+    combine_forecasts,
+    direct_forecast,
     make_lstm_forecaster,
     recursive_forecast,
+    theta_forecast,
     to_supervised,
 )
 from ._model_selection import PanelSplit
@@ -38,10 +43,13 @@ __all__ = [
     "SeedEnsemble",
     "SequenceReshaper",
     "average_seeds",
+    "combine_forecasts",
+    "direct_forecast",
     "load_model",
     "make_lstm_forecaster",
     "recursive_forecast",
     "save_model",
+    "theta_forecast",
     "to_supervised",
 ]
 __version__ = "0.1.0"

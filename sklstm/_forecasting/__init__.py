@@ -3,21 +3,29 @@
 :func:`to_supervised` pairs inputs with future targets (one series or a
 panel), :class:`ChangeRegressor` learns the change from the last value,
 :func:`make_lstm_forecaster` assembles the recommended pipeline and
-:func:`recursive_forecast` continues a series beyond its end;
-:func:`average_seeds` (a :class:`SeedEnsemble`) averages seeds.
+:func:`recursive_forecast` (a one-step model) and :func:`direct_forecast`
+(a multi-horizon one) continue a series beyond its end;
+:func:`average_seeds` (a :class:`SeedEnsemble`) averages seeds, and
+:func:`combine_forecasts` averages a network's forecast with a statistical
+one such as :func:`theta_forecast`.
 """
 
 from ._change import ChangeRegressor
-from ._forecast import recursive_forecast
+from ._combine import combine_forecasts
+from ._forecast import direct_forecast, recursive_forecast
 from ._recipe import average_seeds, make_lstm_forecaster
+from ._statistical import theta_forecast
 from ._supervised import to_supervised
 
 __all__ = [
     "ChangeRegressor",
     "SeedEnsemble",
     "average_seeds",
+    "combine_forecasts",
+    "direct_forecast",
     "make_lstm_forecaster",
     "recursive_forecast",
+    "theta_forecast",
     "to_supervised",
 ]
 

@@ -1,4 +1,5 @@
-"""Forecast beyond the end of the data by feeding a one-step model its own predictions."""
+"""Forecast beyond the end of the data: recursively (a one-step model fed its own
+predictions) or directly (a model trained on every horizon at once)."""
 
 from collections.abc import Hashable
 from numbers import Integral
@@ -263,6 +264,107 @@ def recursive_forecast(
     if not is_pandas:
         return forecasts[0]
     return pd.Series(forecasts.ravel(), index=future_index, name=column)
+
+
+@validate_params(
+    {
+        "estimator": [HasMethods(["predict"])],
+        "data": ["array-like"],
+        "target": [Hashable, None],
+        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+    },
+    prefer_skip_nested_validation=True,
+)
+def direct_forecast(
+    estimator: object,
+    data: "pd.Series | pd.DataFrame | np.typing.ArrayLike",
+    *,
+    target: object = None,
+    window: "int | str | None" = "auto",
+) -> "pd.Series | np.ndarray":
+    """Forecast the next ``h`` values after the end of ``data`` with a direct model.
+
+    ``estimator`` was fitted on every horizon at once, on ``X, Y =
+    to_supervised(series, horizon=range(1, h + 1))``: its prediction for the
+    last row of ``data`` holds the forecasts of the ``h`` steps after it.
+    This function makes that one prediction and labels it like
+    :func:`recursive_forecast` labels its forecasts, for one series or every
+    series of a panel (the last row of each), so that the two kinds of
+    forecast, and a statistical one from :func:`theta_forecast`, can be
+    compared or combined (:func:`combine_forecasts`) label by label.
+
+    Parameters
+    ----------
+    estimator : fitted regressor
+        A multi-horizon model: its ``predict`` takes rows shaped like ``data``
+        and returns ``h`` values per row, the forecasts 1 to ``h`` steps
+        after that row (in that order, as ``horizon=range(1, h + 1)``
+        gives). A model with one output gives the one-step forecast.
+    data : pandas.Series, pandas.DataFrame or array-like of shape (n_samples,) \
+            or (n_samples, n_features)
+        The observed series up to the last known time step, oldest first,
+        with the columns the estimator was fitted on. A DataFrame indexed by
+        ``(series, time)`` is a panel: each series is forecast from its own
+        last row, in one ``predict`` call for all of them.
+    target : label or int, default=None
+        The column forecast, which names the result; not needed for a Series
+        or a single column.
+    window : int, "auto" or None, default="auto"
+        How many of the latest rows of each series are passed to
+        ``predict``, as in :func:`recursive_forecast`: ``"auto"`` takes the
+        largest ``look_back`` parameter of the estimator, ``None`` every row.
+
+    Returns
+    -------
+    forecast : pandas.Series or ndarray of shape (h,)
+        The forecasts (an ndarray for array input). A Series is indexed by
+        the labels that continue the index of ``data`` (for a panel, ``h``
+        rows per series indexed by ``(series, time)``, the series in order
+        of first appearance) and named after the target column.
+
+    See Also
+    --------
+    recursive_forecast : Forecast several steps with a one-step model.
+    theta_forecast : The theta method's forecasts, labelled the same way.
+    combine_forecasts : Average forecasts label by label.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> import pandas as pd
+    >>> from sklearn.linear_model import LinearRegression
+    >>> from sklstm import direct_forecast, to_supervised
+    >>> series = pd.Series(np.arange(10.0), name="y")
+    >>> X, Y = to_supervised(series, horizon=range(1, 4))  # 3 outputs per row
+    >>> model = LinearRegression().fit(X, Y)
+    >>> direct_forecast(model, series).round(6)
+    10    10.0
+    11    11.0
+    12    12.0
+    Name: y, dtype: float64
+    """
+    check_is_fitted(estimator)
+    frame, is_pandas = _as_frame(data)
+    if len(frame) == 0:
+        raise ValueError("data is empty; pass the observed series up to its last step.")
+    check_numeric(frame, "data")
+    column = _target_column(frame, target, list(frame.columns), [])
+    series = _series_of(frame.index)
+    window = _history_length(estimator, window)
+    rows = [np.arange(len(frame))] if series[0][1] is None else [r for _, r, _ in series]
+    kept = [len(r) if window is None else min(len(r), window) for r in rows]
+    batch = frame.iloc[np.concatenate([r[len(r) - k :] for r, k in zip(rows, kept)])]
+    prediction = np.asarray(estimator.predict(batch), dtype=float)
+    if prediction.ndim > 2 or len(prediction) != len(batch):
+        raise ValueError(
+            f"the estimator's predictions have shape {prediction.shape} for "
+            f"{len(batch)} rows; direct_forecast needs one value per horizon and row."
+        )
+    forecasts = prediction.reshape(len(batch), -1)[np.cumsum(kept) - 1]  # each last row
+    if not is_pandas:
+        return forecasts[0]
+    index = _forecast_index(frame.index, series, forecasts.shape[1])
+    return pd.Series(forecasts.ravel(), index=index, name=column)
 
 
 def _levels(estimator):
