@@ -562,7 +562,10 @@ def evaluate(m3, ids, runners, *, log=print, combine=()):
                     f"differs from this row's 18-step forecasts by at most {gap:.1e} "
                     "(relative)"
                 )
-                rows[name]["library gap"] = gap
+                if gap > 1e-9:
+                    raise AssertionError(
+                        f"{name}: the library's combination is not this row ({gap:.1e})"
+                    )
     return rows
 
 

@@ -89,6 +89,33 @@ def test_direct_forecast_of_a_panel_takes_each_series_last_row(panel, direct_mod
     )
 
 
+def test_an_interleaved_panel_keeps_the_order_of_first_appearance(panel, direct_model):
+    """Rows in time order, series interleaved, keys not sorted: each series is
+    still forecast from its own last row, series in order of first appearance."""
+    renamed = panel.replace({"series": {"s0": "b", "s1": "a", "s2": "c"}})
+    shuffled = renamed.sort_values("month", kind="stable").set_index(["series", "month"])
+    assert list(shuffled.index.get_level_values("series")[:3]) == ["b", "a", "c"]
+    X, Y = to_supervised(renamed, target="y", id="series", time="month",
+                         horizon=range(1, H + 1))
+    model = lagged_ridge().fit(X, Y)
+    forecast = direct_forecast(model, shuffled)
+    assert list(forecast.index.get_level_values("series").unique()) == ["b", "a", "c"]
+    for key, rows in shuffled.groupby(level="series"):
+        np.testing.assert_allclose(forecast.loc[key].to_numpy(), model.predict(rows)[-1])
+
+
+def test_direct_forecast_window_of_a_fitted_search_is_the_chosen_look_back():
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    series = pd.Series(np.sin(np.arange(80) / 2.0) + np.arange(80) / 20, name="y")
+    X, Y = to_supervised(series, horizon=range(1, H + 1))
+    search = GridSearchCV(lagged_ridge(), {"lagfeaturizer__look_back": [1, 10]},
+                          cv=TimeSeriesSplit(3)).fit(X, Y)
+    assert search.best_params_ == {"lagfeaturizer__look_back": 10}
+    np.testing.assert_allclose(direct_forecast(search, series),
+                               direct_forecast(search, series, window=None))
+
+
 def test_direct_forecast_of_a_one_step_model_equals_recursive_first_step():
     series = pd.Series(np.arange(30.0) ** 1.1, name="y")
     X, y = to_supervised(series)
@@ -131,14 +158,35 @@ def test_combine_forecasts_refuses_what_does_not_line_up():
         combine_forecasts([a, pd.Series([1.0, 2.0, 3.0], index=months + 1)])
     with pytest.raises(TypeError, match="mixes pandas Series and arrays"):
         combine_forecasts([a, a.to_numpy()])
-    with pytest.raises(ValueError, match="different shapes"):
-        combine_forecasts([[1.0, 2.0], [1.0, 2.0, 3.0]])
     with pytest.raises(ValueError, match="two or more"):
         combine_forecasts([a])
-    for weights, message in [([1.0], "one weight per forecast"), ([0, 0], "not all zero"),
+    for weights, message in [([1.0], "one weight per forecast"), ([0, 0], "all zero"),
                              ([-1, 2], "non-negative"), ([np.nan, 1], "finite")]:
         with pytest.raises(ValueError, match=message):
             combine_forecasts([a, a], weights=weights)
+
+
+def test_combine_forecasts_refuses_what_is_not_a_list_of_numeric_1d_forecasts():
+    months = pd.period_range("2020-01", periods=3, freq="M")
+    a = pd.Series([1.0, 2.0, 4.0], index=months, name="y")
+    with pytest.raises(ValueError, match="'forecasts' parameter .* instance of 'list'"):
+        combine_forecasts(a)  # one Series: not its values averaged
+    with pytest.raises(TypeError, match="forecast 0 is not 1-D"):
+        combine_forecasts([a.to_frame(), a.to_frame()])
+    with pytest.raises(TypeError, match="forecast 1 is not 1-D"):
+        combine_forecasts([[1.0, 2.0], np.ones((2, 2))])
+    with pytest.raises(ValueError, match="forecast 1.*text"):
+        combine_forecasts([a, a.astype(str)])
+    with pytest.raises(ValueError, match=r"forecast 1 has a missing .* at Period\('2020-02'"):
+        combine_forecasts([a, a.where(a != 2.0)], weights=[1, 0])
+    with pytest.raises(ValueError, match="different lengths"):
+        combine_forecasts([[1.0, 2.0], [1.0, 2.0, 3.0]])
+    with pytest.raises(ValueError, match="position 0 is .*2020-02.*not .*2020-01"):
+        combine_forecasts([a, a.set_axis(months + 1)])
+    # names: kept when they agree, dropped when they differ
+    assert combine_forecasts([a, a.rename("z")]).name is None
+    # huge weights do not overflow
+    np.testing.assert_allclose(combine_forecasts([a, 3 * a], weights=[1e308, 1e308]), 2 * a)
 
 
 def test_combine_forecasts_does_not_mutate_its_input():
@@ -176,6 +224,16 @@ def test_theta_forecast_fits_each_series_of_a_panel_on_its_own(panel):
     )
 
 
+def test_counts_must_be_integers_not_flags(panel):
+    series = pd.Series(np.arange(1.0, 30.0))
+    with pytest.raises(ValueError, match="'steps' parameter"):
+        theta_forecast(series, True)
+    with pytest.raises(ValueError, match="'season_length' parameter"):
+        theta_forecast(series, 2, season_length=True)
+    with pytest.raises(ValueError, match="'window' parameter"):
+        direct_forecast(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]), series, window=True)
+
+
 def test_theta_forecast_refuses_incomplete_or_tiny_series(panel):
     pytest.importorskip("statsforecast")
     data = panel.set_index(["series", "month"]).copy()
@@ -200,6 +258,14 @@ def test_recipe_direct_forecast_and_theta_on_a_panel(panel):
     combined = combine_forecasts([network, theta_forecast(data, H, season_length=12)])
     assert combined.shape == (3 * H,)
     assert np.isfinite(combined).all()
+    np.testing.assert_allclose(network, direct_forecast(model, data, window=None), rtol=1e-6)
+    # the network's forecasts are those of its last rows, in its own units
+    last_rows = data.groupby(level="series").tail(6)
+    np.testing.assert_allclose(
+        network.to_numpy(),
+        np.asarray(model.predict(last_rows)).reshape(-1, H)[5::6].ravel(),
+        rtol=1e-6,
+    )
     # each series keeps its scale (tens, hundreds, thousands)
     scales = combined.groupby(level="series").mean()
     assert scales["s0"] < scales["s1"] < scales["s2"]

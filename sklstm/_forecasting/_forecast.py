@@ -6,24 +6,24 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions, validate_params
+from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
 from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _series_of
 from .._timeindex import next_label
-from .._validation import check_numeric
+from .._validation import StrictInterval, check_numeric
 
 
 @validate_params(
     {
         "estimator": [HasMethods(["predict"])],
         "data": ["array-like"],
-        "steps": [Interval(Integral, 1, None, closed="left")],
+        "steps": [StrictInterval(Integral, 1, None, closed="left")],
         "target": [Hashable, None],
         "future": ["array-like", None],
-        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "window": [StrictInterval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
         "return_quantiles": ["boolean"],
     },
     prefer_skip_nested_validation=True,
@@ -271,7 +271,7 @@ def recursive_forecast(
         "estimator": [HasMethods(["predict"])],
         "data": ["array-like"],
         "target": [Hashable, None],
-        "window": [Interval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
+        "window": [StrictInterval(Integral, 1, None, closed="left"), StrOptions({"auto"}), None],
     },
     prefer_skip_nested_validation=True,
 )
@@ -308,7 +308,8 @@ def direct_forecast(
         last row, in one ``predict`` call for all of them.
     target : label or int, default=None
         The column forecast, which names the result; not needed for a Series
-        or a single column.
+        or a single column. It is not checked against what the model learned
+        to forecast: the model's outputs are taken as they are.
     window : int, "auto" or None, default="auto"
         How many of the latest rows of each series are passed to
         ``predict``, as in :func:`recursive_forecast`: ``"auto"`` takes the
@@ -316,7 +317,7 @@ def direct_forecast(
 
     Returns
     -------
-    forecast : pandas.Series or ndarray of shape (h,)
+    forecast : pandas.Series of shape (n_series * h,) or ndarray of shape (h,)
         The forecasts (an ndarray for array input). A Series is indexed by
         the labels that continue the index of ``data`` (for a panel, ``h``
         rows per series indexed by ``(series, time)``, the series in order
@@ -350,22 +351,25 @@ def direct_forecast(
     check_numeric(frame, "data")
     column = _target_column(frame, target, list(frame.columns), [])
     series = _series_of(frame.index)
+    _forecast_index(frame.index, series, 1)  # refuse an index it cannot continue, first
     window = _history_length(estimator, window)
     rows = [np.arange(len(frame))] if series[0][1] is None else [r for _, r, _ in series]
     kept = [len(r) if window is None else min(len(r), window) for r in rows]
     batch = frame.iloc[np.concatenate([r[len(r) - k :] for r, k in zip(rows, kept)])]
-    prediction = np.asarray(estimator.predict(batch), dtype=float)
-    if prediction.ndim > 2 or len(prediction) != len(batch):
+    prediction = estimator.predict(batch)
+    check_numeric(prediction, "the estimator's predictions")
+    prediction = np.asarray(prediction, dtype=float)
+    if prediction.ndim not in (1, 2) or len(prediction) != len(batch):
         raise ValueError(
             f"the estimator's predictions have shape {prediction.shape} for "
-            f"{len(batch)} rows; direct_forecast needs one value per horizon and row."
+            f"{len(batch)} rows; direct_forecast needs one row of forecasts (one "
+            "value per horizon) for each row of data."
         )
     forecasts = prediction.reshape(len(batch), -1)[np.cumsum(kept) - 1]  # each last row
     if not is_pandas:
         return forecasts[0]
     index = _forecast_index(frame.index, series, forecasts.shape[1])
     return pd.Series(forecasts.ravel(), index=index, name=column)
-
 
 def _levels(estimator):
     """The quantile levels ``estimator`` forecasts (``quantiles_`` of the step that does)."""
@@ -405,6 +409,9 @@ def _fed_back_levels(estimator):
 def _history_length(estimator, window):
     """How many of the latest rows each step passes to the model; None: all."""
     if window == "auto":
+        # A fitted search (GridSearchCV...): the look_back it chose, not its
+        # unfitted estimator's.
+        estimator = getattr(estimator, "best_estimator_", estimator)
         get_params = getattr(estimator, "get_params", None)
         params = get_params(deep=True) if callable(get_params) else {}
         look_backs = [

@@ -5,12 +5,12 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import Interval, validate_params
+from sklearn.utils._param_validation import validate_params
 
 from ._forecast import _forecast_index
 from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _series_of
-from .._validation import check_numeric
+from .._validation import StrictInterval, check_numeric
 
 MIN_LENGTH = 5  # statsforecast's Theta refuses shorter series ("tiny datasets")
 
@@ -18,8 +18,8 @@ MIN_LENGTH = 5  # statsforecast's Theta refuses shorter series ("tiny datasets")
 @validate_params(
     {
         "data": ["array-like"],
-        "steps": [Interval(Integral, 1, None, closed="left")],
-        "season_length": [Interval(Integral, 1, None, closed="left")],
+        "steps": [StrictInterval(Integral, 1, None, closed="left")],
+        "season_length": [StrictInterval(Integral, 1, None, closed="left")],
         "target": [Hashable, None],
     },
     prefer_skip_nested_validation=True,
@@ -42,8 +42,8 @@ def theta_forecast(
     reseasonalised. Each series of a panel gets its own fit. The forecasts
     are labelled as :func:`recursive_forecast` and :func:`direct_forecast`
     label theirs, so that :func:`combine_forecasts` can average them with a
-    network's: on the M3 monthly series the average of a global LSTM and
-    theta beat both (see "Global models" in the documentation).
+    network's: on the M3 monthly series, 18 steps ahead, the average of a
+    global LSTM and theta beat both (see "Global models" in the documentation).
 
     Needs statsforecast (``pip install "sklstm[stats]"``).
 
@@ -65,7 +65,7 @@ def theta_forecast(
 
     Returns
     -------
-    forecast : pandas.Series or ndarray of shape (steps,)
+    forecast : pandas.Series of shape (n_series * steps,) or ndarray of shape (steps,)
         The forecasts (an ndarray for array input). A Series is indexed by
         the labels that continue the index of ``data`` (for a panel,
         ``steps`` rows per series indexed by ``(series, time)``, the series in
@@ -102,6 +102,7 @@ def theta_forecast(
     column = _target_column(frame, target, list(frame.columns), [])
     values = frame[column].to_numpy(dtype=float)
     series = _series_of(frame.index)
+    index = _forecast_index(frame.index, series, steps)  # refuse a bad index before fitting
     forecasts = np.empty((len(series), steps))
     for number, (key, rows, _) in enumerate(series):
         history = values if rows is None else values[rows]
@@ -120,7 +121,6 @@ def theta_forecast(
         forecasts[number] = fitted.predict(h=steps)["mean"]
     if not is_pandas:
         return forecasts[0]
-    index = _forecast_index(frame.index, series, steps)
     return pd.Series(forecasts.ravel(), index=index, name=column)
 
 
