@@ -19,7 +19,11 @@ tens of thousands. Instead of one network per series, this example fits
   holds out the most recent windows of every series.
 
 It prints the mean sMAPE of the global LSTM next to the naive forecast
-(the last value) and the seasonal naive one (the last year again), and
+(the last value) and the seasonal naive one (the last year again) and, when
+statsforecast is installed (``pip install "sklstm[stats]"``), the theta
+method and the library's combination of the two:
+``combine_forecasts([direct_forecast(model, history), theta_forecast(history,
+18, season_length=12)])``, the mean of the two forecasts, label by label. It
 plots four series: the end of the training part, the test months and the
 forecasts. docs/global-models.md discusses the method and the full M3
 benchmark (``benchmarks/m3.py``).
@@ -43,7 +47,14 @@ import matplotlib.pyplot as plt  # noqa: E402
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised  # noqa: E402
+from sklstm import (  # noqa: E402
+    SequenceReshaper,
+    combine_forecasts,
+    direct_forecast,
+    make_lstm_forecaster,
+    theta_forecast,
+    to_supervised,
+)
 from sklstm.datasets import load_m3_monthly  # noqa: E402
 
 HORIZON = 18
@@ -107,29 +118,39 @@ model = make_lstm_forecaster(
 ).set_params(regressor__seq=SequenceReshaper())
 model.fit(X, Y)
 
-# The last training month of each series gives its 18 forecasts.
+# The last training month of each series gives its 18 forecasts, labelled
+# by (series, month): 18 rows per series.
 history = frame.set_index(["series", "month"])[["y"]]
-last = history.groupby(level="series", sort=False).tail(1).index
-forecasts = pd.DataFrame(model.predict(history), index=history.index).loc[last]
+forecasts = {"global LSTM": direct_forecast(model, history)}
+try:
+    forecasts["theta"] = theta_forecast(history, HORIZON, season_length=12)
+    forecasts["mean(global LSTM, theta)"] = combine_forecasts(
+        [forecasts["global LSTM"], forecasts["theta"]]
+    )
+except ImportError as error:
+    print(f"theta rows left out: {error}")
 
-scores = {"global LSTM": [], "naive (last value)": [], "seasonal naive": []}
-for (key, _), forecast in zip(last, forecasts.to_numpy()):
+scores = {name: [] for name in [*forecasts, "naive (last value)", "seasonal naive"]}
+for key in ids:
     train, test = m3.train[key].to_numpy(), m3.test[key].to_numpy()
-    scores["global LSTM"].append(smape(test, forecast))
+    for name, forecast in forecasts.items():
+        scores[name].append(smape(test, forecast.loc[key]))
     scores["naive (last value)"].append(smape(test, np.full(HORIZON, train[-1])))
     scores["seasonal naive"].append(smape(test, np.resize(train[-12:], HORIZON)))
 for name, values in scores.items():
-    print(f"{name:20} sMAPE {np.mean(values):6.2f}")
+    print(f"{name:25} sMAPE {np.mean(values):6.2f}")
 print(f"run time {time.perf_counter() - started:.0f} s")
 
 fig, axes = plt.subplots(2, 2, figsize=(10, 6))
-for ax, (key, _) in zip(axes.ravel(), last[:: max(len(last) // 4, 1)]):
+colors = {"global LSTM": "tab:blue", "theta": "tab:green", "mean(global LSTM, theta)": "tab:red"}
+for ax, key in zip(axes.ravel(), ids[:: max(len(ids) // 4, 1)]):
     train, test = m3.train[key], m3.test[key]
     ax.plot(train.index[-48:].to_timestamp(), train.iloc[-48:], color="black",
             label="training part")
     ax.plot(test.index.to_timestamp(), test, color="grey", label="test months")
-    forecast = forecasts.loc[(key, slice(None))].to_numpy().ravel()
-    ax.plot(test.index.to_timestamp(), forecast, color="tab:blue", label="global LSTM")
+    for name, forecast in forecasts.items():
+        ax.plot(test.index.to_timestamp(), forecast.loc[key].to_numpy(),
+                color=colors[name], label=name)
     ax.set_title(f"{key} ({m3.info.loc[key, 'category'].lower()})")
 axes[0, 0].legend(loc="best", fontsize="small")
 fig.suptitle("One LSTM for all series: 18-month forecasts of M3 monthly series")
