@@ -42,11 +42,14 @@ def main(argv=None):
     parser.add_argument("--seed", type=int, default=0, help="sample and network seed")
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--half-life", type=float, default=None, help="years; time-decay weights")
+    parser.add_argument("--seeds", type=int, default=1, help="average_seeds of N copies")
+    parser.add_argument("--vary", default=None, metavar="KEY=V1,V2,...",
+                        help="one value per member of the --seeds ensemble (as many)")
     args = parser.parse_args(argv)
 
     from sklearn.model_selection import GridSearchCV
 
-    from sklstm import PanelSplit, to_supervised
+    from sklstm import PanelSplit, average_seeds, to_supervised
     from sklstm.datasets import load_m3_monthly
 
     data = load_m3_monthly(args.data.resolve())
@@ -63,6 +66,21 @@ def main(argv=None):
     changes = {key: parse_value(value) if isinstance(value, str) else value
                for key, value in changes.items()}
     grid = m3.seq_grid({key: [value] for key, value in changes.items()})
+    model = m3.global_lstm(args.seed, False).set_params(
+        **{key: values[0] for key, values in grid.items()}
+    )
+    varied = None
+    if args.vary is not None:
+        key, values = args.vary.split("=", 1)
+        varied = {key: [parse_value(v) for v in values.split(",")]}
+        if len(varied[key]) != args.seeds:
+            parser.error(f"--vary gives {len(varied[key])} values for {args.seeds} seeds")
+    if args.seeds > 1:
+        model = average_seeds(model, args.seeds, random_state=args.seed)
+        if varied is not None:
+            ((key, values),) = varied.items()
+            for (_, member), value in zip(model.estimators, values):
+                member.set_params(**{key: value})
     fit_params = {}
     if args.half_life is not None:
         months = X.index.get_level_values("month")
@@ -70,8 +88,8 @@ def main(argv=None):
         fit_params["sample_weight"] = 0.5 ** (age / args.half_life)
     started = time.perf_counter()
     found = GridSearchCV(
-        m3.global_lstm(args.seed, False),
-        grid,
+        model,
+        {},
         cv=PanelSplit(n_splits=2, test_size=12, gap=h - 1),
         scoring=m3.smape_scorer(),
         refit=False,
@@ -79,6 +97,8 @@ def main(argv=None):
     result = {
         "candidate": changes,
         "half_life": args.half_life,
+        "seeds": args.seeds,
+        "vary": varied,
         "series": len(ids),
         "fold sMAPE": [round(-found.cv_results_[f"split{i}_test_score"][0], 3) for i in range(2)],
         "validation sMAPE": round(-found.cv_results_["mean_test_score"][0], 3),
