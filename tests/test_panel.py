@@ -279,6 +279,47 @@ def test_a_later_fold_gets_each_series_own_history(X, look_back, n_splits, test_
         np.testing.assert_array_equal(lags.transform(X.iloc[test]), whole[test])
 
 
+@settings(max_examples=60, deadline=None)
+@given(X=panels(), look_back=st.integers(1, 5), cut=st.integers(0, 14),
+       fill_value=st.sampled_from([np.nan, 0.0]))
+def test_the_one_pass_panel_windows_are_the_series_by_series_ones(X, look_back, cut, fill_value):
+    """LagFeaturizer builds a panel's windows in one pass when every series is
+    in time order; the reference is its per-series path (run splitting and
+    all), forced here: both must agree on every row, history included."""
+    week = X.index.get_level_values(1)
+    assume((week < cut).sum() >= look_back)
+    lags = LagFeaturizer(look_back=look_back, fill_value=fill_value).fit(X[week < cut])
+    later = X[week >= cut - 2]  # some series continue their fitted rows, some do not
+    assume(len(later) > 0)
+    one_pass = lags.transform(later)
+    whole = LagFeaturizer(look_back=look_back).fit(X).transform(X)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(LagFeaturizer, "_panel_windows", lambda *args: None)
+        per_series = lags.transform(later)
+        whole_per_series = LagFeaturizer(look_back=look_back).fit(X).transform(X)
+    np.testing.assert_array_equal(one_pass, per_series)
+    np.testing.assert_array_equal(whole, whole_per_series)
+
+
+def test_a_panel_in_time_order_takes_the_one_pass_path(monkeypatch):
+    X = panel_X({"a": 6, "b": 4, "c": 5}, order="time")
+    taken = []
+    one_pass = LagFeaturizer._panel_windows
+
+    def spy(self, *args):
+        taken.append(one_pass(self, *args) is not None)
+        return None  # so the per-series path runs too: same result below
+
+    expected = LagFeaturizer(look_back=3).fit(X).transform(X)
+    monkeypatch.setattr(LagFeaturizer, "_panel_windows", spy)
+    np.testing.assert_array_equal(LagFeaturizer(look_back=3).fit(X).transform(X), expected)
+    assert taken == [True]
+    shuffled = X.iloc[[3, 1, 2, 0, *range(4, len(X))]]  # series a: week 1 before week 0
+    with pytest.warns(UserWarning, match="out of time order"):
+        LagFeaturizer(look_back=3).fit(X).transform(shuffled)
+    assert taken == [True, False]
+
+
 def test_a_fold_that_does_not_continue_a_series_gets_fill_value():
     X = panel_X({"a": 8, "b": 8})[["sales"]]
     week = X.index.get_level_values("week")

@@ -11,7 +11,7 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
-from .._preprocessing._lag import _series_of
+from .._preprocessing._lag import _ranges, _series_of
 from .._timeindex import next_label
 from .._validation import StrictInterval, check_numeric
 
@@ -423,12 +423,6 @@ def _history_length(estimator, window):
         ]
         return max(look_backs) if look_backs else None
     return window
-
-
-def _ranges(starts, counts):
-    """The positions ``starts[i], ..., starts[i] + counts[i] - 1``, for every ``i`` in turn."""
-    ends = np.cumsum(counts)
-    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + counts, counts)
 
 
 def _forecast_index(index, series, steps):
