@@ -142,7 +142,8 @@ for name, values in scores.items():
 print(f"run time {time.perf_counter() - started:.0f} s")
 
 fig, axes = plt.subplots(2, 2, figsize=(10, 6))
-colors = {"global LSTM": "tab:blue", "theta": "tab:green", "mean(global LSTM, theta)": "tab:red"}
+colors = {"global LSTM": "tab:blue", "theta": "tab:green",
+          "mean(global LSTM, theta)": "tab:red"}
 for ax, key in zip(axes.ravel(), ids[:: max(len(ids) // 4, 1)]):
     train, test = m3.train[key], m3.test[key]
     ax.plot(train.index[-48:].to_timestamp(), train.iloc[-48:], color="black",
