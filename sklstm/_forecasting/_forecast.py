@@ -48,7 +48,8 @@ def recursive_forecast(
     reuses the model's own earlier predictions, so errors compound with the
     horizon. For a model trained on several horizons at once (a 2-D target
     from ``to_supervised(..., horizon=range(1, h + 1))``), no recursion is
-    needed: ``estimator.predict(data)[-1]`` is the direct ``h``-step forecast.
+    needed: ``estimator.predict(data)[-1]`` is the direct ``h``-step forecast,
+    which :func:`direct_forecast` labels like this function's forecasts.
 
     **Panels.** ``data`` indexed by a ``(series, time)``
     :class:`~pandas.MultiIndex` (the index :func:`~sklstm.to_supervised`
@@ -253,7 +254,8 @@ def recursive_forecast(
             raise ValueError(
                 f"the estimator predicts {prediction.shape[1]} values per row (a "
                 "direct multi-step model); its last row, estimator.predict(data)[-1], "
-                "is already the multi-step forecast, no recursion needed."
+                "is already the multi-step forecast, no recursion needed: "
+                "direct_forecast(estimator, data) gives it labelled."
             )
         forecasts[:, step] = prediction.reshape(len(batch), -1)[last, 0]
         columns[column][slots[:, step]] = forecasts[:, step]
