@@ -185,13 +185,8 @@ def recursive_forecast(
     Name: sales, dtype: float64
     """
     check_is_fitted(estimator)
-    frame, is_pandas = _as_frame(data)
-    if len(frame) == 0:
-        raise ValueError("data is empty; pass the observed series up to its last step.")
-    check_numeric(frame, "data")
-    column = _target_column(frame, target, list(frame.columns), [])
+    frame, is_pandas, column, series = _observed(data, target)
     others = [c for c in frame.columns if c != column]
-    series = _series_of(frame.index)  # [(key, rows, times)]: one entry unless a panel
     panel = series[0][1] is not None
     future_index = _forecast_index(frame.index, series, steps)  # of the output
     exogenous = _future_values(future, others, steps, future_index if panel else None)
@@ -347,12 +342,7 @@ def direct_forecast(
     Name: y, dtype: float64
     """
     check_is_fitted(estimator)
-    frame, is_pandas = _as_frame(data)
-    if len(frame) == 0:
-        raise ValueError("data is empty; pass the observed series up to its last step.")
-    check_numeric(frame, "data")
-    column = _target_column(frame, target, list(frame.columns), [])
-    series = _series_of(frame.index)
+    frame, is_pandas, column, series = _observed(data, target)
     _forecast_index(frame.index, series, 1)  # refuse an index it cannot continue, first
     window = _history_length(estimator, window)
     rows = [np.arange(len(frame))] if series[0][1] is None else [r for _, r, _ in series]
@@ -372,6 +362,18 @@ def direct_forecast(
         return forecasts[0]
     index = _forecast_index(frame.index, series, forecasts.shape[1])
     return pd.Series(forecasts.ravel(), index=index, name=column)
+
+def _observed(data, target):
+    """The observed data to forecast from, checked: ``(frame, is_pandas, column,
+    series)``, with ``series`` as :func:`_series_of` gives (one entry unless a
+    panel)."""
+    frame, is_pandas = _as_frame(data)
+    if len(frame) == 0:
+        raise ValueError("data is empty; pass the observed series up to its last step.")
+    check_numeric(frame, "data")
+    column = _target_column(frame, target, list(frame.columns), [])
+    return frame, is_pandas, column, _series_of(frame.index)
+
 
 def _levels(estimator):
     """The quantile levels ``estimator`` forecasts (``quantiles_`` of the step that does)."""

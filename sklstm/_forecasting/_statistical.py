@@ -7,10 +7,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
-from ._forecast import _forecast_index
-from ._supervised import _as_frame, _target_column
-from .._preprocessing._lag import _series_of
-from .._validation import StrictInterval, check_numeric
+from ._forecast import _forecast_index, _observed
+from .._validation import StrictInterval
 
 MIN_LENGTH = 5  # statsforecast's Theta refuses shorter series ("tiny datasets")
 
@@ -95,13 +93,8 @@ def theta_forecast(
     Freq: M, Name: sales, dtype: float64
     """
     theta = _theta_class()
-    frame, is_pandas = _as_frame(data)
-    if len(frame) == 0:
-        raise ValueError("data is empty; pass the observed series up to its last step.")
-    check_numeric(frame, "data")
-    column = _target_column(frame, target, list(frame.columns), [])
+    frame, is_pandas, column, series = _observed(data, target)
     values = frame[column].to_numpy(dtype=float)
-    series = _series_of(frame.index)
     index = _forecast_index(frame.index, series, steps)  # refuse a bad index before fitting
     forecasts = np.empty((len(series), steps))
     for number, (key, rows, _) in enumerate(series):
