@@ -8,7 +8,7 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import HasMethods, StrOptions
+from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
 from sklearn.utils.metadata_routing import (
     UNUSED,
     MetadataRouter,
@@ -23,8 +23,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._preprocessing._lag import _series_of
 from .._state import fit_context
 from .._validation import check_numeric
+from ._seasonal import seasonal_indices, target_horizons, time_steps
 
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):
@@ -63,11 +65,43 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         positions count from the end). A DataFrame column label takes
         precedence over a position. ``None`` means the only column, when
         ``X`` has exactly one.
+    seasonal_period : int or None, default=None
+        Length of the seasonal cycle (12 for monthly data) to take out before
+        the change is learned, or None. When set, :meth:`fit` estimates the
+        seasonal indices of each series from the level column (classical
+        decomposition: the ratio, for ``kind="log"``, or difference, for
+        ``"diff"``, to a centred moving average of one cycle, averaged by
+        position in the cycle), for the series that have at least three
+        cycles and pass the seasonality test of the M4 benchmarks (the
+        absolute autocorrelation at lag ``seasonal_period`` above 1.645
+        standard errors). The regressor then sees ``X`` with that column seasonally
+        adjusted and learns the adjusted change; :meth:`predict` puts back
+        the season of each forecast's own time. The time of each row comes
+        from ``X``'s index (``PeriodIndex``, ``DatetimeIndex`` with a
+        frequency, or integers; the last level of a panel's ``(series,
+        time)`` index), so ``X`` must be a DataFrame.
 
     Attributes
     ----------
     regressor_ : estimator object
         The clone of ``regressor`` fitted to the change.
+    seasonal_indices_ : ndarray of shape (seasonal_period,), dict or None
+        With ``seasonal_period``, the seasonal indices (position ``k`` for
+        the times whose step count is ``k`` modulo the period): for one
+        series, an array, or None when it has no season; for a panel, a dict
+        that maps the label of each series that has a season to its array
+        (the other series are not adjusted; a label that is not a str, int,
+        float or bool, such as the tuple of a panel with several id levels,
+        is kept as its ``str``). None without ``seasonal_period``.
+    time_freq_ : str or None
+        With ``seasonal_period`` and a ``DatetimeIndex``: the frequency its
+        times were read with in :meth:`fit` (set, or inferred), used again
+        in :meth:`predict`; None otherwise.
+    horizons_ : ndarray of int
+        How many steps after its row each output of ``y`` lies, read from the
+        names ``to_supervised`` gives the columns of a 2-D target
+        (``"sales_t+3"``); otherwise ``1, 2, ...`` (a 1-D ``y`` is one step
+        ahead). Used to put the season back at each output's time.
     n_features_in_ : int
         Number of features seen during :meth:`fit`.
     feature_names_in_ : ndarray of shape (n_features_in_,)
@@ -92,6 +126,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
     the log change, not on the original units.
+
+    With ``seasonal_period``, a 1-D ``y`` is taken as the value one step
+    ahead (:meth:`fit` refuses one that visibly is not); for a target further
+    ahead, give ``to_supervised(..., horizon=[h])``'s 2-D ``y``, whose column
+    name says ``h``. A series of a panel seen for the first time in
+    :meth:`predict` is not adjusted. On the M3 monthly
+    series, a global model with ``seasonal_period=12`` scored better on
+    validation folds of the training parts than without (see
+    docs/global-models.md); on the airline series alone it did not (see
+    docs/forecasting.md).
 
     When the regressor forecasts quantiles (an
     :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the
@@ -142,12 +186,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         "regressor": [HasMethods(["fit", "predict"])],
         "kind": [StrOptions({"diff", "log"})],
         "level": "no_validation",  # a column label or position; see _level_values
+        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
     }
 
-    def __init__(self, regressor, *, kind="diff", level=None):
+    def __init__(self, regressor, *, kind="diff", level=None, seasonal_period=None):
         self.regressor = regressor
         self.kind = kind
         self.level = level
+        self.seasonal_period = seasonal_period
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
@@ -184,6 +230,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self._check_X(X, reset=True)
         last = self._level_values(X)
         check_numeric(y, "y")
+        y_given = y
         y = check_array(
             y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
@@ -192,13 +239,26 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 f"X and y have different numbers of samples: {last.shape[0]} "
                 f"and {y.shape[0]}."
             )
-        last = last if y.ndim == 1 else last[:, np.newaxis]
         if self.kind == "log":
             self._check_positive(y, "y")
+        self._y_ndim = y.ndim
+        self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
+        self.seasonal_indices_ = None
+        if self.seasonal_period is not None:
+            steps = self._row_steps(X, fitting=True)
+            if y.ndim == 1:
+                self._check_one_step_ahead(X, last, y, steps)
+            self.seasonal_indices_ = self._learn_seasons(X, last, steps)
+            if self._adjusts():
+                X, last = self._deseasonalized(X, last, steps)
+                season = self._season_at(X, self.horizons_, steps)
+                season = season[:, 0] if y.ndim == 1 else season
+                y = y / season if self.kind == "log" else y - season
+        last = last if y.ndim == 1 else last[:, np.newaxis]
+        if self.kind == "log":
             change = np.log(y) - np.log(last)
         else:
             change = y - last
-        self._y_ndim = y.ndim
         if _routing_enabled():
             if sample_weight is not None:
                 fit_params = {**fit_params, "sample_weight": sample_weight}
@@ -248,14 +308,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         last = self._level_values(X)
+        steps = self._row_steps(X) if self._adjusts() else None
+        X, last = self._deseasonalized(X, last, steps)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
-        if change.ndim == 2:
-            last = last[:, np.newaxis]
-        if self.kind == "log":
-            return last * np.exp(change)
-        return last + change
+        return self._levels(X, last, change, steps)
 
     @available_if(lambda self: _forecasts_quantiles(
         getattr(self, "regressor_", self.regressor)
@@ -300,11 +358,129 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         last = self._level_values(X)
+        steps = self._row_steps(X) if self._adjusts() else None
+        X, last = self._deseasonalized(X, last, steps)
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
+        return self._levels(X, last, change, steps)
+
+    def _levels(self, X, last, change, steps):
+        """The forecasts in the target's units from the (adjusted) level and change.
+
+        ``change`` has one row per row of ``X``, then the outputs and/or
+        quantiles; the season at each output's time is put back.
+        """
         last = last.reshape((-1,) + (1,) * (change.ndim - 1))
-        if self.kind == "log":
-            return last * np.exp(change)
-        return last + change
+        level = last * np.exp(change) if self.kind == "log" else last + change
+        if steps is None:
+            return level
+        season = self._season_at(X, self.horizons_, steps)
+        if self._y_ndim == 1 or change.ndim == 1:  # one output
+            season = season[:, 0]
+        season = season.reshape(season.shape + (1,) * (change.ndim - season.ndim))
+        return level * season if self.kind == "log" else level + season
+
+    def _adjusts(self):
+        """Whether fit found a season to take out (of any series)."""
+        seasons = getattr(self, "seasonal_indices_", None)
+        return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
+
+    def _row_steps(self, X, *, fitting=False):
+        """The time of each row of ``X`` (a panel's last index level) as a step count.
+
+        A DatetimeIndex is read with the frequency found in :meth:`fit`
+        (kept as ``time_freq_``), so that a few rows per series still work.
+        """
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                f"seasonal_period={self.seasonal_period} reads the time of each row "
+                f"from X's index, but X is a {type(X).__name__}. Pass a DataFrame "
+                "indexed by time (to_supervised keeps the index of a pandas "
+                "series), or set seasonal_period=None."
+            )
+        times = X.index
+        if isinstance(times, pd.MultiIndex):
+            times = times.get_level_values(-1)
+        steps, freq = time_steps(times, None if fitting else self.time_freq_)
+        if fitting:
+            self.time_freq_ = freq
+        return steps
+
+    def _check_one_step_ahead(self, X, last, y, steps):
+        """Refuse a 1-D ``y`` that is visibly not the level one step later."""
+        matched = compared = 0
+        for _, rows, _ in _series_of(X.index):
+            rows = np.arange(len(last)) if rows is None else rows
+            rows = rows[np.argsort(steps[rows], kind="stable")]
+            follows = np.flatnonzero(np.diff(steps[rows]) == 1)
+            compared += len(follows)
+            matched += np.count_nonzero(
+                np.isclose(y[rows[follows]], last[rows[follows + 1]], rtol=1e-9, atol=0)
+            )
+        if compared and matched < compared / 2:
+            raise ValueError(
+                f"With seasonal_period, a 1-D y is read as the value one step ahead, "
+                f"but it equals X's level one step later in only {matched} of "
+                f"{compared} rows. For a target h steps ahead, pass the 2-D y of "
+                "to_supervised(..., horizon=[h]): its column name says h."
+            )
+
+    def _learn_seasons(self, X, last, steps):
+        """The seasonal indices: of one series (None if it has none), or
+        ``{series: indices}`` for the series of a panel that have a season.
+
+        Estimated from the level column (each series' values up to its last
+        row). A panel's keys are its series labels; a label that is not a
+        str, int, float or bool (a tuple, for several id levels) is kept as
+        its ``str``, so that the fitted model can be saved.
+        """
+        seasons = {}
+        for key, rows, _ in _series_of(X.index):
+            found = seasonal_indices(
+                last if rows is None else last[rows],
+                steps if rows is None else steps[rows],
+                self.seasonal_period,
+                multiplicative=self.kind == "log",
+            )
+            if key is None:  # one series (its indices, or None)
+                return found
+            if found is not None:
+                seasons[_series_key(key)] = found
+        return seasons
+
+    def _season_at(self, X, offsets, steps):
+        """The seasonal index ``offsets`` steps after each row's time (``steps``).
+
+        An array of shape ``(n_rows, len(offsets))``: 1 (``kind="log"``) or 0
+        (``"diff"``) for a series with no season or not seen in :meth:`fit`.
+        """
+        ahead = steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)
+        out = np.full(ahead.shape, 1.0 if self.kind == "log" else 0.0)
+        seasons = self.seasonal_indices_
+        for key, rows, _ in _series_of(X.index):
+            if isinstance(seasons, dict):
+                found = None if key is None else seasons.get(_series_key(key))
+            else:
+                found = seasons
+            if found is not None:
+                rows = slice(None) if rows is None else rows
+                out[rows] = found[ahead[rows] % self.seasonal_period]
+        return out
+
+    def _deseasonalized(self, X, last, steps):
+        """``X`` and its level, seasonally adjusted (unchanged when ``steps`` is None)."""
+        if steps is None:
+            return X, last
+        season = self._season_at(X, [0], steps)[:, 0]
+        last = last / season if self.kind == "log" else last - season
+        X = X.copy()
+        X.isetitem(self._level_position_in(X), last)
+        return X, last
+
+    def _level_position_in(self, X):
+        """The position of the level column in the DataFrame ``X``."""
+        if self.level is not None and self.level in X.columns:
+            return X.columns.get_loc(self.level)
+        return self._level_position(X.shape[1], X.columns)
 
     def _check_X(self, X, *, reset):
         """Check the shape of ``X`` and its features, without converting it.
@@ -392,6 +568,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _series_key(key):
+    """A panel's series label as a key that save_model can write."""
+    if isinstance(key, (str, bool, int, float)):
+        return key
+    if isinstance(key, np.generic):
+        return key.item()
+    return str(key)
 
 
 def _quantile_step(estimator):
