@@ -55,6 +55,9 @@ CANDIDATES = {
     "learning_rate=0.003": {"learning_rate": 0.003},
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
+    "seasonal_period=12, season not taken out": (
+        {"seasonal_period": 12}, {"seasonal_period": None}
+    ),
     "one step per lag": ({}, STEPS),
     "one step per lag, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
 }

@@ -54,8 +54,9 @@ def main(argv=None):
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--half-life", type=float, default=None, help="years; time-decay weights")
     parser.add_argument("--seeds", type=int, default=1, help="average_seeds of N copies")
-    parser.add_argument("--vary", default=None, metavar="KEY=V1,V2,...",
-                        help="one value per member of the --seeds ensemble (as many)")
+    parser.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
+                        help="one value per member of the --seeds ensemble (as many); "
+                        "repeat for several keys")
     parser.add_argument("--train-on", choices=["sample", "paper", "all"], default="sample",
                         help="fit on the sample's series, the 1045, or all 1428")
     args = parser.parse_args(argv)
@@ -87,16 +88,15 @@ def main(argv=None):
     model = m3.global_lstm(args.seed, False).set_params(
         **{key: values[0] for key, values in grid.items()}
     )
-    varied = None
-    if args.vary is not None:
-        key, values = args.vary.split("=", 1)
-        varied = {key: [parse_value(v) for v in values.split(",")]}
+    varied = {}
+    for item in args.vary:
+        key, values = item.split("=", 1)
+        varied[key] = [parse_value(v) for v in values.split(",")]
         if len(varied[key]) != args.seeds:
             parser.error(f"--vary gives {len(varied[key])} values for {args.seeds} seeds")
     if args.seeds > 1:
         model = average_seeds(model, args.seeds, random_state=args.seed)
-        if varied is not None:
-            ((key, values),) = varied.items()
+        for key, values in m3.seq_grid(varied).items():
             for (_, member), value in zip(model.estimators, values):
                 member.set_params(**{key: value})
     fit_params = {}
@@ -116,7 +116,7 @@ def main(argv=None):
         "candidate": changes,
         "half_life": args.half_life,
         "seeds": args.seeds,
-        "vary": varied,
+        "vary": varied or None,
         "series": len(ids),
         "trained on": len(trained_on),
         "fold sMAPE": [round(-found.cv_results_[f"split{i}_test_score"][0], 3) for i in range(2)],
