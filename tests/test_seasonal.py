@@ -232,14 +232,16 @@ def test_the_recipe_takes_the_season_out_when_it_has_a_period():
     assert make_lstm_forecaster().seasonal_period is None
 
 
-def datetime_panel(freq="MS", shuffle=False):
+def datetime_panel(month_end=False, shuffle=False):
     """Three monthly series (two seasonal) in a long table indexed by dates."""
     frames = []
     for key, scale in [("a", 1.0), ("b", 30.0), ("c", 5.0)]:
         values = scale * seasonal_series(seed=len(frames)).to_numpy()
         if key == "c":
             values = scale * (100 + np.random.RandomState(9).normal(size=96))
-        dates = pd.date_range("2001-01-01", periods=96, freq=freq)
+        dates = pd.date_range("2001-01-01", periods=96, freq="MS")
+        if month_end:  # no alias: "ME" is new in pandas 2.2, "M" deprecated there
+            dates = pd.DatetimeIndex(dates + pd.offsets.MonthEnd(0))
         frames.append(pd.DataFrame({"id": key, "date": dates, "y": values}))
     frame = pd.concat(frames, ignore_index=True)
     if shuffle:
@@ -247,14 +249,14 @@ def datetime_panel(freq="MS", shuffle=False):
     return frame
 
 
-@pytest.mark.parametrize("freq", ["MS", "ME"])
-def test_a_datetime_panel_without_a_set_frequency_is_read_and_forecast(freq):
-    X, Y = to_supervised(datetime_panel(freq), target="y", id="id", time="date",
+@pytest.mark.parametrize("month_end", [False, True])
+def test_a_datetime_panel_without_a_set_frequency_is_read_and_forecast(month_end):
+    X, Y = to_supervised(datetime_panel(month_end), target="y", id="id", time="date",
                          horizon=range(1, 4))
     assert X.index.get_level_values(-1).freq is None
     model = ChangeRegressor(DummyRegressor(), kind="log", seasonal_period=12).fit(X, Y)
     assert sorted(model.seasonal_indices_) == ["a", "b"]
-    assert model.time_freq_ == freq
+    assert model.time_freq_ in (["M", "ME"] if month_end else ["MS"])
     np.testing.assert_allclose(model.seasonal_indices_["a"], PATTERN / PATTERN.mean(),
                                atol=0.02)
     last_rows = X.groupby(level="id").tail(1)  # one row per series: freq from fit

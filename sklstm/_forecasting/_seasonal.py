@@ -43,8 +43,11 @@ def time_steps(index, freq=None):
             )
         offset = pd.tseries.frequencies.to_offset(freq)
         try:
-            index = index.to_period(offset)
-        except (ValueError, TypeError) as error:
+            # The period frequency that matches the offset ("MS" -> "M"), as a
+            # regular range of two stamps tells it on every pandas version.
+            period = pd.date_range(index.min(), periods=2, freq=offset).to_period().freq
+            index = index.to_period(period)
+        except (ValueError, TypeError, AttributeError) as error:
             raise ValueError(
                 f"The frequency {offset.freqstr!r} of X's DatetimeIndex has no "
                 "matching period, so the season of each row cannot be told; use a "
