@@ -314,8 +314,11 @@ def test_a_1d_target_further_ahead_is_refused_with_the_fix():
 def test_refitting_without_a_period_leaves_no_seasonal_state():
     X, y = to_supervised(seasonal_series())
     model = ChangeRegressor(LinearRegression(), kind="log", seasonal_period=12).fit(X, y)
+    stamped = X.set_axis(X.index.to_timestamp(), axis=0)
+    model.fit(stamped, y.to_numpy())
+    assert model.time_freq_ == "MS"
     model.set_params(seasonal_period=None).fit(X.to_numpy(), y.to_numpy())
-    assert model.seasonal_indices_ is None
+    assert model.seasonal_indices_ is None and model.time_freq_ is None
     np.testing.assert_array_equal(model.horizons_, [1])
     model.predict(X.to_numpy())
 

@@ -243,7 +243,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self._check_positive(y, "y")
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
-        self.seasonal_indices_ = None
+        self.seasonal_indices_ = self.time_freq_ = None
         if self.seasonal_period is not None:
             steps = self._row_steps(X, fitting=True)
             if y.ndim == 1:
