@@ -245,15 +245,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
         self.seasonal_indices_ = self.time_freq_ = None
         if self.seasonal_period is not None:
-            steps = self._row_steps(X, fitting=True)
+            layout = self._layout(X, fitting=True)
             if y.ndim == 1:
-                self._check_one_step_ahead(X, last, y, steps)
-            self.seasonal_indices_ = self._learn_seasons(X, last, steps)
+                self._check_one_step_ahead(last, y, layout)
+            self.seasonal_indices_ = self._learn_seasons(last, layout)
             if self._adjusts():
-                X, last = self._deseasonalized(X, last, steps)
-                season = self._season_at(X, self.horizons_, steps)
-                season = season[:, 0] if y.ndim == 1 else season
-                y = y / season if self.kind == "log" else y - season
+                season = self._season_at(np.r_[0, self.horizons_], layout)
+                X, last = self._deseasonalized(X, last, season)
+                ahead = season[:, 1] if y.ndim == 1 else season[:, 1:]
+                y = y / ahead if self.kind == "log" else y - ahead
         last = last if y.ndim == 1 else last[:, np.newaxis]
         if self.kind == "log":
             change = np.log(y) - np.log(last)
@@ -308,12 +308,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         last = self._level_values(X)
-        steps = self._row_steps(X) if self._adjusts() else None
-        X, last = self._deseasonalized(X, last, steps)
+        season = self._season_now_and_ahead(X)
+        X, last = self._deseasonalized(X, last, season)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
-        return self._levels(X, last, change, steps)
+        return self._levels(last, change, season)
 
     @available_if(lambda self: _forecasts_quantiles(
         getattr(self, "regressor_", self.regressor)
@@ -358,34 +358,44 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         last = self._level_values(X)
-        steps = self._row_steps(X) if self._adjusts() else None
-        X, last = self._deseasonalized(X, last, steps)
+        season = self._season_now_and_ahead(X)
+        X, last = self._deseasonalized(X, last, season)
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
-        return self._levels(X, last, change, steps)
+        return self._levels(last, change, season)
 
-    def _levels(self, X, last, change, steps):
+    def _levels(self, last, change, season):
         """The forecasts in the target's units from the (adjusted) level and change.
 
         ``change`` has one row per row of ``X``, then the outputs and/or
-        quantiles; the season at each output's time is put back.
+        quantiles; ``season`` (from :meth:`_season_now_and_ahead`, or None)
+        is put back at each output's time.
         """
         last = last.reshape((-1,) + (1,) * (change.ndim - 1))
         level = last * np.exp(change) if self.kind == "log" else last + change
-        if steps is None:
+        if season is None:
             return level
-        season = self._season_at(X, self.horizons_, steps)
-        if self._y_ndim == 1 or change.ndim == 1:  # one output
-            season = season[:, 0]
-        season = season.reshape(season.shape + (1,) * (change.ndim - season.ndim))
-        return level * season if self.kind == "log" else level + season
+        ahead = season[:, 1] if self._y_ndim == 1 or change.ndim == 1 else season[:, 1:]
+        ahead = ahead.reshape(ahead.shape + (1,) * (change.ndim - ahead.ndim))
+        return level * ahead if self.kind == "log" else level + ahead
 
     def _adjusts(self):
         """Whether fit found a season to take out (of any series)."""
         seasons = getattr(self, "seasonal_indices_", None)
         return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
 
-    def _row_steps(self, X, *, fitting=False):
-        """The time of each row of ``X`` (a panel's last index level) as a step count.
+    def _season_now_and_ahead(self, X):
+        """The seasonal index at each row's time, then at each output's, or None.
+
+        Shape ``(n_rows, 1 + n_outputs)``; None when :meth:`fit` found no
+        season to take out.
+        """
+        if not self._adjusts():
+            return None
+        return self._season_at(np.r_[0, self.horizons_], self._layout(X))
+
+    def _layout(self, X, *, fitting=False):
+        """The series of ``X`` (as ``_series_of`` gives them) and the time of
+        each row (a panel's last index level) as a step count.
 
         A DatetimeIndex is read with the frequency found in :meth:`fit`
         (kept as ``time_freq_``), so that a few rows per series still work.
@@ -403,12 +413,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         steps, freq = time_steps(times, None if fitting else self.time_freq_)
         if fitting:
             self.time_freq_ = freq
-        return steps
+        return _series_of(X.index), steps
 
-    def _check_one_step_ahead(self, X, last, y, steps):
+    def _check_one_step_ahead(self, last, y, layout):
         """Refuse a 1-D ``y`` that is visibly not the level one step later."""
+        series, steps = layout
         matched = compared = 0
-        for _, rows, _ in _series_of(X.index):
+        for _, rows, _ in series:
             rows = np.arange(len(last)) if rows is None else rows
             rows = rows[np.argsort(steps[rows], kind="stable")]
             follows = np.flatnonzero(np.diff(steps[rows]) == 1)
@@ -424,7 +435,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 "to_supervised(..., horizon=[h]): its column name says h."
             )
 
-    def _learn_seasons(self, X, last, steps):
+    def _learn_seasons(self, last, layout):
         """The seasonal indices: of one series (None if it has none), or
         ``{series: indices}`` for the series of a panel that have a season.
 
@@ -433,8 +444,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         str, int, float or bool (a tuple, for several id levels) is kept as
         its ``str``, so that the fitted model can be saved.
         """
+        series, steps = layout
         seasons = {}
-        for key, rows, _ in _series_of(X.index):
+        for key, rows, _ in series:
             found = seasonal_indices(
                 last if rows is None else last[rows],
                 steps if rows is None else steps[rows],
@@ -447,16 +459,17 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 seasons[_series_key(key)] = found
         return seasons
 
-    def _season_at(self, X, offsets, steps):
-        """The seasonal index ``offsets`` steps after each row's time (``steps``).
+    def _season_at(self, offsets, layout):
+        """The seasonal index ``offsets`` steps after each row's time.
 
         An array of shape ``(n_rows, len(offsets))``: 1 (``kind="log"``) or 0
         (``"diff"``) for a series with no season or not seen in :meth:`fit`.
         """
+        series, steps = layout
         ahead = steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)
         out = np.full(ahead.shape, 1.0 if self.kind == "log" else 0.0)
         seasons = self.seasonal_indices_
-        for key, rows, _ in _series_of(X.index):
+        for key, rows, _ in series:
             if isinstance(seasons, dict):
                 found = None if key is None else seasons.get(_series_key(key))
             else:
@@ -466,12 +479,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 out[rows] = found[ahead[rows] % self.seasonal_period]
         return out
 
-    def _deseasonalized(self, X, last, steps):
-        """``X`` and its level, seasonally adjusted (unchanged when ``steps`` is None)."""
-        if steps is None:
+    def _deseasonalized(self, X, last, season):
+        """``X`` and its level, seasonally adjusted by ``season[:, 0]``
+        (unchanged when ``season`` is None)."""
+        if season is None:
             return X, last
-        season = self._season_at(X, [0], steps)[:, 0]
-        last = last / season if self.kind == "log" else last - season
+        last = last / season[:, 0] if self.kind == "log" else last - season[:, 0]
         X = X.copy()
         X.isetitem(self._level_position_in(X), last)
         return X, last

@@ -363,6 +363,7 @@ def direct_forecast(
     index = _forecast_index(frame.index, series, forecasts.shape[1])
     return pd.Series(forecasts.ravel(), index=index, name=column)
 
+
 def _observed(data, target):
     """The observed data to forecast from, checked: ``(frame, is_pandas, column,
     series)``, with ``series`` as :func:`_series_of` gives (one entry unless a
