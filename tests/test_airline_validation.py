@@ -72,3 +72,10 @@ def test_anchored_uses_the_seasonal_random_walk_as_level():
     anchor = X_anchor["anchor"].to_numpy()
     np.testing.assert_array_equal(anchor[:12], values[:12])  # no cycle before: last value
     np.testing.assert_allclose(anchor[12:], values[13:30], rtol=1e-12)  # exact here
+
+
+@pytest.mark.parametrize("rule", ["seasonal_random_walk", "weighted_seasonal_change"])
+def test_rules_give_the_last_value_without_a_year_of_history(rule):
+    values = growing_season(30)
+    forecast = getattr(bench, rule)(values)
+    assert [forecast(t) for t in range(12)] == list(values[:12])
