@@ -46,8 +46,8 @@ def test_rules_forecast_a_growing_season_exactly(rule):
 
 def test_weighted_seasonal_change_follows_its_formula():
     values = growing_season(49)
-    values[13] *= 1.2  # last year's February...
-    values[25] *= 1.1  # ... and this year's, higher than the years before
+    values[13] *= 1.2  # two Februaries (3 and 2 years before month 49)
+    values[25] *= 1.1  # off the pattern, so that the weights matter
     forecast = bench.weighted_seasonal_change(values, weight=0.5)
     logs = np.log(values)
     # Month 48 is a January: the January -> February changes of the 4 years before.
@@ -79,3 +79,28 @@ def test_rules_give_the_last_value_without_a_year_of_history(rule):
     values = growing_season(30)
     forecast = getattr(bench, rule)(values)
     assert [forecast(t) for t in range(12)] == list(values[:12])
+
+
+@pytest.mark.parametrize("rule", ["seasonal_random_walk", "weighted_seasonal_change"])
+def test_rules_never_read_the_month_they_forecast(rule):
+    rng = np.random.default_rng(0)
+    values = growing_season(50) * rng.uniform(0.9, 1.1, 50)
+    for t in (12, 30, 48):
+        changed = values.copy()
+        changed[t + 1 :] *= 1.5  # the future: the forecast of t + 1 must not move
+        assert getattr(bench, rule)(changed)(t) == getattr(bench, rule)(values)(t)
+
+
+def test_anchor_never_reads_the_future():
+    from sklstm import make_lstm_forecaster
+
+    rng = np.random.default_rng(0)
+    values = growing_season(40) * rng.uniform(0.9, 1.1, 40)
+    X = pd.DataFrame({"y": values[:-1]}, index=pd.period_range("2000-01", periods=39, freq="M"))
+    model = make_lstm_forecaster(seasonal_period=12, kind="log")
+    anchor = bench.anchored(model, X, values, {})[1]["anchor"].to_numpy()
+    for t in (5, 12, 30):
+        changed = values.copy()
+        changed[t + 1 :] *= 1.5
+        again = bench.anchored(model, X, changed, {})[1]["anchor"].to_numpy()
+        assert again[t] == anchor[t]
