@@ -35,7 +35,6 @@ docs/forecasting.md quotes one run.
 import argparse
 import sys
 import time
-import warnings
 from pathlib import Path
 
 import numpy as np
@@ -51,22 +50,14 @@ SEASON = 12
 N_FOLDS = 3
 
 
-def sarima_scores(series, folds):
-    """Refitted on each fold's training months; its parameters then filter the
-    later months, so each forecast uses the actual months before it."""
-    from statsmodels.tsa.statespace.sarimax import SARIMAX
-
-    logs = np.log(series)
+def sarima_scores(example, series, folds):
+    """The example's SARIMA, refitted on each fold's training months; its
+    parameters then filter the later months, so each forecast uses the
+    actual months before it."""
     scores = []
     for train, test in folds:
         n_months = train[-1] + 2  # the last training row's target month is included
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # convergence chatter on short folds
-            fitted = SARIMAX(
-                logs.iloc[:n_months], order=(0, 1, 1), seasonal_order=(0, 1, 1, SEASON)
-            ).fit(disp=False)
-            whole = fitted.apply(logs)
-            forecast = np.exp(whole.predict(start=n_months, end=n_months + len(test) - 1))
+        forecast = example.sarima_forecast(series, n_months)[: len(test)]
         scores.append(root_mean_squared_error(series.iloc[test + 1], forecast))
     return scores
 
@@ -172,6 +163,10 @@ def main(argv=None):
     parser.add_argument("--m3", type=Path, default=None,
                         help="M3 monthly CSV: also the global recipe fitted on M3")
     args = parser.parse_args(argv)
+    try:
+        import statsmodels  # noqa: F401
+    except ImportError:
+        parser.error('the SARIMA row needs statsmodels: pip install -e ".[benchmark]"')
 
     from sklstm import to_supervised
 
@@ -195,7 +190,7 @@ def main(argv=None):
               flush=True)
 
     start = time.perf_counter()
-    report("SARIMA(0,1,1)(0,1,1)12 on log", sarima_scores(series, folds))
+    report("SARIMA(0,1,1)(0,1,1)12 on log", sarima_scores(example, series, folds))
     walk = seasonal_random_walk(values)
     report("seasonal random walk with drift", rule_scores(values, folds, walk))
     report("same-month change, past years (0.7 ** k)",
@@ -207,8 +202,7 @@ def main(argv=None):
         variants.append(("  anchored on the seasonal random walk", True))
     for name, anchor in variants:
         for seed, scores, best in lstm_scores(example, X, y, cv, seeds, anchor, values, grid):
-            chosen = ", ".join(f"{key.rsplit('__', 1)[-1]}={value}" for key, value in best.items())
-            report(f"{name}, seed {seed}", scores, chosen)
+            report(f"{name}, seed {seed}", scores, example._short(best))
     if args.m3 is not None:
         scores = global_scores(args.m3, series, folds, args.quick)
         report("global recipe fitted on M3 + airline, seed 0", scores)
