@@ -13,8 +13,11 @@ no feature function is written by hand:
   keeps).
 
 A small ``GridSearchCV`` over ``TimeSeriesSplit`` on the first 96 months
-only chooses the window length, the number of epochs and units, and whether
-the season is taken out before the network learns; the tuned model
+only chooses the window length, the number of epochs and units, and how the
+season is handled: left to the network, taken out as seasonal indices, or
+the network learns the change from the past years' same-month changes
+(``season="changes"``, a base that follows a season changing shape over the
+years, as SARIMA's seasonal difference does); the tuned model
 then forecasts the last 48 months one step ahead (the forecast for month
 ``t + 1`` uses the actual series up to ``t``). It is compared with
 persistence, the seasonal naive forecast, the same recipe with a Ridge in
@@ -24,7 +27,7 @@ the same months. Finally ``average_seeds`` averages 5 networks with
 different seeds, to show what averaging buys over a single seed.
 
 Run ``python examples/airline_forecast.py`` (about 3 minutes on 2 cores:
-one 24-candidate grid search per seed, ``--seeds 3`` by default) or ``--quick``
+one 36-candidate grid search per seed, ``--seeds 3`` by default) or ``--quick``
 for a smoke run. It prints the test RMSEs and its own run time, and plots the
 test months: the actual series, the first seed's tuned LSTM and the two naive
 forecasts. docs/forecasting.md discusses the figures.
@@ -52,19 +55,32 @@ from sklstm.datasets import load_airline  # noqa: E402
 N_TRAIN_MONTHS = 96  # the rest (48 months) is the test period
 
 LOOK_BACK = "regressor__lags__look_back"
-# seasonal_period: the season taken out (12) or left to the network (None).
-LSTM_GRID = {
+
+
+def with_seasons(grid):
+    """``grid`` for each way of handling the season: left to the network
+    (``seasonal_period=None``), or taken out with seasonal indices or
+    learned from the past years' same-month changes (``season``)."""
+    return [
+        {**grid, "seasonal_period": [None]},
+        {**grid, "seasonal_period": [12], "season": ["indices", "changes"]},
+    ]
+
+
+LSTM_GRID = with_seasons({
     LOOK_BACK: [13, 25],
     "regressor__lstm__epochs": [25, 50, 100],
     "regressor__lstm__units": [8, 16],
-    "seasonal_period": [None, 12],
-}
-RIDGE_GRID = {
+})
+RIDGE_GRID = with_seasons({
     LOOK_BACK: [13, 25],
     "regressor__lstm__alpha": [1.0, 10.0, 100.0],
-    "seasonal_period": [None, 12],
+})
+QUICK_GRID = {
+    LOOK_BACK: [13],
+    "regressor__lstm__epochs": [2, 3],
+    "season": ["indices", "changes"],
 }
-QUICK_GRID = {LOOK_BACK: [13], "regressor__lstm__epochs": [2, 3]}
 
 
 def lstm_model(seed):

@@ -1,4 +1,4 @@
-"""The fixed rules and the anchor of benchmarks/airline_validation.py."""
+"""The fixed rules and the season rows of benchmarks/airline_validation.py."""
 
 import importlib.util
 import sys
@@ -34,73 +34,66 @@ def growing_season(n=60, growth=1.01):
     return 100.0 * growth**t * SEASON[t % 12]
 
 
-@pytest.mark.parametrize("rule", ["seasonal_random_walk", "weighted_seasonal_change"])
-def test_rules_forecast_a_growing_season_exactly(rule):
-    values = growing_season()
-    forecast = getattr(bench, rule)(values)
-    t = np.arange(12, len(values) - 1)
-    np.testing.assert_allclose([forecast(i) for i in t], values[t + 1], rtol=1e-12)
-    folds = [(np.arange(20), np.arange(20, 40)), (np.arange(40), np.arange(40, 58))]
-    np.testing.assert_allclose(bench.rule_scores(values, folds, forecast), 0, atol=1e-9)
+def supervised(values):
+    from sklstm import to_supervised
+
+    index = pd.period_range("2000-01", periods=len(values), freq="M")
+    return to_supervised(pd.Series(values, index=index, name="y"))
 
 
-def test_weighted_seasonal_change_follows_its_formula():
+@pytest.mark.parametrize("decay", [0.0, 0.7])
+def test_the_rules_forecast_a_growing_season_exactly(decay):
+    X, y = supervised(growing_season())
+    folds = [(np.arange(20), np.arange(20, 40)), (np.arange(40), np.arange(40, 59))]
+    np.testing.assert_allclose(bench.base_scores(X, y, folds, decay), 0, atol=1e-9)
+
+
+def test_the_rules_are_the_weighted_same_month_changes():
     values = growing_season(49)
-    values[13] *= 1.2  # two Februaries (3 and 2 years before month 49)
-    values[25] *= 1.1  # off the pattern, so that the weights matter
-    forecast = bench.weighted_seasonal_change(values, weight=0.5)
+    values[12] *= 1.2  # two Januaries (3 and 2 years before month 48)
+    values[24] *= 1.1  # off the pattern, so that the weights matter
+    X, y = supervised(values)
     logs = np.log(values)
-    # Month 48 is a January: the January -> February changes of the 4 years before.
-    changes = [logs[37 - 12 * k] - logs[36 - 12 * k] for k in range(4)]
-    expected = np.exp(logs[48] + np.dot([1, 0.5, 0.25, 0.125], changes) / 1.875)
-    assert forecast(48) == pytest.approx(expected, rel=1e-12)
+    # Month 47 is a December: the December -> January changes of the 3 years before.
+    changes = [logs[36 - 12 * k] - logs[35 - 12 * k] for k in range(3)]
+    for decay, weights in ((0.7, [1, 0.7, 0.49]), (0.0, [1, 0, 0])):
+        forecast = np.exp(logs[47] + np.dot(weights, changes) / np.sum(weights))
+        score = bench.base_scores(X, y, [(np.arange(47), np.array([47]))], decay)
+        assert score[0] == pytest.approx(abs(values[48] - forecast), rel=1e-9)
+        assert (score[0] > 1.0) == (decay > 0)  # the older, off-pattern years count
 
 
-def test_anchored_uses_the_seasonal_random_walk_as_level():
-    from sklstm import make_lstm_forecaster
+class RidgeExample:
+    """The example's interface, with a Ridge in the recipe: fast to search."""
 
-    values = growing_season(30)
-    X = pd.DataFrame({"y": values[:-1]}, index=pd.period_range("2000-01", periods=29, freq="M"))
-    grid = {"regressor__lags__look_back": [13], "seasonal_period": [None, 12]}
-    model, X_anchor, grid_anchor = bench.anchored(
-        make_lstm_forecaster(seasonal_period=12, kind="log"), X, values, grid
-    )
-    assert model.get_params()["level"] == "anchor"
-    assert model.get_params()["seasonal_period"] is None
-    assert grid_anchor == {"regressor__lags__look_back": [13]}
-    assert list(X_anchor.columns) == ["y", "anchor"] and list(X.columns) == ["y"]
-    anchor = X_anchor["anchor"].to_numpy()
-    np.testing.assert_array_equal(anchor[:12], values[:12])  # no cycle before: last value
-    np.testing.assert_allclose(anchor[12:], values[13:30], rtol=1e-12)  # exact here
+    @staticmethod
+    def lstm_model(seed):
+        from sklearn.linear_model import Ridge
+
+        from sklstm import make_lstm_forecaster
+
+        return make_lstm_forecaster(seasonal_period=12, kind="log").set_params(
+            regressor__lstm=Ridge()
+        )
 
 
-@pytest.mark.parametrize("rule", ["seasonal_random_walk", "weighted_seasonal_change"])
-def test_rules_give_the_last_value_without_a_year_of_history(rule):
-    values = growing_season(30)
-    forecast = getattr(bench, rule)(values)
-    assert [forecast(t) for t in range(12)] == list(values[:12])
+def test_lstm_scores_give_the_best_candidate_and_the_best_of_each_season_mode():
+    from sklearn.model_selection import TimeSeriesSplit
 
-
-@pytest.mark.parametrize("rule", ["seasonal_random_walk", "weighted_seasonal_change"])
-def test_rules_never_read_the_month_they_forecast(rule):
-    rng = np.random.default_rng(0)
-    values = growing_season(50) * rng.uniform(0.9, 1.1, 50)
-    for t in (12, 30, 48):
-        changed = values.copy()
-        changed[t + 1 :] *= 1.5  # the future: the forecast of t + 1 must not move
-        assert getattr(bench, rule)(changed)(t) == getattr(bench, rule)(values)(t)
-
-
-def test_anchor_never_reads_the_future():
-    from sklstm import make_lstm_forecaster
-
-    rng = np.random.default_rng(0)
-    values = growing_season(40) * rng.uniform(0.9, 1.1, 40)
-    X = pd.DataFrame({"y": values[:-1]}, index=pd.period_range("2000-01", periods=39, freq="M"))
-    model = make_lstm_forecaster(seasonal_period=12, kind="log")
-    anchor = bench.anchored(model, X, values, {})[1]["anchor"].to_numpy()
-    for t in (5, 12, 30):
-        changed = values.copy()
-        changed[t + 1 :] *= 1.5
-        again = bench.anchored(model, X, changed, {})[1]["anchor"].to_numpy()
-        assert again[t] == anchor[t]
+    X, y = supervised(growing_season(60) * np.random.default_rng(0).uniform(0.95, 1.05, 60))
+    grid = [
+        {"regressor__lstm__alpha": [1.0, 10.0], "seasonal_period": [None]},
+        {"regressor__lstm__alpha": [1.0], "seasonal_period": [12],
+         "season": ["indices", "changes"]},
+    ]
+    rows = bench.lstm_scores(RidgeExample, X, y, TimeSeriesSplit(2, test_size=12), [0], grid)
+    names = [name for _, name, _, _ in rows]
+    assert names[0] == "best candidate" and sorted(names[1:]) == [
+        "best with season left to the network", 'best with season="changes"',
+        "best with seasonal indices",
+    ]
+    means = {name: np.mean(folds) for _, name, folds, _ in rows}
+    assert means["best candidate"] == min(means.values())
+    by_name = {name: params for _, name, _, params in rows}
+    assert by_name['best with season="changes"']["season"] == "changes"
+    assert by_name["best with season left to the network"]["seasonal_period"] is None

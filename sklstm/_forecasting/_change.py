@@ -1,6 +1,6 @@
 """Learn the change from the last observation, predict in the original units."""
 
-from numbers import Integral
+from numbers import Integral, Real
 
 import numpy as np
 import pandas as pd
@@ -23,10 +23,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _series_of
+from .._preprocessing._lag import LagFeaturizer, _series_of
 from .._state import fit_context
 from .._validation import check_numeric
 from ._seasonal import seasonal_indices, target_horizons, time_steps
+
+# season="changes": how many past cycles the seasonal base averages.
+SEASON_CYCLES = 10
 
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):
@@ -80,6 +83,22 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         from ``X``'s index (``PeriodIndex``, ``DatetimeIndex`` with a
         frequency, or integers; the last level of a panel's ``(series,
         time)`` index), so ``X`` must be a DataFrame.
+    season : {"indices", "changes"}, default="indices"
+        How ``seasonal_period`` takes the season out. ``"indices"``: the
+        seasonal indices above. ``"changes"``: no indices and no test; the
+        regressor learns the change from a *seasonal base*, this row's level
+        moved by the change over the same steps in past cycles (for one step
+        ahead of month ``t``: the change from month ``t - 12`` to ``t - 11``,
+        from ``t - 24`` to ``t - 23``, ...), their mean weighted
+        ``season_decay ** j`` for the ``j``-th cycle back, over the last
+        ``SEASON_CYCLES`` (10) cycles that lie in the series' history. That
+        follows a season that changes shape over the years, as
+        SARIMA's seasonal difference does; ``X`` reaches the regressor
+        unchanged. A row with no full cycle of history keeps its level.
+    season_decay : float in [0, 1], default=0.7
+        With ``season="changes"``, the weight ratio of each cycle to the
+        next more recent one: 0 is the seasonal naive forecast with drift
+        (last cycle only), 1 the plain mean of the cycles.
 
     Attributes
     ----------
@@ -97,6 +116,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         With ``seasonal_period`` and a ``DatetimeIndex``: the frequency its
         times were read with in :meth:`fit` (set, or inferred), used again
         in :meth:`predict`; None otherwise.
+    season_lags_ : LagFeaturizer or None
+        With ``season="changes"`` and ``seasonal_period``: the lags of the
+        level column that the seasonal base is read from (it keeps the end of
+        the training series, so rows that continue it get their history; a
+        subclass that also takes a series shorter than its window); None
+        otherwise.
     horizons_ : ndarray of int
         How many steps after its row each output of ``y`` lies, read from the
         names ``to_supervised`` gives the columns of a 2-D target
@@ -187,13 +212,26 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         "kind": [StrOptions({"diff", "log"})],
         "level": "no_validation",  # a column label or position; see _level_values
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
+        "season": [StrOptions({"indices", "changes"})],
+        "season_decay": [Interval(Real, 0, 1, closed="both")],
     }
 
-    def __init__(self, regressor, *, kind="diff", level=None, seasonal_period=None):
+    def __init__(
+        self,
+        regressor,
+        *,
+        kind="diff",
+        level=None,
+        seasonal_period=None,
+        season="indices",
+        season_decay=0.7,
+    ):
         self.regressor = regressor
         self.kind = kind
         self.level = level
         self.seasonal_period = seasonal_period
+        self.season = season
+        self.season_decay = season_decay
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
@@ -243,22 +281,24 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self._check_positive(y, "y")
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
-        self.seasonal_indices_ = self.time_freq_ = None
+        self.seasonal_indices_ = self.time_freq_ = self.season_lags_ = None
+        layout = None
         if self.seasonal_period is not None:
             layout = self._layout(X, fitting=True)
             if y.ndim == 1:
                 self._check_one_step_ahead(last, y, layout)
-            self.seasonal_indices_ = self._learn_seasons(last, layout)
-            if self._adjusts():
-                season = self._season_at(np.r_[0, self.horizons_], layout)
-                X, last = self._deseasonalized(X, last, season)
-                ahead = season[:, 1] if y.ndim == 1 else season[:, 1:]
-                y = y / ahead if self.kind == "log" else y - ahead
-        last = last if y.ndim == 1 else last[:, np.newaxis]
+            if self.season == "changes":
+                first = -(-int(self.horizons_.max()) // self.seasonal_period)
+                look_back = (first + SEASON_CYCLES - 1) * self.seasonal_period + 1
+                self.season_lags_ = LevelHistory(look_back).fit(_level_frame(X, last))
+            else:
+                self.seasonal_indices_ = self._learn_seasons(last, layout)
+        X, base = self._base(X, last, layout)
+        base = base[:, 0] if y.ndim == 1 else base
         if self.kind == "log":
-            change = np.log(y) - np.log(last)
+            change = np.log(y) - np.log(base)
         else:
-            change = y - last
+            change = y - base
         if _routing_enabled():
             if sample_weight is not None:
                 fit_params = {**fit_params, "sample_weight": sample_weight}
@@ -307,13 +347,11 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._check_X(X, reset=False)
-        last = self._level_values(X)
-        season = self._season_now_and_ahead(X)
-        X, last = self._deseasonalized(X, last, season)
+        X, base = self._base(X, self._level_values(X))
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
-        return self._levels(last, change, season)
+        return self._levels(base, change)
 
     @available_if(lambda self: _forecasts_quantiles(
         getattr(self, "regressor_", self.regressor)
@@ -357,41 +395,60 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._check_X(X, reset=False)
-        last = self._level_values(X)
-        season = self._season_now_and_ahead(X)
-        X, last = self._deseasonalized(X, last, season)
+        X, base = self._base(X, self._level_values(X))
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
-        return self._levels(last, change, season)
+        return self._levels(base, change)
 
-    def _levels(self, last, change, season):
-        """The forecasts in the target's units from the (adjusted) level and change.
+    def _levels(self, base, change):
+        """Each output's base plus its change (one row per row of X)."""
+        if self._y_ndim == 1 or change.ndim == 1:
+            base = base[:, 0]  # one output
+        base = base.reshape(base.shape + (1,) * (change.ndim - base.ndim))
+        return base * np.exp(change) if self.kind == "log" else base + change
 
-        ``change`` has one row per row of ``X``, then the outputs and/or
-        quantiles; ``season`` (from :meth:`_season_now_and_ahead`, or None)
-        is put back at each output's time.
+    def _base(self, X, last, layout=None):
+        """X for the regressor and the base forecast of each output (n_rows, n_outputs)."""
+        n_outputs = len(self.horizons_)
+        if self.season_lags_ is not None:
+            return X, self._seasonal_changes_base(X, last)
+        if not self._adjusts():
+            return X, np.repeat(last[:, np.newaxis], n_outputs, axis=1)
+        layout = self._layout(X) if layout is None else layout
+        season = self._season_at(np.r_[0, self.horizons_], layout)
+        X, adjusted = self._deseasonalized(X, last, season)
+        if self.kind == "log":
+            return X, adjusted[:, np.newaxis] * season[:, 1:]
+        return X, adjusted[:, np.newaxis] + season[:, 1:]
+
+    def _seasonal_changes_base(self, X, last):
+        """Each output's base for ``season="changes"``, shape (n_rows, n_outputs).
+
+        The level moved by the mean change over the same steps in the
+        ``SEASON_CYCLES`` nearest cycles that end at or before the row, the
+        ``j``-th weighted ``season_decay ** j``; cycles before the start of
+        the series are left out, and a row with none keeps its level.
         """
-        last = last.reshape((-1,) + (1,) * (change.ndim - 1))
-        level = last * np.exp(change) if self.kind == "log" else last + change
-        if season is None:
-            return level
-        ahead = season[:, 1] if self._y_ndim == 1 or change.ndim == 1 else season[:, 1:]
-        ahead = ahead.reshape(ahead.shape + (1,) * (change.ndim - ahead.ndim))
-        return level * ahead if self.kind == "log" else level + ahead
+        m = self.seasonal_period
+        windows = self.season_lags_.transform(_level_frame(X, last))
+        first = -(-self.horizons_ // m)  # the nearest cycle that ends by the row
+        back = np.full((len(last), (first.max() + SEASON_CYCLES - 1) * m + 1), np.nan)
+        back[:, : windows.shape[1]] = windows[:, ::-1]  # back[:, j]: j steps ago
+        if self.kind == "log":
+            back = np.log(back)
+        decay = self.season_decay ** np.arange(SEASON_CYCLES)
+        base = np.empty((len(last), len(self.horizons_)))
+        for output, (h, k) in enumerate(zip(self.horizons_, first)):
+            starts = (k + np.arange(SEASON_CYCLES)) * m  # steps ago each change began
+            changes = back[:, starts - h] - back[:, starts]
+            weights = np.where(np.isnan(changes), 0.0, decay)
+            total = weights.sum(axis=1)
+            moved = (weights * np.nan_to_num(changes)).sum(axis=1)
+            base[:, output] = back[:, 0] + moved / np.where(total > 0, total, 1.0)
+        return np.exp(base) if self.kind == "log" else base
 
     def _adjusts(self):
-        """Whether fit found a season to take out (of any series)."""
         seasons = getattr(self, "seasonal_indices_", None)
         return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
-
-    def _season_now_and_ahead(self, X):
-        """The seasonal index at each row's time, then at each output's, or None.
-
-        Shape ``(n_rows, 1 + n_outputs)``; None when :meth:`fit` found no
-        season to take out.
-        """
-        if not self._adjusts():
-            return None
-        return self._season_at(np.r_[0, self.horizons_], self._layout(X))
 
     def _layout(self, X, *, fitting=False):
         """The series of ``X`` (as ``_series_of`` gives them) and the time of
@@ -581,6 +638,20 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+class LevelHistory(LagFeaturizer):
+    """The lags of a level column, for ``season="changes"``: a
+    :class:`~sklstm.LagFeaturizer` that takes a series shorter than its
+    window (the lags before its start are NaN, as for a short series of a
+    panel), so that rows continuing it still get all of its history."""
+
+    def _check_rows(self, n_rows):
+        pass
+
+
+def _level_frame(X, last):
+    return pd.DataFrame({"level": last}, index=X.index)
 
 
 def _series_key(key):

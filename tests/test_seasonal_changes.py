@@ -1,0 +1,184 @@
+"""ChangeRegressor(season="changes"): the change learned from a seasonal base."""
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.dummy import DummyRegressor
+from sklearn.linear_model import Ridge
+
+from sklstm import (
+    ChangeRegressor,
+    load_model,
+    make_lstm_forecaster,
+    save_model,
+    to_supervised,
+)
+
+PATTERN = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
+
+
+def monthly(values, start="2000-01", name="y"):
+    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"),
+                     name=name)
+
+
+def growing_season(n=96, growth=0.01):
+    """A yearly pattern times exponential growth, no noise."""
+    t = np.arange(n)
+    return monthly(100 * np.exp(growth * t) * np.tile(PATTERN, n)[:n])
+
+
+def no_change(n_outputs=1):
+    """A regressor whose change is always 0: predict gives the base itself."""
+    constant = 0.0 if n_outputs == 1 else np.zeros(n_outputs)
+    return DummyRegressor(strategy="constant", constant=constant)
+
+
+def base_model(kind="log", decay=0.7, n_outputs=1):
+    return ChangeRegressor(no_change(n_outputs), kind=kind, seasonal_period=12,
+                           season="changes", season_decay=decay)
+
+
+def expected_base(values, t, h, decay, kind="log", m=12, cycles=10):
+    """The formula of the docstring, written out one row at a time."""
+    f = np.log if kind == "log" else (lambda v: v)
+    changes, weights = [], []
+    first = -(-h // m)
+    for j in range(cycles):
+        end = t - (first + j) * m  # the start of the change, k = first + j cycles back
+        if end < 0:
+            break
+        changes.append(f(values[end + h]) - f(values[end]))
+        weights.append(decay ** j)
+    if not changes:
+        return values[t]
+    level = f(values[t]) + np.dot(weights, changes) / np.sum(weights)
+    return np.exp(level) if kind == "log" else level
+
+
+@pytest.mark.parametrize("horizons", [[1], [1, 5, 12, 14, 18]])
+def test_a_growing_multiplicative_season_is_forecast_exactly(horizons):
+    series = growing_season()
+    X, Y = to_supervised(series, horizon=horizons)
+    model = base_model(n_outputs=len(horizons)).fit(X.iloc[:60], Y.iloc[:60])
+    predicted = model.predict(X.iloc[60:])  # continues the training series
+    np.testing.assert_allclose(predicted, np.asarray(Y.iloc[60:]).reshape(predicted.shape),
+                               rtol=1e-10)
+
+
+@pytest.mark.parametrize("kind", ["log", "diff"])
+@pytest.mark.parametrize("decay", [0.0, 0.5, 1.0])
+def test_the_base_follows_its_formula(kind, decay):
+    rng = np.random.RandomState(0)
+    values = 50 + np.cumsum(rng.uniform(0.5, 2.0, 70)) + rng.uniform(0, 10, 70)
+    horizons = [1, 3, 13]
+    X, Y = to_supervised(monthly(values), horizon=horizons)
+    model = base_model(kind, decay, n_outputs=3).fit(X, Y)
+    predicted = model.predict(X)
+    for t in range(len(X)):
+        for column, h in enumerate(horizons):
+            assert predicted[t, column] == pytest.approx(
+                expected_base(values, t, h, decay, kind), rel=1e-10
+            ), (t, h)
+
+
+def test_decay_zero_is_the_seasonal_naive_forecast_with_drift():
+    values = growing_season(40).to_numpy() * np.exp(np.random.RandomState(1).normal(0, 0.05, 40))
+    X, y = to_supervised(monthly(values))
+    predicted = base_model(decay=0.0).fit(X, y).predict(X)
+    t = np.arange(12, len(X))
+    np.testing.assert_allclose(predicted[t], values[t] * values[t - 11] / values[t - 12])
+    np.testing.assert_allclose(predicted[:12], values[:12])  # no cycle yet: the level
+
+
+def test_no_base_reads_a_value_after_its_row():
+    values = growing_season(80).to_numpy()
+    X, y = to_supervised(monthly(values))
+    model = base_model().fit(X.iloc[:40], y.iloc[:40])
+    before = model.predict(X.iloc[40:])
+    changed = X.copy()
+    changed.iloc[55:, 0] *= 3.0  # the future of row 54 changes
+    after = model.predict(changed.iloc[40:])
+    np.testing.assert_array_equal(after[:15], before[:15])
+    assert not np.allclose(after[15:], before[15:])
+    assert X.iloc[55, 0] == values[55]  # the caller's X is untouched
+
+
+def test_a_panel_gets_a_base_per_series_from_its_own_history():
+    frames = []
+    for key, growth in (("a", 0.01), ("b", -0.005)):
+        series = growing_season(60, growth)
+        frames.append(pd.DataFrame({"id": key, "month": series.index, "y": series.to_numpy()}))
+    panel = pd.concat(frames, ignore_index=True)
+    X, y = to_supervised(panel, target="y", id="id", time="month")
+    model = base_model().fit(X, y)
+    predicted = model.predict(X)
+    after_a_year = X.index.get_level_values("month") >= pd.Period("2001-01", freq="M")
+    np.testing.assert_allclose(predicted[after_a_year], y[after_a_year], rtol=1e-10)
+    assert not np.allclose(predicted[~after_a_year], y[~after_a_year])  # no cycle yet
+
+
+def test_the_regressor_sees_x_unchanged_and_learns_the_change_from_the_base():
+    series = growing_season(60) * np.exp(np.random.RandomState(2).normal(0, 0.02, 60))
+    X, y = to_supervised(series)
+    model = ChangeRegressor(Ridge(), kind="log", seasonal_period=12, season="changes")
+    model.fit(X, y)
+    assert model.seasonal_indices_ is None
+    base = base_model().fit(X, y).predict(X)
+    np.testing.assert_allclose(
+        model.regressor_.predict(X), np.log(model.predict(X) / base), atol=1e-12
+    )
+    np.testing.assert_allclose(model.regressor_.coef_, Ridge().fit(X, np.log(y / base)).coef_)
+
+
+def test_rows_after_a_short_training_series_get_all_of_its_history():
+    values = growing_season(60).to_numpy() * np.exp(np.random.RandomState(4).normal(0, 0.05, 60))
+    X, y = to_supervised(monthly(values))
+    model = base_model().fit(X.iloc[:26], y.iloc[:26])  # two years and two months
+    t = np.arange(26, len(X))
+    expected = [expected_base(values, i, 1, 0.7) for i in t]
+    np.testing.assert_allclose(model.predict(X.iloc[26:]), expected, rtol=1e-10)
+
+
+def test_short_series_and_no_period_work():
+    X, y = to_supervised(growing_season(20))  # shorter than ten cycles
+    model = base_model().fit(X, y)
+    assert model.season_lags_.look_back == 121  # ten cycles and this month
+    np.testing.assert_allclose(model.predict(X)[12:], y.iloc[12:], rtol=1e-10)
+    model.set_params(seasonal_period=None).fit(X, y)  # season is then unused
+    assert model.season_lags_ is None
+    np.testing.assert_allclose(model.predict(X), X["y"])
+
+
+@pytest.mark.parametrize(
+    "params, match",
+    [({"season": "naive"}, "season"), ({"season_decay": 1.5}, "season_decay"),
+     ({"season_decay": -0.1}, "season_decay")],
+)
+def test_bad_season_parameters_are_refused(params, match):
+    X, y = to_supervised(growing_season(40))
+    model = base_model().set_params(**params)
+    with pytest.raises(ValueError, match=match):
+        model.fit(X, y)
+
+
+def test_a_fitted_model_round_trips(tmp_path):
+    X, y = to_supervised(growing_season(60))
+    model = ChangeRegressor(Ridge(), kind="log", seasonal_period=12, season="changes")
+    model.fit(X.iloc[:48], y.iloc[:48])
+    save_model(model, tmp_path / "changes.sklstm")
+    loaded = load_model(tmp_path / "changes.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X.iloc[48:]), model.predict(X.iloc[48:]))
+
+
+@pytest.mark.parametrize("kind, a, b", [("log", 7.5, 0.0), ("diff", 3.0, -40.0)])
+def test_the_recipe_with_the_base_stays_invariant(kind, a, b):
+    series = growing_season(60) * np.exp(np.random.RandomState(3).normal(0, 0.03, 60))
+    X, y = to_supervised(series)
+    X2, y2 = to_supervised(a * series + b)
+    recipe = make_lstm_forecaster(seasonal_period=12, kind=kind).set_params(
+        season="changes", regressor__lstm=Ridge()
+    )
+    first = recipe.fit(X.iloc[:40], y.iloc[:40]).predict(X.iloc[40:])
+    second = recipe.fit(X2.iloc[:40], y2.iloc[:40]).predict(X2.iloc[40:])
+    np.testing.assert_allclose(second, a * first + b, rtol=1e-7)
