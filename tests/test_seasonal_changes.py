@@ -8,8 +8,11 @@ from sklearn.linear_model import Ridge
 
 from sklstm import (
     ChangeRegressor,
+    average_seeds,
+    direct_forecast,
     load_model,
     make_lstm_forecaster,
+    recursive_forecast,
     save_model,
     to_supervised,
 )
@@ -182,3 +185,37 @@ def test_the_recipe_with_the_base_stays_invariant(kind, a, b):
     first = recipe.fit(X.iloc[:40], y.iloc[:40]).predict(X.iloc[40:])
     second = recipe.fit(X2.iloc[:40], y2.iloc[:40]).predict(X2.iloc[40:])
     np.testing.assert_allclose(second, a * first + b, rtol=1e-7)
+
+
+def test_recursive_forecasts_continue_a_growing_season_exactly():
+    series = growing_season(96)
+    X, y = to_supervised(series.iloc[:72])
+    model = base_model().fit(X, y)
+    ahead = recursive_forecast(model, series.iloc[:72], steps=24)
+    np.testing.assert_allclose(ahead, series.iloc[72:], rtol=1e-10)
+
+
+def test_forecast_windows_reach_back_as_far_as_the_base():
+    """window="auto" passes the history the base reads, not only the recipe's
+    look_back, in a search, an ensemble and a multi-horizon model alike."""
+    from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
+
+    series = growing_season(96) * np.exp(np.random.RandomState(5).normal(0, 0.03, 96))
+    recipe = make_lstm_forecaster(13, seasonal_period=12, kind="log").set_params(
+        season="changes", regressor__lstm=Ridge()
+    )
+    X, y = to_supervised(series)
+    search = GridSearchCV(recipe, {"regressor__lstm__alpha": [1.0]}, cv=TimeSeriesSplit(2))
+    for model in (recipe, search, average_seeds(recipe.set_params(
+            regressor__lstm=Ridge(solver="sag", random_state=0)), 2, random_state=0)):
+        model.fit(X, y)
+        np.testing.assert_allclose(
+            recursive_forecast(model, series, steps=6),
+            recursive_forecast(model, series, steps=6, window=None), rtol=1e-12,
+        )
+    X, Y = to_supervised(series, horizon=range(1, 19))
+    model = recipe.fit(X.dropna(), Y.dropna())
+    np.testing.assert_allclose(
+        direct_forecast(model, series), direct_forecast(model, series, window=None),
+        rtol=1e-12,
+    )

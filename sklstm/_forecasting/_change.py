@@ -89,12 +89,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         regressor learns the change from a *seasonal base*, this row's level
         moved by the change over the same steps in past cycles (for one step
         ahead of month ``t``: the change from month ``t - 12`` to ``t - 11``,
-        from ``t - 24`` to ``t - 23``, ...), their mean weighted
-        ``season_decay ** j`` for the ``j``-th cycle back, over the last
-        ``SEASON_CYCLES`` (10) cycles that lie in the series' history. That
-        follows a season that changes shape over the years, as
-        SARIMA's seasonal difference does; ``X`` reaches the regressor
-        unchanged. A row with no full cycle of history keeps its level.
+        from ``t - 24`` to ``t - 23``, ...; of logs for ``kind="log"``),
+        their mean weighted ``1, season_decay, season_decay ** 2, ...``
+        from the most recent cycle back, over at most ``SEASON_CYCLES``
+        (10) cycles, those before the start of the series left out. That
+        follows a season that changes shape over the years, as SARIMA's
+        seasonal difference does; ``X`` reaches the regressor unchanged. A
+        row with no full cycle of history keeps its level.
     season_decay : float in [0, 1], default=0.7
         With ``season="changes"``, the weight ratio of each cycle to the
         next more recent one: 0 is the seasonal naive forecast with drift
@@ -159,8 +160,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     :meth:`predict` is not adjusted. On the M3 monthly
     series, a global model with ``seasonal_period=12`` scored better on
     validation folds of the training parts than without (see
-    docs/global-models.md); on the airline series alone it did not (see
-    docs/forecasting.md).
+    docs/global-models.md), and ``season="indices"`` better than
+    ``"changes"``; on the airline series alone, ``season="changes"`` did
+    best and the indices worst (see docs/forecasting.md).
 
     When the regressor forecasts quantiles (an
     :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the
@@ -201,6 +203,23 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     >>> model = ChangeRegressor(LinearRegression(), kind="log")
     >>> model.fit(series[:-1, np.newaxis], series[1:]).predict([[4096.0]])
     array([8192.])
+
+    A season that grows with the series, learned from the past years'
+    same-month changes: with a regressor that predicts no change, the
+    forecast is the seasonal base itself, here exact after the first year.
+
+    >>> import pandas as pd
+    >>> from sklearn.dummy import DummyRegressor
+    >>> from sklstm import to_supervised
+    >>> t = np.arange(48)
+    >>> series = pd.Series(100 * 1.01 ** t * (1 + 0.2 * np.sin(np.pi * t / 6)),
+    ...                    index=pd.period_range("2000-01", periods=48, freq="M"))
+    >>> X, y = to_supervised(series)
+    >>> model = ChangeRegressor(DummyRegressor(strategy="constant", constant=0.0),
+    ...                         kind="log", seasonal_period=12, season="changes")
+    >>> forecast = model.fit(X, y).predict(X)
+    >>> bool(np.allclose(forecast[12:], y[12:]))
+    True
     """
 
     # fit's sample_weight is only passed on (get_metadata_routing): not a

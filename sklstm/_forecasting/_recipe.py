@@ -72,7 +72,10 @@ def make_lstm_forecaster(
         the seasonality test of the M4 benchmarks), putting it back in the
         forecasts. That scored better on the M3 training parts (validation
         sMAPE 12.98 against 13.81; see docs/global-models.md); switch it
-        off with ``set_params(seasonal_period=None)``.
+        off with ``set_params(seasonal_period=None)``, or learn the change
+        from the past cycles' same-season changes instead of indices with
+        ``set_params(season="changes")`` (see :class:`~sklstm.ChangeRegressor`;
+        better on the airline series' validation folds, worse on M3's).
     kind : {"diff", "log"}, default="diff"
         ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
         learn ``log(y / current)`` from ``log(lag / current)``, for a positive
