@@ -9,7 +9,7 @@ folds of the one-step RMSE (passengers):
 
 * SARIMA(0,1,1)(0,1,1)12 on log, refitted on each fold's training months;
 * the seasonal random walk with drift, ``x[t] * x[t-11] / x[t-12]``, and the
-  same-month change of the past years weighted ``0.7 ** k`` for ``k`` years
+  same-month change of the past years weighted ``0.7 ** (k - 1)`` for ``k`` years
   back: the base of ``ChangeRegressor(season="changes")`` alone, with
   ``season_decay`` 0 and 0.7 (no fit: how far a fixed rule gets);
 * the example's LSTM grid search, per seed (``--seeds``): the best
@@ -179,7 +179,7 @@ def main(argv=None):
     start = time.perf_counter()
     report("SARIMA(0,1,1)(0,1,1)12 on log", sarima_scores(example, series, folds))
     report("seasonal random walk with drift", base_scores(X, y, folds, 0.0))
-    report("same-month change, past years (0.7 ** k)", base_scores(X, y, folds, 0.7))
+    report("same-month change, past years (0.7 ** (k - 1))", base_scores(X, y, folds, 0.7))
     seeds = range(args.seeds if args.seeds is not None else (1 if args.quick else 3))
     grid = example.QUICK_GRID if args.quick else example.LSTM_GRID
     for seed, name, scores, params in lstm_scores(example, X, y, cv, seeds, grid):

@@ -145,7 +145,7 @@ def default_trusted_types():
     from sklearn.model_selection import KFold, TimeSeriesSplit
     from sklearn.utils import Bunch
 
-    from ._forecasting._change import ChangeRegressor, LevelHistory
+    from ._forecasting._change import ChangeRegressor
     from ._forecasting._ensemble import SeedEnsemble
     from ._model_selection._split import PanelSplit
     from ._preprocessing._calendar import CalendarFeatures
@@ -166,9 +166,9 @@ def default_trusted_types():
         if function is not None and getattr(function, "__module__", "").startswith("sklearn."):
             names.add(f"{function.__module__}.{function.__name__}")
     types = [
-        ChangeRegressor, LevelHistory, CalendarFeatures, LagFeaturizer, RelativeWindows,
-        SequenceReshaper, SeedEnsemble, PanelSplit, NetworkSlot, TimeLabel, pd.Period,
-        *offsets, Bunch, TimeSeriesSplit, KFold,
+        ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
+        SeedEnsemble, PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
+        Bunch, TimeSeriesSplit, KFold,
     ]
     return sorted(names | {_type_name(t) for t in types})
 

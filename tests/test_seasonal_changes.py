@@ -146,17 +146,17 @@ def test_rows_after_a_short_training_series_get_all_of_its_history():
 def test_short_series_and_no_period_work():
     X, y = to_supervised(growing_season(20))  # shorter than ten cycles
     model = base_model().fit(X, y)
-    assert model.season_lags_.look_back == 121  # ten cycles and this month
+    assert model.season_reach_ == 120  # ten cycles back
     np.testing.assert_allclose(model.predict(X)[12:], y.iloc[12:], rtol=1e-10)
     model.set_params(seasonal_period=None).fit(X, y)  # season is then unused
-    assert model.season_lags_ is None
+    assert model.season_reach_ is None and model.season_history_ is None
     np.testing.assert_allclose(model.predict(X), X["y"])
 
 
 @pytest.mark.parametrize(
     "params, match",
     [({"season": "naive"}, "season"), ({"season_decay": 1.5}, "season_decay"),
-     ({"season_decay": -0.1}, "season_decay")],
+     ({"season_decay": -0.1}, "season_decay"), ({"season_decay": True}, "season_decay")],
 )
 def test_bad_season_parameters_are_refused(params, match):
     X, y = to_supervised(growing_season(40))
@@ -200,22 +200,61 @@ def test_forecast_windows_reach_back_as_far_as_the_base():
     look_back, in a search, an ensemble and a multi-horizon model alike."""
     from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-    series = growing_season(96) * np.exp(np.random.RandomState(5).normal(0, 0.03, 96))
+    series = growing_season(300, 0.002) * np.exp(np.random.RandomState(5).normal(0, 0.03, 300))
     recipe = make_lstm_forecaster(13, seasonal_period=12, kind="log").set_params(
         season="changes", regressor__lstm=Ridge()
     )
     X, y = to_supervised(series)
     search = GridSearchCV(recipe, {"regressor__lstm__alpha": [1.0]}, cv=TimeSeriesSplit(2))
-    for model in (recipe, search, average_seeds(recipe.set_params(
-            regressor__lstm=Ridge(solver="sag", random_state=0)), 2, random_state=0)):
+    ensemble = average_seeds(
+        recipe.set_params(regressor__lstm=Ridge(solver="sag", random_state=0)), 2,
+        random_state=0,
+    )
+    data = series.iloc[:250]  # the forecasts start before the end of training
+    for model in (recipe, search, ensemble):
         model.fit(X, y)
-        np.testing.assert_allclose(
-            recursive_forecast(model, series, steps=6),
-            recursive_forecast(model, series, steps=6, window=None), rtol=1e-12,
-        )
+        full = recursive_forecast(model, data, steps=6, window=None)
+        np.testing.assert_allclose(recursive_forecast(model, data, steps=6), full, rtol=1e-12)
+        short = recursive_forecast(model, data, steps=6, window=120)  # a row too few
+        assert not np.allclose(short, full, rtol=1e-9)
     X, Y = to_supervised(series, horizon=range(1, 19))
     model = recipe.fit(X.dropna(), Y.dropna())
     np.testing.assert_allclose(
-        direct_forecast(model, series), direct_forecast(model, series, window=None),
+        direct_forecast(model, data), direct_forecast(model, data, window=None),
         rtol=1e-12,
     )
+    assert not np.allclose(direct_forecast(model, data, window=132), direct_forecast(model, data))
+
+
+def test_a_gap_in_the_series_is_read_by_time():
+    series = growing_season(72).drop(growing_season(72).index[30])  # no July 2002
+    X = series.iloc[:-1].to_frame()
+    y = growing_season(73).shift(-1).loc[X.index]  # the next month's value, by time
+    model = base_model().fit(X, y)
+    after_a_year = X.index >= pd.Period("2001-01", freq="M")
+    np.testing.assert_allclose(model.predict(X)[after_a_year], y[after_a_year], rtol=1e-10)
+
+
+def test_predict_needs_the_time_of_each_row():
+    X, y = to_supervised(growing_season(40))
+    model = base_model().fit(X, y)
+    with pytest.raises(TypeError, match="reads the time of each row"):
+        model.predict(X.to_numpy())
+
+
+def test_a_panel_with_several_id_levels_round_trips(tmp_path):
+    frames = []
+    for shop, growth in (("a", 0.01), ("b", 0.02)):
+        series = growing_season(48, growth)
+        frames.append(pd.DataFrame({"id": shop, "month": series.index, "y": series.to_numpy()}))
+    X, y = to_supervised(pd.concat(frames, ignore_index=True), target="y", id="id",
+                         time="month")
+    X.index = pd.MultiIndex.from_arrays(
+        [["north"] * len(X), X.index.get_level_values(0), X.index.get_level_values(1)]
+    )
+    y.index = X.index
+    model = ChangeRegressor(Ridge(), kind="log", seasonal_period=12, season="changes").fit(X, y)
+    assert sorted(model.season_history_) == ["('north', 'a')", "('north', 'b')"]
+    save_model(model, tmp_path / "panel.sklstm")
+    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm").predict(X),
+                                  model.predict(X))

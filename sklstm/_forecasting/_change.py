@@ -23,9 +23,9 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import LagFeaturizer, _series_of
+from .._preprocessing._lag import _series_of
 from .._state import fit_context
-from .._validation import check_numeric
+from .._validation import StrictInterval, check_numeric
 from ._seasonal import seasonal_indices, target_horizons, time_steps
 
 # season="changes": how many past cycles the seasonal base averages.
@@ -94,8 +94,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         from the most recent cycle back, over at most ``SEASON_CYCLES``
         (10) cycles, those before the start of the series left out. That
         follows a season that changes shape over the years, as SARIMA's
-        seasonal difference does; ``X`` reaches the regressor unchanged. A
-        row with no full cycle of history keeps its level.
+        seasonal difference does; ``X`` reaches the regressor unchanged.
+        The levels are read by time (from ``X``, else from the end of the
+        training series), so gaps are read right; a row with none of those
+        cycles in its history keeps its level.
     season_decay : float in [0, 1], default=0.7
         With ``season="changes"``, the weight ratio of each cycle to the
         next more recent one: 0 is the seasonal naive forecast with drift
@@ -117,12 +119,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         With ``seasonal_period`` and a ``DatetimeIndex``: the frequency its
         times were read with in :meth:`fit` (set, or inferred), used again
         in :meth:`predict`; None otherwise.
-    season_lags_ : LagFeaturizer or None
-        With ``season="changes"`` and ``seasonal_period``: the lags of the
-        level column that the seasonal base is read from (it keeps the end of
-        the training series, so rows that continue it get their history; a
-        subclass that also takes a series shorter than its window); None
-        otherwise.
+    season_reach_ : int or None
+        With ``season="changes"`` and ``seasonal_period``: how many steps
+        before a row its seasonal base reads; None otherwise.
+    season_history_ : tuple of ndarray, dict or None
+        With ``season="changes"`` and ``seasonal_period``: the time steps and
+        levels of the last ``season_reach_`` steps of the training series
+        (a dict by series for a panel, keyed like ``seasonal_indices_``), so
+        that rows after it get their base; None otherwise.
     horizons_ : ndarray of int
         How many steps after its row each output of ``y`` lies, read from the
         names ``to_supervised`` gives the columns of a 2-D target
@@ -232,7 +236,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         "level": "no_validation",  # a column label or position; see _level_values
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
         "season": [StrOptions({"indices", "changes"})],
-        "season_decay": [Interval(Real, 0, 1, closed="both")],
+        "season_decay": [StrictInterval(Real, 0, 1, closed="both")],
     }
 
     def __init__(
@@ -300,7 +304,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self._check_positive(y, "y")
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
-        self.seasonal_indices_ = self.time_freq_ = self.season_lags_ = None
+        self.seasonal_indices_ = self.time_freq_ = None
+        self.season_reach_ = self.season_history_ = None
         layout = None
         if self.seasonal_period is not None:
             layout = self._layout(X, fitting=True)
@@ -308,8 +313,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 self._check_one_step_ahead(last, y, layout)
             if self.season == "changes":
                 first = -(-int(self.horizons_.max()) // self.seasonal_period)
-                look_back = (first + SEASON_CYCLES - 1) * self.seasonal_period + 1
-                self.season_lags_ = LevelHistory(look_back).fit(_level_frame(X, last))
+                self.season_reach_ = (first + SEASON_CYCLES - 1) * self.seasonal_period
+                self.season_history_ = self._learn_history(last, layout)
             else:
                 self.seasonal_indices_ = self._learn_seasons(last, layout)
         X, base = self._base(X, last, layout)
@@ -428,8 +433,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     def _base(self, X, last, layout=None):
         """X for the regressor and the base forecast of each output (n_rows, n_outputs)."""
         n_outputs = len(self.horizons_)
-        if self.season_lags_ is not None:
-            return X, self._seasonal_changes_base(X, last)
+        if getattr(self, "season_reach_", None) is not None:  # season="changes"
+            layout = self._layout(X) if layout is None else layout
+            return X, self._seasonal_changes_base(last, layout)
         if not self._adjusts():
             return X, np.repeat(last[:, np.newaxis], n_outputs, axis=1)
         layout = self._layout(X) if layout is None else layout
@@ -439,31 +445,70 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             return X, adjusted[:, np.newaxis] * season[:, 1:]
         return X, adjusted[:, np.newaxis] + season[:, 1:]
 
-    def _seasonal_changes_base(self, X, last):
+    def _learn_history(self, last, layout):
+        """The ``(steps, levels)`` of each series' last ``season_reach_`` steps:
+        the history the base of later rows reads (a dict for a panel)."""
+        series, steps = layout
+        history = {}
+        for key, rows, _ in series:
+            rows = np.arange(len(last)) if rows is None else rows
+            oldest = int(steps[rows].max()) - self.season_reach_  # a Python int: no overflow
+            recent = steps[rows] >= max(oldest, np.iinfo(np.int64).min)
+            kept = (steps[rows][recent].copy(), last[rows][recent].copy())
+            if key is None:
+                return kept
+            history[_series_key(key)] = kept
+        return history
+
+    def _seasonal_changes_base(self, last, layout):
         """Each output's base for ``season="changes"``, shape (n_rows, n_outputs).
 
         The level moved by the mean change over the same steps in the
-        ``SEASON_CYCLES`` nearest cycles that end at or before the row, the
-        ``j``-th weighted ``season_decay ** j``; cycles before the start of
-        the series are left out, and a row with none keeps its level.
+        ``SEASON_CYCLES`` nearest cycles that end at or before the row's
+        time, the ``j``-th weighted ``season_decay ** j``. The levels are
+        looked up by time (the series' rows in ``X``, else its history from
+        :meth:`fit`), so gaps and rows that continue the training series
+        are read right; a missing level leaves its cycle out, and a row with
+        no cycle keeps its level.
         """
+        series, steps = layout
         m = self.seasonal_period
-        windows = self.season_lags_.transform(_level_frame(X, last))
-        first = -(-self.horizons_ // m)  # the nearest cycle that ends by the row
-        back = np.full((len(last), (first.max() + SEASON_CYCLES - 1) * m + 1), np.nan)
-        back[:, : windows.shape[1]] = windows[:, ::-1]  # back[:, j]: j steps ago
-        if self.kind == "log":
-            back = np.log(back)
+        if self.season_reach_ >= 2**62:  # no cycle fits in int64 time steps
+            return np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
+        ago = (-(-self.horizons_ // m))[:, np.newaxis] + np.arange(SEASON_CYCLES)
+        ago = ago * m  # (n_outputs, cycles): steps back to where each change began
+        log = np.log if self.kind == "log" else (lambda values: values)
         decay = self.season_decay ** np.arange(SEASON_CYCLES)
         base = np.empty((len(last), len(self.horizons_)))
-        for output, (h, k) in enumerate(zip(self.horizons_, first)):
-            starts = (k + np.arange(SEASON_CYCLES)) * m  # steps ago each change began
-            changes = back[:, starts - h] - back[:, starts]
+        for key, rows, _ in series:
+            rows = np.arange(len(last)) if rows is None else rows
+            known_steps, known = self._known_levels(key, steps[rows], last[rows])
+            begins = steps[rows][:, np.newaxis, np.newaxis] - ago  # (rows, outputs, cycles)
+            ends = begins + self.horizons_[:, np.newaxis]
+            changes = log(_lookup(known_steps, known, ends)) - log(
+                _lookup(known_steps, known, begins)
+            )
             weights = np.where(np.isnan(changes), 0.0, decay)
-            total = weights.sum(axis=1)
-            moved = (weights * np.nan_to_num(changes)).sum(axis=1)
-            base[:, output] = back[:, 0] + moved / np.where(total > 0, total, 1.0)
+            total = weights.sum(axis=-1)
+            moved = (weights * np.nan_to_num(changes)).sum(axis=-1)
+            base[rows] = log(last[rows])[:, np.newaxis] + moved / np.where(total > 0, total, 1)
         return np.exp(base) if self.kind == "log" else base
+
+    def _known_levels(self, key, steps, levels):
+        """The levels of one series by time step, sorted: its fitted history,
+        overridden by the rows given now."""
+        history = self.season_history_
+        if isinstance(history, dict):
+            history = None if key is None else history.get(_series_key(key))
+        elif key is not None:  # a panel after a fit on one series
+            history = None
+        if history is not None:
+            steps = np.concatenate([history[0], steps])
+            levels = np.concatenate([history[1], levels])
+        order = np.argsort(steps, kind="stable")
+        steps, levels = steps[order], levels[order]
+        last_of_each = np.r_[steps[1:] != steps[:-1], True]  # a repeated time: the latest row
+        return steps[last_of_each], levels[last_of_each]
 
     def _adjusts(self):
         seasons = getattr(self, "seasonal_indices_", None)
@@ -659,18 +704,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
-class LevelHistory(LagFeaturizer):
-    """The lags of a level column, for ``season="changes"``: a
-    :class:`~sklstm.LagFeaturizer` that takes a series shorter than its
-    window (the lags before its start are NaN, as for a short series of a
-    panel), so that rows continuing it still get all of its history."""
-
-    def _check_rows(self, n_rows):
-        pass
-
-
-def _level_frame(X, last):
-    return pd.DataFrame({"level": last}, index=X.index)
+def _lookup(known_steps, known, wanted):
+    """``known`` at each of the ``wanted`` steps (sorted ``known_steps``); NaN
+    where a step is not known."""
+    if not len(known_steps):
+        return np.full(wanted.shape, np.nan)
+    at = np.searchsorted(known_steps, wanted).clip(max=len(known_steps) - 1)
+    return np.where(known_steps[at] == wanted, known[at], np.nan)
 
 
 def _series_key(key):

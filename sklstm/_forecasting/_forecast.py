@@ -99,9 +99,9 @@ def recursive_forecast(
         that a step costs the same however long ``data`` is. ``"auto"`` takes
         the largest ``look_back`` parameter of the estimator (of any step of a
         pipeline or wrapped regressor, e.g. a :class:`~sklstm.LagFeaturizer`),
-        or all of ``data`` when it has none, and the history that a fitted
-        ``ChangeRegressor(season="changes")`` reads its seasonal base from
-        (ten cycles). ``None`` passes all the rows at
+        or all of ``data`` when it has none; with a ``look_back``, at least
+        the history that a fitted ``ChangeRegressor(season="changes")``
+        reads its seasonal base from (ten cycles). ``None`` passes all the rows at
         every step (the cost grows with the length of ``data``). For a
         panel, the window applies to each series. Give an int
         when some step looks further back than its ``look_back`` (a rolling
@@ -427,25 +427,27 @@ def _history_length(estimator, window):
             if name.rsplit("__", 1)[-1] == "look_back"
             and isinstance(value, Integral)
             and not isinstance(value, bool)
-        ] + _season_histories(estimator)
-        return max(look_backs) if look_backs else None
+        ]
+        if not look_backs:
+            return None
+        return max(look_backs + [reach + 1 for reach in _season_reaches(estimator)])
     return window
 
 
-def _season_histories(estimator, depth=0):
-    """The history lengths that fitted ``ChangeRegressor(season="changes")``
-    parts of ``estimator`` read their seasonal base from (their
-    ``season_lags_``): fitted state, not a parameter, found in the fitted
-    parts of searches, ensembles, pipelines and meta-estimators."""
+def _season_reaches(estimator, depth=0):
+    """How far back fitted ``ChangeRegressor(season="changes")`` parts of
+    ``estimator`` read their seasonal base (``season_reach_``): fitted
+    state, not a parameter, found in the fitted parts of searches,
+    ensembles, pipelines and meta-estimators."""
     if depth > 8 or estimator is None:
         return []
-    lags = getattr(estimator, "season_lags_", None)
-    found = [lags.look_back] if lags is not None else []
+    reach = getattr(estimator, "season_reach_", None)
+    found = [reach] if isinstance(reach, Integral) else []
     children = [getattr(estimator, name, None) for name in ("best_estimator_", "regressor_")]
     children += list(getattr(estimator, "estimators_", None) or [])
     children += [step for _, step, *_ in getattr(estimator, "steps", None) or []]
     for child in children:
-        found += _season_histories(child, depth + 1)
+        found += _season_reaches(child, depth + 1)
     return found
 
 

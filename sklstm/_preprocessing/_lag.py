@@ -182,7 +182,12 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         check_numeric(X, "X")
         X = validate_data(self, X, dtype=[np.float64, np.float32])
         self._run_starts(series)  # refuse (newest first) or warn before fitting
-        self._check_rows(X.shape[0])
+        if self.look_back > X.shape[0]:
+            raise ValueError(
+                f"look_back={self.look_back} is larger than the data: X has only "
+                f"{X.shape[0]} rows. Use a look_back of at most {X.shape[0]} or "
+                "pass a longer series."
+            )
         tails = {key: self._tail(X if rows is None else X[rows]) for key, rows, _ in series}
         next_labels = _next_labels(series)
         if _is_panel(series):
@@ -229,15 +234,6 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         for (key, rows, times), starts in zip(series, run_starts):
             out[rows] = self._windows(X[rows], self._history(key, times, X.dtype), starts)
         return out
-
-    def _check_rows(self, n_rows):
-        """Refuse a window longer than the data (a likely mistake)."""
-        if self.look_back > n_rows:
-            raise ValueError(
-                f"look_back={self.look_back} is larger than the data: X has only "
-                f"{n_rows} rows. Use a look_back of at most {n_rows} or pass a "
-                "longer series."
-            )
 
     def _tail(self, X):
         """The last ``look_back - 1`` rows of one series, fill_value before its start."""
