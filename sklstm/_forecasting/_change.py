@@ -432,12 +432,11 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     def _base(self, X, last, layout=None):
         """X for the regressor and the base forecast of each output (n_rows, n_outputs)."""
-        n_outputs = len(self.horizons_)
         if getattr(self, "season_reach_", None) is not None:  # season="changes"
             layout = self._layout(X) if layout is None else layout
             return X, self._seasonal_changes_base(last, layout)
         if not self._adjusts():
-            return X, np.repeat(last[:, np.newaxis], n_outputs, axis=1)
+            return X, self._every_output(last)
         layout = self._layout(X) if layout is None else layout
         season = self._season_at(np.r_[0, self.horizons_], layout)
         X, adjusted = self._deseasonalized(X, last, season)
@@ -474,7 +473,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         series, steps = layout
         m = self.seasonal_period
         if self.season_reach_ >= 2**62:  # no cycle fits in int64 time steps
-            return np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
+            return self._every_output(last)
         ago = (-(-self.horizons_ // m))[:, np.newaxis] + np.arange(SEASON_CYCLES)
         ago = ago * m  # (n_outputs, cycles): steps back to where each change began
         log = np.log if self.kind == "log" else (lambda values: values)
@@ -510,7 +509,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         last_of_each = np.r_[steps[1:] != steps[:-1], True]  # a repeated time: the latest row
         return steps[last_of_each], levels[last_of_each]
 
+    def _every_output(self, last):
+        """``last`` as the base of every output, shape (n_rows, n_outputs)."""
+        return np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
+
     def _adjusts(self):
+        """Whether fit found a season to take out (of any series)."""
         seasons = getattr(self, "seasonal_indices_", None)
         return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
 
