@@ -7,7 +7,6 @@ import pkgutil
 import re
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 import sklstm
@@ -99,17 +98,3 @@ def test_every_example_draws_a_figure_for_the_gallery(example):
     # sphinx-gallery shows the figures a script leaves open.
     assert "plt.subplots(" in example.read_text()
 
-
-def test_the_intervals_page_code_runs(capsys):
-    """docs/intervals.md: its snippets run as printed, in order."""
-    text = (ROOT / "docs" / "intervals.md").read_text()
-    first, direct = re.findall(r"```python\n(.*?)```", text, flags=re.S)
-    namespace = {}
-    exec(compile(first, "docs/intervals.md", "exec"), namespace)
-    out = capsys.readouterr().out
-    assert re.match(r"80% interval: covers \d+% of the last 48 months\n", out)
-    assert out.split("\n")[1].split() == ["0.1", "0.5", "0.9"]  # recursive quantiles
-    assert namespace["bands"].shape == (48, 3)
-    exec(compile(direct, "docs/intervals.md", "exec"), namespace)
-    assert namespace["ahead"].shape == (18, 3)
-    assert (np.diff(namespace["ahead"], axis=1) >= 0).all()

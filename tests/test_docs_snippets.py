@@ -48,7 +48,7 @@ NOT_CHECKED = {
     "tuning.md": "prints a search's choice and score, states no figure",
 }
 # Pages whose checked code takes more than about 20 s.
-SLOW = {"README.md", "global-models.md"}
+SLOW: "set[str]" = set()
 # Pages with a test of their own below.
 OWN_TEST = {"intervals.md"}
 
@@ -128,7 +128,7 @@ def _missing_optional(code):
     return [
         name
         for name in OPTIONAL
-        if re.search(rf"^\s*(?:import|from)\s+{name}\b", code, re.M)
+        if re.search(rf"^\s*(?:import|from)\s+{name}\b", code, re.MULTILINE)
         and importlib.util.find_spec(name) is None
     ]
 
@@ -154,7 +154,7 @@ def run_page(path):
                     unchecked.append(f"line {block.line}")
                 continue
             with contextlib.redirect_stdout(printed):
-                exec(compile(block.text, f"{path.name}:{block.line}", "exec"), namespace)
+                exec(compile(block.text, f"{path.name}:{block.line}", "exec"), namespace)  # noqa: S102
             if not block.expected:
                 continue
             expected = "\n".join(block.expected)
@@ -255,6 +255,6 @@ def test_the_intervals_page_code_runs():
     namespace = run_page(page)  # checks the stated coverage and quantiles
     assert namespace["bands"].shape == (48, 3)
     direct = [b for b in parse(page.read_text()) if b.kind == "python"][1]
-    exec(compile(direct.text, "intervals.md (direct)", "exec"), namespace)
+    exec(compile(direct.text, "intervals.md (direct)", "exec"), namespace)  # noqa: S102
     assert namespace["ahead"].shape == (18, 3)
     assert (np.diff(namespace["ahead"], axis=1) >= 0).all()
