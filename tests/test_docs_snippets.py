@@ -154,7 +154,8 @@ def run_page(path):
                     unchecked.append(f"line {block.line}")
                 continue
             with contextlib.redirect_stdout(printed):
-                exec(compile(block.text, f"{path.name}:{block.line}", "exec"), namespace)  # noqa: S102
+                code = compile(block.text, f"{path.name}:{block.line}", "exec")
+                exec(code, namespace)  # noqa: S102
             if not block.expected:
                 continue
             expected = "\n".join(block.expected)
