@@ -26,6 +26,7 @@ from sklearn.utils.validation import (
 from .._preprocessing._lag import _series_of
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
+from ._history import n_history
 from ._seasonal import seasonal_indices, target_horizons, time_steps
 
 # season="changes": how many past cycles the seasonal base averages.
@@ -144,6 +145,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         With ``scale="series"`` and ``kind="diff"``: the scale of the
         training series (a float), or of each series of a panel (a dict keyed
         like ``seasonal_indices_``); None otherwise.
+    n_history_ : int or None
+        The latest rows of a series that :meth:`predict` reads for a row:
+        what the regressor reads (its ``n_history_``, e.g. a pipeline's
+        :class:`~sklstm.LagFeaturizer`), and with ``season="changes"`` at
+        least ``season_reach_ + 1``; None when the regressor does not say.
+        The forecast functions pass each step that many rows.
     horizons_ : ndarray of int
         How many steps after its row each output of ``y`` lies, read from the
         names ``to_supervised`` gives the columns of a 2-D target
@@ -356,6 +363,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         elif sample_weight is not None:
             fit_params = {**fit_params, self._weight_name(): sample_weight}
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
+        reads = n_history(self.regressor_)
+        if reads is not None and self.season_reach_ is not None:
+            reads = max(reads, self.season_reach_ + 1)
+        self.n_history_ = reads
         return self
 
     def _weight_name(self):
