@@ -23,7 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _series_of
+from .._preprocessing._lag import _is_panel_index, _panel_order
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history
@@ -488,9 +488,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     def _learn_scales(self, X, last):
         """The scale of the series (a float), or of each series of a panel (a dict)."""
-        series = _series_of(X.index) if isinstance(X, pd.DataFrame) else [(None, None, None)]
+        series = _rows_by_series(X.index) if isinstance(X, pd.DataFrame) else [(None, None)]
         scales = {}
-        for key, rows, _ in series:
+        for key, rows in series:
             found = _scale_of(last if rows is None else last[rows])
             if key is None:
                 return found
@@ -506,13 +506,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         last = self._level_values(X)
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
-        else:
-            scales = np.empty(len(last))
-            panel = isinstance(X, pd.DataFrame)
-            for key, rows, _ in _series_of(X.index) if panel else [(None, None, None)]:
-                rows = slice(None) if rows is None else rows
-                found = None if key is None else learned.get(_series_key(key))
-                scales[rows] = _scale_of(last[rows]) if found is None else found
+        elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
+            codes, keys = pd.factorize(X.index.droplevel(-1))
+            known = np.array([learned.get(_series_key(key), np.nan) for key in keys])
+            scales = known[codes]
+            for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
+                rows = codes == code
+                scales[rows] = _scale_of(last[rows])
+        else:  # fitted on a panel, given one series: the scale of its rows
+            scales = np.full(len(last), _scale_of(last))
         if isinstance(X, pd.DataFrame):
             X = X.copy()
             X.isetitem(self._level_position_in(X), last / scales)
@@ -615,7 +617,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         steps, freq = time_steps(times, None if fitting else self.time_freq_)
         if fitting:
             self.time_freq_ = freq
-        return _series_of(X.index), steps
+        return [(key, rows, None) for key, rows in _rows_by_series(X.index)], steps
 
     def _check_one_step_ahead(self, last, y, layout):
         """Refuse a 1-D ``y`` that is visibly not the level one step later."""
@@ -783,6 +785,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _rows_by_series(index):
+    """``(key, rows)`` for each series of a panel's ``(series, time)`` index, in
+    order of first appearance; ``[(None, None)]`` for one series."""
+    if not _is_panel_index(index):
+        return [(None, None)]
+    order, bounds = _panel_order(index)
+    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
+    return list(zip(keys, np.split(order, bounds)))
 
 
 def _scale_of(levels):
