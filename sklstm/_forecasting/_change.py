@@ -503,7 +503,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         learned = getattr(self, "scale_", None)
         if learned is None:
             return X, None
-        last = self._level_values(X)
+        if isinstance(X, pd.DataFrame):  # checked by _level_values already
+            last = X.iloc[:, self._level_position_in(X)].to_numpy(dtype=np.float64)
+        else:
+            last = self._level_values(X)
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
