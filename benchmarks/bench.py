@@ -464,7 +464,7 @@ def bench_forecast(args):
         ).fit(X, y)
         package.recursive_forecast(model, one, steps=2)  # warm up (tracing)
         per_step[name] = [
-            timed(lambda: package.recursive_forecast(model, data, steps=steps),
+            timed(lambda p=package, m=model, d=data: p.recursive_forecast(m, d, steps=steps),
                   args.repeat) / steps
             for data in (one, observed)
         ]
