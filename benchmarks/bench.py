@@ -430,6 +430,50 @@ def bench_panel(args):
     print(f"  18-step forecast of all {n_series} series in one pass: {every:.3g} s")
 
 
+def _main_package():
+    """``main``'s sklstm, imported as ``sklstm_main`` (a copy of the package from
+    git, in a temporary folder): the forecasts' "before", in the same process."""
+    import importlib
+
+    folder = Path(tempfile.mkdtemp(prefix="sklstm_main_"))
+    root = Path(__file__).resolve().parents[1]
+    archive = subprocess.run(["git", "-C", str(root), "archive", "main", "sklstm"],
+                             check=True, capture_output=True).stdout
+    subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
+    (folder / "sklstm").rename(folder / "sklstm_main")
+    sys.path.insert(0, str(folder))
+    return importlib.import_module("sklstm_main")
+
+
+def bench_forecast(args):
+    """The 18-step recursive forecast of one series and of every series of an
+    M3-shaped panel with the default factory, ``main``'s code against this one,
+    per step (each fitted the same way on the same panel)."""
+    import sklstm
+
+    frame, source = m3_shaped_panel(args)
+    observed = frame.set_index(["series", "month"])
+    one = observed.loc[[frame["series"].iloc[0]]]
+    n_series = frame["series"].nunique()
+    steps = 18
+    per_step = {}
+    for name, package in (("main", _main_package()), ("this", sklstm)):
+        X, y = package.to_supervised(frame, target="value", id="series", time="month")
+        model = package.make_lstm_forecaster(
+            seasonal_period=12, units=16, epochs=1, batch_size=512, random_state=0
+        ).fit(X, y)
+        package.recursive_forecast(model, one, steps=2)  # warm up (tracing)
+        per_step[name] = [
+            timed(lambda p=package, m=model, d=data: p.recursive_forecast(m, d, steps=steps),
+                  args.repeat) / steps
+            for data in (one, observed)
+        ]
+    print(f"forecast: {source}, {n_series} series, default factory (seasonal_period=12)")
+    for position, what in enumerate(["one series", f"all {n_series} series"]):
+        report("forecast", f"{steps}-step recursive forecast of {what}, per step",
+               "main", per_step["main"][position], per_step["this"][position])
+
+
 def fit_peak(kind, epochs, batch_size, units, folder):
     """In a fresh process: the peak RSS growth (MiB) of one fit on saved windows."""
     windows = np.load(Path(folder) / "windows.npy")
@@ -454,7 +498,7 @@ def fit_peak(kind, epochs, batch_size, units, folder):
 SECTIONS = {
     "import": bench_import, "fit": bench_fit, "predict": bench_predict,
     "grid": bench_grid, "memory": bench_memory, "shapes": bench_shapes, "lags": bench_lags,
-    "panel": bench_panel,
+    "panel": bench_panel, "forecast": bench_forecast,
 }
 
 

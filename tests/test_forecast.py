@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.linear_model import LinearRegression, Ridge
+from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import MinMaxScaler, StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
@@ -147,6 +148,7 @@ class RowCounter(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         self.rows_seen_ = 0
+        self.n_history_ = self.look_back  # the hook: the rows predict reads
         return self
 
     def predict(self, X):
@@ -295,6 +297,7 @@ class BatchRecorder(RegressorMixin, BaseEstimator):
 
     def fit(self, X, y):
         self.calls_ = []
+        self.n_history_ = self.look_back
         return self
 
     def predict(self, X):
@@ -455,3 +458,41 @@ def test_data_that_is_not_real_numbers_is_refused_by_name(data, match):
     model = _lag_ridge(3).fit(*to_supervised(pd.Series(np.arange(12.0), name="y")))
     with pytest.raises(ValueError, match=match):
         recursive_forecast(model, data, steps=2)
+
+
+class _NamedLikeALag(RegressorMixin, BaseEstimator):
+    """Has a look_back parameter but no n_history_: a name is not a hook."""
+
+    def __init__(self, look_back=2):
+        self.look_back = look_back
+
+    def fit(self, X, y):
+        self.rows_seen_ = []
+        return self
+
+    def predict(self, X):
+        self.rows_seen_.append(len(X))
+        return np.asarray(X, dtype=float)[:, 0] + 1.0
+
+
+def test_the_window_comes_from_the_fitted_hook_not_from_parameter_names():
+    from sklstm._forecasting._history import n_history
+
+    series = pd.Series(np.arange(30.0), name="y")
+    named = _NamedLikeALag(look_back=2).fit(None, None)
+    recursive_forecast(named, series, steps=2)
+    assert named.rows_seen_ == [30, 31]  # no n_history_: every row
+    X, y = to_supervised(series)
+    model = ChangeRegressor(_lag_ridge(look_back=6)).fit(X, y)
+    assert model.n_history_ == 6 == n_history(model.regressor_)
+    seasonal = ChangeRegressor(
+        _lag_ridge(look_back=3), seasonal_period=4, season="changes"
+    ).fit(X.set_axis(pd.period_range("2000Q1", periods=len(X), freq="Q")), y)
+    assert seasonal.n_history_ == seasonal.season_reach_ + 1 > 3
+    # meta-estimators are read through their documented fitted parts
+    search = GridSearchCV(
+        _lag_ridge(), {"lags__look_back": [2, 7]}, cv=TimeSeriesSplit(2)
+    ).fit(X, y)
+    assert n_history(search) == search.best_params_["lags__look_back"]
+    with pytest.raises(ValueError, match="n_history_ must be a positive int"):
+        n_history(type("Bad", (), {"n_history_": 0})())

@@ -351,3 +351,57 @@ def test_reference_is_a_recipe_parameter():
     model = make_lstm_forecaster(24, seasonal_period=12, reference=12)
     assert model.get_params()["regressor__relative__reference"] == 12
     assert make_lstm_forecaster().get_params()["regressor__relative__reference"] == "last"
+
+
+# Scale-free by default: through the factory as a user calls it -------------------
+
+
+def _forecast_panel(frame, kind):
+    """The default factory (tiny fit) on ``frame``, forecast 3 steps recursively."""
+    X, y = to_supervised(frame, target="y", id="series", time="month")
+    model = make_lstm_forecaster(
+        4, seasonal_period=12, kind=kind, units=3, epochs=2, random_state=0
+    ).fit(X, y)
+    return recursive_forecast(model, frame.set_index(["series", "month"]), steps=3)
+
+
+_BASE_FORECASTS = {}
+
+
+@settings(max_examples=4, deadline=None)
+@given(
+    kind=st.sampled_from(["diff", "log"]),
+    a=st.floats(1e-3, 1e3),
+    b=st.floats(-1e3, 1e3),
+)
+def test_default_factory_moves_only_the_moved_series_forecasts(kind, a, b):
+    """Multiplying one series of a panel by a > 0 (and, for "diff", adding b)
+    scales (shifts) its own forecasts alike and leaves the others' as they were:
+    no series' scale reaches the shared network."""
+    b = b if kind == "diff" else 0.0
+    frame = panel(scales=(1.0, 1e4, 0.01), n=40)
+    if kind not in _BASE_FORECASTS:
+        _BASE_FORECASTS[kind] = _forecast_panel(frame, kind)
+    base = _BASE_FORECASTS[kind]
+    moved_one = (frame["series"] == "s1").to_numpy()
+    moved = _forecast_panel(
+        frame.assign(y=np.where(moved_one, a * frame["y"] + b, frame["y"])), kind
+    )
+    assert moved.index.equals(base.index)
+    one = base.index.get_level_values("series") == "s1"
+    np.testing.assert_allclose(moved[one], a * base[one] + b, rtol=1e-4, atol=1e-6 * abs(b))
+    np.testing.assert_allclose(moved[~one], base[~one], rtol=1e-4)
+
+
+def test_default_factory_on_a_panel_of_many_scales_beats_persistence():
+    """The issue's example: 24 monthly series with scales from 1 to 1e5, one
+    global model with the factory's defaults (one-step MAPE, last 12 months)."""
+    scales = np.logspace(0, 5, 24)
+    frame = panel(scales=scales, n=72)
+    X, y = to_supervised(frame, target="y", id="series", time="month")
+    test = X.index.get_level_values("month") >= X.index.get_level_values("month")[-12]
+    model = make_lstm_forecaster(seasonal_period=12, random_state=0).fit(X[~test], y[~test])
+    truth = y[test].to_numpy()
+    model_mape = np.mean(np.abs(model.predict(X[test]) - truth) / np.abs(truth))
+    persistence_mape = np.mean(np.abs(X["y"][test].to_numpy() - truth) / np.abs(truth))
+    assert model_mape < persistence_mape

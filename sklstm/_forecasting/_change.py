@@ -23,9 +23,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _series_of
+from .._preprocessing._lag import _is_panel_index, _panel_order
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
+from ._history import n_history
 from ._seasonal import seasonal_indices, target_horizons, time_steps
 
 # season="changes": how many past cycles the seasonal base averages.
@@ -102,6 +103,19 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         With ``season="changes"``, the weight ratio of each cycle to the
         next more recent one: 0 is the seasonal naive forecast with drift
         (last cycle only), 1 the plain mean of the cycles.
+    scale : {"series"} or None, default=None
+        ``"series"`` (with ``kind="diff"``) makes the regressor's problem
+        free of each series' scale: :meth:`fit` learns the scale of each
+        series, the mean absolute change between its consecutive rows of
+        the level column, and the regressor sees the level column and the
+        change divided by its series' scale (the predicted change is
+        multiplied back). Multiplying a series by ``a > 0`` and adding ``b``
+        then leaves the regressor's data as they were (up to rounding), so
+        one global model serves series of any level and scale, and each
+        series' forecasts move with it only. A series not seen in
+        :meth:`fit` takes the scale of its rows in ``X``. With
+        ``kind="log"`` the log change is already free of scale: nothing is
+        divided. None: the change in the series' own units.
 
     Attributes
     ----------
@@ -127,6 +141,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         levels of the last ``season_reach_`` steps of the training series
         (a dict by series for a panel, keyed like ``seasonal_indices_``), so
         that rows after it get their base; None otherwise.
+    scale_ : float, dict or None
+        With ``scale="series"`` and ``kind="diff"``: the scale of the
+        training series (a float), or of each series of a panel (a dict keyed
+        like ``seasonal_indices_``); None otherwise.
+    n_history_ : int or None
+        The latest rows of a series that :meth:`predict` reads for a row:
+        what the regressor reads (its ``n_history_``, e.g. a pipeline's
+        :class:`~sklstm.LagFeaturizer`), and with ``season="changes"`` at
+        least ``season_reach_ + 1``; None when the regressor does not say.
+        The forecast functions pass each step that many rows.
     horizons_ : ndarray of int
         How many steps after its row each output of ``y`` lies, read from the
         names ``to_supervised`` gives the columns of a 2-D target
@@ -237,6 +261,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
         "season": [StrOptions({"indices", "changes"})],
         "season_decay": [StrictInterval(Real, 0, 1, closed="both")],
+        "scale": [StrOptions({"series"}), None],
     }
 
     def __init__(
@@ -248,6 +273,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         seasonal_period=None,
         season="indices",
         season_decay=0.7,
+        scale=None,
     ):
         self.regressor = regressor
         self.kind = kind
@@ -255,6 +281,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.seasonal_period = seasonal_period
         self.season = season
         self.season_decay = season_decay
+        self.scale = scale
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
@@ -317,12 +344,18 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 self.season_history_ = self._learn_history(last, layout)
             else:
                 self.seasonal_indices_ = self._learn_seasons(last, layout)
+        self.scale_ = None
+        if self.scale == "series" and self.kind == "diff":
+            self.scale_ = self._learn_scales(X, last)
         X, base = self._base(X, last, layout)
         base = base[:, 0] if y.ndim == 1 else base
         if self.kind == "log":
             change = np.log(y) - np.log(base)
         else:
             change = y - base
+        X, scales = self._scaled(X)
+        if scales is not None:
+            change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
         if _routing_enabled():
             if sample_weight is not None:
                 fit_params = {**fit_params, "sample_weight": sample_weight}
@@ -330,6 +363,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         elif sample_weight is not None:
             fit_params = {**fit_params, self._weight_name(): sample_weight}
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
+        reads = n_history(self.regressor_)
+        if reads is not None and self.season_reach_ is not None:
+            reads = max(reads, self.season_reach_ + 1)
+        self.n_history_ = reads
         return self
 
     def _weight_name(self):
@@ -372,10 +409,11 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         X, base = self._base(X, self._level_values(X))
+        X, scales = self._scaled(X)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
-        return self._levels(base, change)
+        return self._levels(base, change, scales)
 
     @available_if(lambda self: _forecasts_quantiles(
         getattr(self, "regressor_", self.regressor)
@@ -420,11 +458,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         X, base = self._base(X, self._level_values(X))
+        X, scales = self._scaled(X)
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
-        return self._levels(base, change)
+        return self._levels(base, change, scales)
 
-    def _levels(self, base, change):
-        """Each output's base plus its change (one row per row of X)."""
+    def _levels(self, base, change, scales=None):
+        """Each output's base plus its change (one row per row of X), the
+        change first multiplied by its row's scale (``scale="series"``)."""
+        if scales is not None:  # a positive factor: quantiles keep their order
+            change = change * scales.reshape((-1,) + (1,) * (change.ndim - 1))
         if self._y_ndim == 1 or change.ndim == 1:
             base = base[:, 0]  # one output
         base = base.reshape(base.shape + (1,) * (change.ndim - base.ndim))
@@ -443,6 +485,46 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if self.kind == "log":
             return X, adjusted[:, np.newaxis] * season[:, 1:]
         return X, adjusted[:, np.newaxis] + season[:, 1:]
+
+    def _learn_scales(self, X, last):
+        """The scale of the series (a float), or of each series of a panel (a dict)."""
+        series = _rows_by_series(X.index) if isinstance(X, pd.DataFrame) else [(None, None)]
+        scales = {}
+        for key, rows in series:
+            found = _scale_of(last if rows is None else last[rows])
+            if key is None:
+                return found
+            scales[_series_key(key)] = found
+        return scales
+
+    def _scaled(self, X):
+        """``X`` with its level column divided by each row's series scale, and
+        the scales (one per row); ``X`` and None without ``scale_``."""
+        learned = getattr(self, "scale_", None)
+        if learned is None:
+            return X, None
+        if isinstance(X, pd.DataFrame):  # checked by _level_values already
+            last = X.iloc[:, self._level_position_in(X)].to_numpy(dtype=np.float64)
+        else:
+            last = self._level_values(X)
+        if not isinstance(learned, dict):  # fitted on one series: its scale, always
+            scales = np.full(len(last), learned)
+        elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
+            codes, keys = pd.factorize(X.index.droplevel(-1))
+            known = np.array([learned.get(_series_key(key), np.nan) for key in keys])
+            scales = known[codes]
+            for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
+                rows = codes == code
+                scales[rows] = _scale_of(last[rows])
+        else:  # fitted on a panel, given one series: the scale of its rows
+            scales = np.full(len(last), _scale_of(last))
+        if isinstance(X, pd.DataFrame):
+            X = X.copy()
+            X.isetitem(self._level_position_in(X), last / scales)
+        else:
+            X = np.array(X.toarray() if sparse.issparse(X) else X, dtype=np.float64)
+            X[:, self._level_position(X.shape[1], None)] = last / scales
+        return X, scales
 
     def _learn_history(self, last, layout):
         """The ``(steps, levels)`` of each series' last ``season_reach_`` steps:
@@ -538,7 +620,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         steps, freq = time_steps(times, None if fitting else self.time_freq_)
         if fitting:
             self.time_freq_ = freq
-        return _series_of(X.index), steps
+        return [(key, rows, None) for key, rows in _rows_by_series(X.index)], steps
 
     def _check_one_step_ahead(self, last, y, layout):
         """Refuse a 1-D ``y`` that is visibly not the level one step later."""
@@ -706,6 +788,25 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _rows_by_series(index):
+    """``(key, rows)`` for each series of a panel's ``(series, time)`` index, in
+    order of first appearance; ``[(None, None)]`` for one series."""
+    if not _is_panel_index(index):
+        return [(None, None)]
+    order, bounds = _panel_order(index)
+    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
+    return list(zip(keys, np.split(order, bounds)))
+
+
+def _scale_of(levels):
+    """The mean absolute change between consecutive ``levels``: it moves with a
+    series' scale and not with its level. 1 when that is 0 or undefined."""
+    if len(levels) < 2:
+        return 1.0
+    scale = float(np.mean(np.abs(np.diff(levels))))
+    return scale if np.isfinite(scale) and scale > 0 else 1.0
 
 
 def _lookup(known_steps, known, wanted):

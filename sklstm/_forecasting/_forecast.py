@@ -10,6 +10,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions, validate_par
 from sklearn.utils.validation import check_is_fitted
 
 from ._change import _quantile_step, predict_quantiles_of
+from ._history import n_history
 from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _ranges, _series_of
 from .._timeindex import next_label
@@ -97,15 +98,17 @@ def recursive_forecast(
         How many of the latest rows each step passes to
         ``estimator.predict``: the history the model's features look at, so
         that a step costs the same however long ``data`` is. ``"auto"`` takes
-        the largest ``look_back`` parameter of the estimator (of any step of a
-        pipeline or wrapped regressor, e.g. a :class:`~sklstm.LagFeaturizer`),
-        or all of ``data`` when it has none; with a ``look_back``, at least
-        the history that a fitted ``ChangeRegressor(season="changes")``
-        reads its seasonal base from (ten cycles). ``None`` passes all the rows at
-        every step (the cost grows with the length of ``data``). For a
-        panel, the window applies to each series. Give an int
-        when some step looks further back than its ``look_back`` (a rolling
-        statistic, a seasonal lag): a window too short changes the forecast.
+        what the fitted estimator says it reads, its ``n_history_`` (a
+        :class:`~sklstm.LagFeaturizer`'s ``look_back``; for a
+        :class:`~sklstm.ChangeRegressor`, also the cycles its seasonal base
+        reads), found in a pipeline's steps, a search's ``best_estimator_``
+        or an ensemble's members; all of ``data`` when nothing says.
+        ``None`` passes all the rows at every step (the cost grows with the
+        length of ``data``). For a panel, the window applies to each series.
+        Give an int when some step reads further back than it says (a
+        rolling statistic of your own): a window too short changes the
+        forecast. An estimator of your own says how many rows it reads by
+        setting ``n_history_`` in ``fit``.
     return_quantiles : bool, default=False
         Return every quantile the estimator forecasts at each step, not just
         the point forecast. The estimator must forecast quantiles (an
@@ -311,8 +314,8 @@ def direct_forecast(
         to forecast: the model's outputs are taken as they are.
     window : int, "auto" or None, default="auto"
         How many of the latest rows of each series are passed to
-        ``predict``, as in :func:`recursive_forecast`: ``"auto"`` takes the
-        largest ``look_back`` parameter of the estimator, ``None`` every row.
+        ``predict``, as in :func:`recursive_forecast`: ``"auto"`` takes what
+        the fitted estimator reads (its ``n_history_``), ``None`` every row.
 
     Returns
     -------
@@ -415,40 +418,7 @@ def _fed_back_levels(estimator):
 
 def _history_length(estimator, window):
     """How many of the latest rows each step passes to the model; None: all."""
-    if window == "auto":
-        # A fitted search (GridSearchCV...): the look_back it chose, not its
-        # unfitted estimator's.
-        estimator = getattr(estimator, "best_estimator_", estimator)
-        get_params = getattr(estimator, "get_params", None)
-        params = get_params(deep=True) if callable(get_params) else {}
-        look_backs = [
-            value
-            for name, value in params.items()
-            if name.rsplit("__", 1)[-1] == "look_back"
-            and isinstance(value, Integral)
-            and not isinstance(value, bool)
-        ]
-        if not look_backs:
-            return None
-        return max(look_backs + [reach + 1 for reach in _season_reaches(estimator)])
-    return window
-
-
-def _season_reaches(estimator, depth=0):
-    """How far back fitted ``ChangeRegressor(season="changes")`` parts of
-    ``estimator`` read their seasonal base (``season_reach_``): fitted
-    state, not a parameter, found in the fitted parts of searches,
-    ensembles, pipelines and meta-estimators."""
-    if depth > 8 or estimator is None:
-        return []
-    reach = getattr(estimator, "season_reach_", None)
-    found = [reach] if isinstance(reach, Integral) else []
-    children = [getattr(estimator, name, None) for name in ("best_estimator_", "regressor_")]
-    children += list(getattr(estimator, "estimators_", None) or [])
-    children += [step for _, step, *_ in getattr(estimator, "steps", None) or []]
-    for child in children:
-        found += _season_reaches(child, depth + 1)
-    return found
+    return n_history(estimator) if window == "auto" else window
 
 
 def _forecast_index(index, series, steps):

@@ -39,16 +39,21 @@ def make_lstm_forecaster(
             ("lags", LagFeaturizer(look_back)),
             ("relative", RelativeWindows(kind, reference=reference,
                                          fill_value=0.0)),   # relative to now
-            ("scale", StandardScaler()),
+            ("scale", StandardScaler()),             # the one input scaler
             ("seq", "passthrough"),                  # the window as one time step
-            ("lstm", LSTMRegressor(...)),
+            ("lstm", LSTMRegressor(..., scale_inputs=False)),
         ]).set_output(transform="pandas"), kind=kind,
-           seasonal_period=seasonal_period)         # the season taken out
+           seasonal_period=seasonal_period,         # the season taken out
+           scale="series")                          # each series in its own scale
 
     The network learns the change to the next value from the window's moves
     relative to the current value, so it does not care where the series'
     level is: a test period above the training range is no harder than one
-    inside it. Predictions are in the target's own units. The whole window
+    inside it. Nor does it care about a series' scale: with ``kind="diff"``
+    each series' level and change are divided by that series' own scale
+    (``ChangeRegressor(scale="series")``), and log changes have none, so in
+    a panel of series of any sizes each series' forecasts move with that
+    series only. Predictions are in the target's own units. The whole window
     is one time step of the LSTM (the 2-D lag matrix goes to it as it is),
     and lags before the start of the series read "as now" (0 relative
     change): on the M3 training parts this scored better than one step per
@@ -166,7 +171,12 @@ def make_lstm_forecaster(
             f"{SEASONAL_CALENDAR[seasonal_period]}_sin",
             f"{SEASONAL_CALENDAR[seasonal_period]}_cos",
         ]
-    lstm = LSTMRegressor(**{**DEFAULT_LSTM_PARAMS, **lstm_params, "random_state": random_state})
+    # One input scaler: the pipeline's StandardScaler (a step that can be
+    # swapped); the network does not standardize its inputs a second time.
+    lstm = LSTMRegressor(
+        **{"scale_inputs": False, **DEFAULT_LSTM_PARAMS, **lstm_params,
+           "random_state": random_state}
+    )
     steps += [
         ("lags", LagFeaturizer(look_back)),
         (
@@ -180,7 +190,7 @@ def make_lstm_forecaster(
         ("lstm", lstm),
     ]
     pipe = Pipeline(steps).set_output(transform="pandas")
-    return ChangeRegressor(pipe, kind=kind, seasonal_period=seasonal_period)
+    return ChangeRegressor(pipe, kind=kind, seasonal_period=seasonal_period, scale="series")
 
 
 def average_seeds(estimator, n_seeds=5, *, random_state=None):

@@ -97,6 +97,9 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         The index label that data continuing the fitted data starts with, or
         None when ``X`` had no index it can be told from. For a panel, a dict
         mapping each series id to the time that continues that series.
+    n_history_ : int
+        ``look_back``: the latest rows of a series the window of a row reads
+        (the forecast functions pass each step that many rows).
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the features seen during :meth:`fit`, when ``X`` has string
         column names.
@@ -194,6 +197,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             self.tail_, self.next_index_ = tails, next_labels
         else:
             self.tail_, self.next_index_ = tails[None], next_labels[None]
+        self.n_history_ = self.look_back
         return self
 
     def transform(self, X):
