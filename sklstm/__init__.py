@@ -18,6 +18,8 @@ forecast such as :func:`theta_forecast`.
 from ._display import ForecastDisplay, LossCurveDisplay
 from ._forecasting import (
     ChangeRegressor,
+    SeasonalChanges,
+    SeasonalIndices,
     average_seeds,
     combine_forecasts,
     direct_forecast,
@@ -40,6 +42,8 @@ __all__ = [
     "LossCurveDisplay",
     "PanelSplit",
     "RelativeWindows",
+    "SeasonalChanges",
+    "SeasonalIndices",
     "SeedEnsemble",
     "SequenceReshaper",
     "average_seeds",

@@ -14,6 +14,7 @@ from sklstm import (
     ChangeRegressor,
     LagFeaturizer,
     LSTMRegressor,
+    SeasonalChanges,
     SequenceReshaper,
     recursive_forecast,
     to_supervised,
@@ -486,9 +487,9 @@ def test_the_window_comes_from_the_fitted_hook_not_from_parameter_names():
     model = ChangeRegressor(_lag_ridge(look_back=6)).fit(X, y)
     assert model.n_history_ == 6 == n_history(model.regressor_)
     seasonal = ChangeRegressor(
-        _lag_ridge(look_back=3), seasonal_period=4, season="changes"
+        _lag_ridge(look_back=3), season=SeasonalChanges(4)
     ).fit(X.set_axis(pd.period_range("2000Q1", periods=len(X), freq="Q")), y)
-    assert seasonal.n_history_ == seasonal.season_reach_ + 1 > 3
+    assert seasonal.n_history_ == seasonal.season_.reach_ + 1 > 3
     # meta-estimators are read through their documented fitted parts
     search = GridSearchCV(
         _lag_ridge(), {"lags__look_back": [2, 7]}, cv=TimeSeriesSplit(2)

@@ -1,7 +1,8 @@
 """Forecasting: from a series to a supervised set, models of change, the recipe.
 
 :func:`to_supervised` pairs inputs with future targets (one series or a
-panel), :class:`ChangeRegressor` learns the change from the last value,
+panel), :class:`ChangeRegressor` learns the change from the last value (the
+season taken out by :class:`SeasonalIndices` or :class:`SeasonalChanges`),
 :func:`make_lstm_forecaster` assembles the recommended pipeline and
 :func:`recursive_forecast` (a one-step model) and :func:`direct_forecast`
 (a multi-horizon one) continue a series beyond its end;
@@ -14,11 +15,14 @@ from ._change import ChangeRegressor
 from ._combine import combine_forecasts
 from ._forecast import direct_forecast, recursive_forecast
 from ._recipe import average_seeds, make_lstm_forecaster
+from ._season import SeasonalChanges, SeasonalIndices
 from ._statistical import theta_forecast
 from ._supervised import to_supervised
 
 __all__ = [
     "ChangeRegressor",
+    "SeasonalChanges",
+    "SeasonalIndices",
     "SeedEnsemble",
     "average_seeds",
     "combine_forecasts",

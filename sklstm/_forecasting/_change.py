@@ -1,5 +1,6 @@
 """Learn the change from the last observation, predict in the original units."""
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,7 +9,8 @@ from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.utils import get_tags
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import HasMethods, Interval, StrOptions
+from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOptions
+from sklearn.utils.deprecation import deprecated
 from sklearn.utils.metadata_routing import (
     UNUSED,
     MetadataRouter,
@@ -23,14 +25,17 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _is_panel_index, _panel_order
+from .._preprocessing._lag import _is_panel_index
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history
-from ._seasonal import seasonal_indices, target_horizons, time_steps
+from ._season import SeasonalChanges, SeasonalIndices
+from ._season._base import rows_by_series, series_key
+from ._seasonal import target_horizons
 
-# season="changes": how many past cycles the seasonal base averages.
-SEASON_CYCLES = 10
+# The old spelling of the season (seasonal_period=, season="indices" |
+# "changes", season_decay=) until its removal.
+_DEPRECATED = "deprecated"
 
 
 class ChangeRegressor(RegressorMixin, BaseEstimator):
@@ -69,40 +74,19 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         positions count from the end). A DataFrame column label takes
         precedence over a position. ``None`` means the only column, when
         ``X`` has exactly one.
-    seasonal_period : int or None, default=None
-        Length of the seasonal cycle (12 for monthly data) to take out before
-        the change is learned, or None. When set, :meth:`fit` estimates the
-        seasonal indices of each series from the level column (classical
-        decomposition: the ratio, for ``kind="log"``, or difference, for
-        ``"diff"``, to a centred moving average of one cycle, averaged by
-        position in the cycle), for the series that have at least three
-        cycles and pass the seasonality test of the M4 benchmarks (the
-        absolute autocorrelation at lag ``seasonal_period`` above 1.645
-        standard errors). The regressor then sees ``X`` with that column seasonally
-        adjusted and learns the adjusted change; :meth:`predict` puts back
-        the season of each forecast's own time. The time of each row comes
-        from ``X``'s index (``PeriodIndex``, ``DatetimeIndex`` with a
-        frequency, or integers; the last level of a panel's ``(series,
-        time)`` index), so ``X`` must be a DataFrame.
-    season : {"indices", "changes"}, default="indices"
-        How ``seasonal_period`` takes the season out. ``"indices"``: the
-        seasonal indices above. ``"changes"``: no indices and no test; the
-        regressor learns the change from a *seasonal base*, this row's level
-        moved by the change over the same steps in past cycles (for one step
-        ahead of month ``t``: the change from month ``t - 12`` to ``t - 11``,
-        from ``t - 24`` to ``t - 23``, ...; of logs for ``kind="log"``),
-        their mean weighted ``1, season_decay, season_decay ** 2, ...``
-        from the most recent cycle back, over at most ``SEASON_CYCLES``
-        (10) cycles, those before the start of the series left out. That
-        follows a season that changes shape over the years, as SARIMA's
-        seasonal difference does; ``X`` reaches the regressor unchanged.
-        The levels are read by time (from ``X``, else from the end of the
-        training series), so gaps are read right; a row with none of those
-        cycles in its history keeps its level.
-    season_decay : float in [0, 1], default=0.7
-        With ``season="changes"``, the weight ratio of each cycle to the
-        next more recent one: 0 is the seasonal naive forecast with drift
-        (last cycle only), 1 the plain mean of the cycles.
+    season : season strategy or None, default=None
+        How the season is taken out before the change is learned, and put
+        back in the forecasts: None (not at all),
+        :class:`~sklstm.SeasonalIndices` (each series' seasonal indices,
+        where a test finds a season) or :class:`~sklstm.SeasonalChanges`
+        (a base moved by the past cycles' same-season changes), e.g.
+        ``season=SeasonalIndices(period=12)``. It is cloned in :meth:`fit`
+        (the fitted clone is ``season_``); tune it as ``season__<name>``.
+        Either reads the time of each row from ``X``'s index (``PeriodIndex``,
+        ``DatetimeIndex`` with a frequency, or integers; the last level of a
+        panel's ``(series, time)`` index), so ``X`` must then be a DataFrame.
+        The strings ``"indices"`` and ``"changes"`` are the deprecated
+        spelling, used with ``seasonal_period``.
     scale : {"series"} or None, default=None
         ``"series"`` (with ``kind="diff"``) makes the regressor's problem
         free of each series' scale: :meth:`fit` learns the scale of each
@@ -116,40 +100,32 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         :meth:`fit` takes the scale of its rows in ``X``. With
         ``kind="log"`` the log change is already free of scale: nothing is
         divided. None: the change in the series' own units.
+    seasonal_period : int or None
+        Deprecated: use ``season=SeasonalIndices(period=...)`` (or
+        ``SeasonalChanges(period=...)`` with ``season="changes"``); removed in
+        a later release. Warns in :meth:`fit` when given.
+    season_decay : float in [0, 1]
+        Deprecated: use ``season=SeasonalChanges(period=..., decay=...)``.
 
     Attributes
     ----------
     regressor_ : estimator object
         The clone of ``regressor`` fitted to the change.
-    seasonal_indices_ : ndarray of shape (seasonal_period,), dict or None
-        With ``seasonal_period``, the seasonal indices (position ``k`` for
-        the times whose step count is ``k`` modulo the period): for one
-        series, an array, or None when it has no season; for a panel, a dict
-        that maps the label of each series that has a season to its array
-        (the other series are not adjusted; a label that is not a str, int,
-        float or bool, such as the tuple of a panel with several id levels,
-        is kept as its ``str``). None without ``seasonal_period``.
-    time_freq_ : str or None
-        With ``seasonal_period`` and a ``DatetimeIndex``: the frequency its
-        times were read with in :meth:`fit` (set, or inferred), used again
-        in :meth:`predict`; None otherwise.
-    season_reach_ : int or None
-        With ``season="changes"`` and ``seasonal_period``: how many steps
-        before a row its seasonal base reads; None otherwise.
-    season_history_ : tuple of ndarray, dict or None
-        With ``season="changes"`` and ``seasonal_period``: the time steps and
-        levels of the last ``season_reach_`` steps of the training series
-        (a dict by series for a panel, keyed like ``seasonal_indices_``), so
-        that rows after it get their base; None otherwise.
+    season_ : season strategy or None
+        The fitted clone of ``season`` (its fitted state: the indices, the
+        history its base reads, the frequency of the times); None without a
+        season. ``seasonal_indices_``, ``time_freq_``, ``season_reach_`` and
+        ``season_history_`` are its deprecated aliases.
     scale_ : float, dict or None
         With ``scale="series"`` and ``kind="diff"``: the scale of the
         training series (a float), or of each series of a panel (a dict keyed
-        like ``seasonal_indices_``); None otherwise.
+        by the series' labels, a label that is not a str, int, float or bool
+        kept as its ``str``); None otherwise.
     n_history_ : int or None
         The latest rows of a series that :meth:`predict` reads for a row:
         what the regressor reads (its ``n_history_``, e.g. a pipeline's
-        :class:`~sklstm.LagFeaturizer`), and with ``season="changes"`` at
-        least ``season_reach_ + 1``; None when the regressor does not say.
+        :class:`~sklstm.LagFeaturizer`), and at least what the season's base
+        reads (``season_.n_history_``); None when the regressor does not say.
         The forecast functions pass each step that many rows.
     horizons_ : ndarray of int
         How many steps after its row each output of ``y`` lies, read from the
@@ -181,16 +157,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     With ``kind="log"``, ``regressor`` is trained to minimise its own loss on
     the log change, not on the original units.
 
-    With ``seasonal_period``, a 1-D ``y`` is taken as the value one step
+    With a ``season``, a 1-D ``y`` is taken as the value one step
     ahead (:meth:`fit` refuses one that visibly is not); for a target further
     ahead, give ``to_supervised(..., horizon=[h])``'s 2-D ``y``, whose column
-    name says ``h``. A series of a panel seen for the first time in
-    :meth:`predict` is not adjusted. On the M3 monthly
-    series, a global model with ``seasonal_period=12`` scored better on
-    validation folds of the training parts than without (see
-    docs/global-models.md), and ``season="indices"`` better than
-    ``"changes"``; on the airline series alone, ``season="changes"`` did
-    best and the indices worst (see docs/forecasting.md).
+    name says ``h``. On the M3 monthly series, a global model with
+    ``SeasonalIndices(12)`` scored better on validation folds of the training
+    parts than without (see docs/global-models.md), and better than
+    ``SeasonalChanges(12)``; on the airline series alone,
+    ``SeasonalChanges`` did best and the indices worst (see
+    docs/forecasting.md).
 
     When the regressor forecasts quantiles (an
     :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the
@@ -238,13 +213,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     >>> import pandas as pd
     >>> from sklearn.dummy import DummyRegressor
-    >>> from sklstm import to_supervised
+    >>> from sklstm import SeasonalChanges, to_supervised
     >>> t = np.arange(48)
     >>> series = pd.Series(100 * 1.01 ** t * (1 + 0.2 * np.sin(np.pi * t / 6)),
     ...                    index=pd.period_range("2000-01", periods=48, freq="M"))
     >>> X, y = to_supervised(series)
     >>> model = ChangeRegressor(DummyRegressor(strategy="constant", constant=0.0),
-    ...                         kind="log", seasonal_period=12, season="changes")
+    ...                         kind="log", season=SeasonalChanges(period=12))
     >>> forecast = model.fit(X, y).predict(X)
     >>> bool(np.allclose(forecast[12:], y[12:]))
     True
@@ -258,10 +233,18 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         "regressor": [HasMethods(["fit", "predict"])],
         "kind": [StrOptions({"diff", "log"})],
         "level": "no_validation",  # a column label or position; see _level_values
-        "seasonal_period": [Interval(Integral, 2, None, closed="left"), None],
-        "season": [StrOptions({"indices", "changes"})],
-        "season_decay": [StrictInterval(Real, 0, 1, closed="both")],
+        "season": [
+            None,
+            HasMethods(["fit", "base"]),
+            StrOptions({"indices", "changes"}, deprecated={"indices", "changes"}),
+        ],
         "scale": [StrOptions({"series"}), None],
+        "seasonal_period": [
+            Interval(Integral, 2, None, closed="left"), None, Hidden(StrOptions({_DEPRECATED}))
+        ],
+        "season_decay": [
+            StrictInterval(Real, 0, 1, closed="both"), Hidden(StrOptions({_DEPRECATED}))
+        ],
     }
 
     def __init__(
@@ -270,18 +253,18 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         *,
         kind="diff",
         level=None,
-        seasonal_period=None,
-        season="indices",
-        season_decay=0.7,
+        season=None,
         scale=None,
+        seasonal_period=_DEPRECATED,
+        season_decay=_DEPRECATED,
     ):
         self.regressor = regressor
         self.kind = kind
         self.level = level
-        self.seasonal_period = seasonal_period
         self.season = season
-        self.season_decay = season_decay
         self.scale = scale
+        self.seasonal_period = seasonal_period
+        self.season_decay = season_decay
 
     # Nested validation stays on: the regressor is the user's, not ours.
     @fit_context(prefer_skip_nested_validation=False)
@@ -331,23 +314,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self._check_positive(y, "y")
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
-        self.seasonal_indices_ = self.time_freq_ = None
-        self.season_reach_ = self.season_history_ = None
-        layout = None
-        if self.seasonal_period is not None:
-            layout = self._layout(X, fitting=True)
-            if y.ndim == 1:
-                self._check_one_step_ahead(last, y, layout)
-            if self.season == "changes":
-                first = -(-int(self.horizons_.max()) // self.seasonal_period)
-                self.season_reach_ = (first + SEASON_CYCLES - 1) * self.seasonal_period
-                self.season_history_ = self._learn_history(last, layout)
-            else:
-                self.seasonal_indices_ = self._learn_seasons(last, layout)
+        season = self._resolve_season()
+        self.season_ = None
+        if season is not None:
+            self.season_ = clone(season).fit(
+                X, last, horizons=self.horizons_, multiplicative=self.kind == "log", y=y
+            )
         self.scale_ = None
         if self.scale == "series" and self.kind == "diff":
             self.scale_ = self._learn_scales(X, last)
-        X, base = self._base(X, last, layout)
+        X, base = self._base(X, last)
         base = base[:, 0] if y.ndim == 1 else base
         if self.kind == "log":
             change = np.log(y) - np.log(base)
@@ -364,10 +340,71 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             fit_params = {**fit_params, self._weight_name(): sample_weight}
         self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
         reads = n_history(self.regressor_)
-        if reads is not None and self.season_reach_ is not None:
-            reads = max(reads, self.season_reach_ + 1)
+        season_reads = None if self.season_ is None else self.season_.n_history_
+        if reads is not None and season_reads is not None:
+            reads = max(reads, season_reads)
         self.n_history_ = reads
         return self
+
+    def _resolve_season(self):
+        """The season strategy to fit: ``season``, or the one the deprecated
+        ``seasonal_period`` / ``season_decay`` / string ``season`` spell."""
+        old = {
+            name: value
+            for name, value in [
+                ("seasonal_period", self.seasonal_period),
+                ("season_decay", self.season_decay),
+            ]
+            if not (isinstance(value, str) and value == _DEPRECATED)
+        }
+        if isinstance(self.season, str):
+            old["season"] = self.season
+        if not old:
+            return self.season
+        if self.season is not None and not isinstance(self.season, str):
+            raise ValueError(
+                f"season={self.season!r} already says how the season is taken out; "
+                f"drop the deprecated {', '.join(sorted(old))}."
+            )
+        period = old.get("seasonal_period")
+        decay = old.get("season_decay", 0.7)
+        if period is None:
+            new, season = "season=None", None
+        elif old.get("season") == "changes":
+            new = f"season=SeasonalChanges(period={period}, decay={decay})"
+            season = SeasonalChanges(period=period, decay=decay)
+        else:
+            new, season = f"season=SeasonalIndices(period={period})", SeasonalIndices(period)
+        spelled = ", ".join(f"{name}={value!r}" for name, value in sorted(old.items()))
+        warnings.warn(
+            f"{type(self).__name__}({spelled}) is deprecated and will stop working in a "
+            f"later release: pass {new} instead (from sklstm import SeasonalIndices, "
+            "SeasonalChanges).",
+            FutureWarning,
+            stacklevel=5,  # the caller of fit, past the two fit wrappers
+        )
+        return season
+
+    # The fitted attributes of the old spelling, read from the fitted season.
+    @deprecated("seasonal_indices_ is deprecated: read season_.indices_ instead.")
+    @property
+    def seasonal_indices_(self):
+        return getattr(self.season_, "indices_", None)
+
+    @deprecated("time_freq_ is deprecated: read season_.time_freq_ instead.")
+    @property
+    def time_freq_(self):
+        return getattr(self.season_, "time_freq_", None)
+
+    @deprecated("season_reach_ is deprecated: read season_.reach_ instead.")
+    @property
+    def season_reach_(self):
+        return getattr(self.season_, "reach_", None)
+
+    @deprecated("season_history_ is deprecated: read season_.history_ instead.")
+    @property
+    def season_history_(self):
+        return getattr(self.season_, "history_", None)
 
     def _weight_name(self):
         """The fit parameter that takes ``sample_weight`` without routing."""
@@ -472,29 +509,26 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         base = base.reshape(base.shape + (1,) * (change.ndim - base.ndim))
         return base * np.exp(change) if self.kind == "log" else base + change
 
-    def _base(self, X, last, layout=None):
-        """X for the regressor and the base forecast of each output (n_rows, n_outputs)."""
-        if getattr(self, "season_reach_", None) is not None:  # season="changes"
-            layout = self._layout(X) if layout is None else layout
-            return X, self._seasonal_changes_base(last, layout)
-        if not self._adjusts():
-            return X, self._every_output(last)
-        layout = self._layout(X) if layout is None else layout
-        season = self._season_at(np.r_[0, self.horizons_], layout)
-        X, adjusted = self._deseasonalized(X, last, season)
-        if self.kind == "log":
-            return X, adjusted[:, np.newaxis] * season[:, 1:]
-        return X, adjusted[:, np.newaxis] + season[:, 1:]
+    def _base(self, X, last):
+        """X for the regressor and the base forecast of each output (n_rows, n_outputs):
+        the season's (its adjusted level in X's level column), else the level."""
+        if self.season_ is None:
+            return X, np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
+        adjusted, base = self.season_.base(X, last)
+        if adjusted is not None:
+            X = X.copy()
+            X.isetitem(self._level_position_in(X), adjusted)
+        return X, base
 
     def _learn_scales(self, X, last):
         """The scale of the series (a float), or of each series of a panel (a dict)."""
-        series = _rows_by_series(X.index) if isinstance(X, pd.DataFrame) else [(None, None)]
+        series = rows_by_series(X.index) if isinstance(X, pd.DataFrame) else [(None, None)]
         scales = {}
         for key, rows in series:
             found = _scale_of(last if rows is None else last[rows])
             if key is None:
                 return found
-            scales[_series_key(key)] = found
+            scales[series_key(key)] = found
         return scales
 
     def _scaled(self, X):
@@ -511,7 +545,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
             codes, keys = pd.factorize(X.index.droplevel(-1))
-            known = np.array([learned.get(_series_key(key), np.nan) for key in keys])
+            known = np.array([learned.get(series_key(key), np.nan) for key in keys])
             scales = known[codes]
             for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
                 rows = codes == code
@@ -525,176 +559,6 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             X = np.array(X.toarray() if sparse.issparse(X) else X, dtype=np.float64)
             X[:, self._level_position(X.shape[1], None)] = last / scales
         return X, scales
-
-    def _learn_history(self, last, layout):
-        """The ``(steps, levels)`` of each series' last ``season_reach_`` steps:
-        the history the base of later rows reads (a dict for a panel)."""
-        series, steps = layout
-        history = {}
-        for key, rows, _ in series:
-            rows = np.arange(len(last)) if rows is None else rows
-            oldest = int(steps[rows].max()) - self.season_reach_  # a Python int: no overflow
-            recent = steps[rows] >= max(oldest, np.iinfo(np.int64).min)
-            kept = (steps[rows][recent].copy(), last[rows][recent].copy())
-            if key is None:
-                return kept
-            history[_series_key(key)] = kept
-        return history
-
-    def _seasonal_changes_base(self, last, layout):
-        """Each output's base for ``season="changes"``, shape (n_rows, n_outputs).
-
-        The level moved by the mean change over the same steps in the
-        ``SEASON_CYCLES`` nearest cycles that end at or before the row's
-        time, the ``j``-th weighted ``season_decay ** j``. The levels are
-        looked up by time (the series' rows in ``X``, else its history from
-        :meth:`fit`), so gaps and rows that continue the training series
-        are read right; a missing level leaves its cycle out, and a row with
-        no cycle keeps its level.
-        """
-        series, steps = layout
-        m = self.seasonal_period
-        if self.season_reach_ >= 2**62:  # no cycle fits in int64 time steps
-            return self._every_output(last)
-        ago = (-(-self.horizons_ // m))[:, np.newaxis] + np.arange(SEASON_CYCLES)
-        ago = ago * m  # (n_outputs, cycles): steps back to where each change began
-        log = np.log if self.kind == "log" else (lambda values: values)
-        decay = self.season_decay ** np.arange(SEASON_CYCLES)
-        base = np.empty((len(last), len(self.horizons_)))
-        for key, rows, _ in series:
-            rows = np.arange(len(last)) if rows is None else rows
-            known_steps, known = self._known_levels(key, steps[rows], last[rows])
-            begins = steps[rows][:, np.newaxis, np.newaxis] - ago  # (rows, outputs, cycles)
-            ends = begins + self.horizons_[:, np.newaxis]
-            changes = log(_lookup(known_steps, known, ends)) - log(
-                _lookup(known_steps, known, begins)
-            )
-            weights = np.where(np.isnan(changes), 0.0, decay)
-            total = weights.sum(axis=-1)
-            moved = (weights * np.nan_to_num(changes)).sum(axis=-1)
-            base[rows] = log(last[rows])[:, np.newaxis] + moved / np.where(total > 0, total, 1)
-        return np.exp(base) if self.kind == "log" else base
-
-    def _known_levels(self, key, steps, levels):
-        """The levels of one series by time step, sorted: its fitted history,
-        overridden by the rows given now."""
-        history = self.season_history_
-        if isinstance(history, dict):
-            history = None if key is None else history.get(_series_key(key))
-        elif key is not None:  # a panel after a fit on one series
-            history = None
-        if history is not None:
-            steps = np.concatenate([history[0], steps])
-            levels = np.concatenate([history[1], levels])
-        order = np.argsort(steps, kind="stable")
-        steps, levels = steps[order], levels[order]
-        last_of_each = np.r_[steps[1:] != steps[:-1], True]  # a repeated time: the latest row
-        return steps[last_of_each], levels[last_of_each]
-
-    def _every_output(self, last):
-        """``last`` as the base of every output, shape (n_rows, n_outputs)."""
-        return np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
-
-    def _adjusts(self):
-        """Whether fit found a season to take out (of any series)."""
-        seasons = getattr(self, "seasonal_indices_", None)
-        return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
-
-    def _layout(self, X, *, fitting=False):
-        """The series of ``X`` (as ``_series_of`` gives them) and the time of
-        each row (a panel's last index level) as a step count.
-
-        A DatetimeIndex is read with the frequency found in :meth:`fit`
-        (kept as ``time_freq_``), so that a few rows per series still work.
-        """
-        if not isinstance(X, pd.DataFrame):
-            raise TypeError(
-                f"seasonal_period={self.seasonal_period} reads the time of each row "
-                f"from X's index, but X is a {type(X).__name__}. Pass a DataFrame "
-                "indexed by time (to_supervised keeps the index of a pandas "
-                "series), or set seasonal_period=None."
-            )
-        times = X.index
-        if isinstance(times, pd.MultiIndex):
-            times = times.get_level_values(-1)
-        steps, freq = time_steps(times, None if fitting else self.time_freq_)
-        if fitting:
-            self.time_freq_ = freq
-        return [(key, rows, None) for key, rows in _rows_by_series(X.index)], steps
-
-    def _check_one_step_ahead(self, last, y, layout):
-        """Refuse a 1-D ``y`` that is visibly not the level one step later."""
-        series, steps = layout
-        matched = compared = 0
-        for _, rows, _ in series:
-            rows = np.arange(len(last)) if rows is None else rows
-            rows = rows[np.argsort(steps[rows], kind="stable")]
-            follows = np.flatnonzero(np.diff(steps[rows]) == 1)
-            compared += len(follows)
-            matched += np.count_nonzero(
-                np.isclose(y[rows[follows]], last[rows[follows + 1]], rtol=1e-9, atol=0)
-            )
-        if compared and matched < compared / 2:
-            raise ValueError(
-                f"With seasonal_period, a 1-D y is read as the value one step ahead, "
-                f"but it equals X's level one step later in only {matched} of "
-                f"{compared} rows. For a target h steps ahead, pass the 2-D y of "
-                "to_supervised(..., horizon=[h]): its column name says h."
-            )
-
-    def _learn_seasons(self, last, layout):
-        """The seasonal indices: of one series (None if it has none), or
-        ``{series: indices}`` for the series of a panel that have a season.
-
-        Estimated from the level column (each series' values up to its last
-        row). A panel's keys are its series labels; a label that is not a
-        str, int, float or bool (a tuple, for several id levels) is kept as
-        its ``str``, so that the fitted model can be saved.
-        """
-        series, steps = layout
-        seasons = {}
-        for key, rows, _ in series:
-            found = seasonal_indices(
-                last if rows is None else last[rows],
-                steps if rows is None else steps[rows],
-                self.seasonal_period,
-                multiplicative=self.kind == "log",
-            )
-            if key is None:  # one series (its indices, or None)
-                return found
-            if found is not None:
-                seasons[_series_key(key)] = found
-        return seasons
-
-    def _season_at(self, offsets, layout):
-        """The seasonal index ``offsets`` steps after each row's time.
-
-        An array of shape ``(n_rows, len(offsets))``: 1 (``kind="log"``) or 0
-        (``"diff"``) for a series with no season or not seen in :meth:`fit`.
-        """
-        series, steps = layout
-        ahead = steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)
-        out = np.full(ahead.shape, 1.0 if self.kind == "log" else 0.0)
-        seasons = self.seasonal_indices_
-        for key, rows, _ in series:
-            if isinstance(seasons, dict):
-                found = None if key is None else seasons.get(_series_key(key))
-            else:
-                found = seasons
-            if found is not None:
-                rows = slice(None) if rows is None else rows
-                out[rows] = found[ahead[rows] % self.seasonal_period]
-        return out
-
-    def _deseasonalized(self, X, last, season):
-        """``X`` and its level, seasonally adjusted by ``season[:, 0]``
-        (unchanged when ``season`` is None)."""
-        if season is None:
-            return X, last
-        last = last / season[:, 0] if self.kind == "log" else last - season[:, 0]
-        X = X.copy()
-        X.isetitem(self._level_position_in(X), last)
-        return X, last
 
     def _level_position_in(self, X):
         """The position of the level column in the DataFrame ``X``."""
@@ -790,16 +654,6 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
-def _rows_by_series(index):
-    """``(key, rows)`` for each series of a panel's ``(series, time)`` index, in
-    order of first appearance; ``[(None, None)]`` for one series."""
-    if not _is_panel_index(index):
-        return [(None, None)]
-    order, bounds = _panel_order(index)
-    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
-    return list(zip(keys, np.split(order, bounds)))
-
-
 def _scale_of(levels):
     """The mean absolute change between consecutive ``levels``: it moves with a
     series' scale and not with its level. 1 when that is 0 or undefined."""
@@ -807,24 +661,6 @@ def _scale_of(levels):
         return 1.0
     scale = float(np.mean(np.abs(np.diff(levels))))
     return scale if np.isfinite(scale) and scale > 0 else 1.0
-
-
-def _lookup(known_steps, known, wanted):
-    """``known`` at each of the ``wanted`` steps (sorted ``known_steps``); NaN
-    where a step is not known."""
-    if not len(known_steps):
-        return np.full(wanted.shape, np.nan)
-    at = np.searchsorted(known_steps, wanted).clip(max=len(known_steps) - 1)
-    return np.where(known_steps[at] == wanted, known[at], np.nan)
-
-
-def _series_key(key):
-    """A panel's series label as a key that save_model can write."""
-    if isinstance(key, (str, bool, int, float)):
-        return key
-    if isinstance(key, np.generic):
-        return key.item()
-    return str(key)
 
 
 def _quantile_step(estimator):

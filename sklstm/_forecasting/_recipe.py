@@ -7,6 +7,7 @@ from sklearn.utils import check_random_state
 
 from .._preprocessing._calendar import CalendarFeatures
 from ._change import ChangeRegressor
+from ._season import SeasonalIndices
 from .._preprocessing._lag import LagFeaturizer
 from .._neural._regressor import LSTMRegressor
 from .._preprocessing._relative import RelativeWindows
@@ -190,7 +191,8 @@ def make_lstm_forecaster(
         ("lstm", lstm),
     ]
     pipe = Pipeline(steps).set_output(transform="pandas")
-    return ChangeRegressor(pipe, kind=kind, seasonal_period=seasonal_period, scale="series")
+    season = None if seasonal_period is None else SeasonalIndices(seasonal_period)
+    return ChangeRegressor(pipe, kind=kind, season=season, scale="series")
 
 
 def average_seeds(estimator, n_seeds=5, *, random_state=None):

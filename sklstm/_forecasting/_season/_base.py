@@ -1,0 +1,149 @@
+"""What every seasonal strategy of :class:`~sklstm.ChangeRegressor` shares.
+
+A strategy (``ChangeRegressor(season=...)``) takes the season out before the
+regressor learns the change, and puts it back in the forecasts. It is a small
+estimator: :meth:`~_Season.fit` learns from the level column of the training
+rows and their times, :meth:`~_Season.base` gives, for any rows, the level
+the regressor sees and the base of each output (the forecast when the
+predicted change is 0). Its fitted state lives on the clone that
+``ChangeRegressor`` fits (``season_``), never on the object the user passed.
+"""
+
+from numbers import Integral
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator
+from sklearn.utils._param_validation import Interval
+
+from ..._preprocessing._lag import _is_panel_index, _panel_order
+from .._seasonal import time_steps
+
+
+class _Season(BaseEstimator):
+    """Base of the seasonal strategies: reads the time of each row.
+
+    Subclasses implement ``_learn(levels, layout)``, ``_base(levels,
+    layout)`` and may set ``n_history_`` (the latest rows of a series the
+    base reads) in ``_learn``.
+    """
+
+    _parameter_constraints: dict = {
+        "period": [Interval(Integral, 2, None, closed="left")],
+    }
+
+    def fit(self, X, levels, *, horizons, multiplicative, y=None):
+        """Learn the season from the training rows.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame of shape (n_samples, n_features)
+            The rows; only their index is read (the time of each row, the
+            last level of a panel's ``(series, time)`` index).
+        levels : ndarray of shape (n_samples,)
+            The level column of ``X`` (the last observed value), checked.
+        horizons : ndarray of int
+            How many steps after its row each output lies.
+        multiplicative : bool
+            Whether the season multiplies the level (``kind="log"``) or adds to it.
+        y : ndarray of shape (n_samples,), default=None
+            A 1-D target, checked to be the level one step ahead.
+
+        Returns
+        -------
+        self : object
+            The fitted strategy.
+        """
+        self._validate_params()
+        self.horizons_ = np.asarray(horizons, dtype=np.int64)
+        self.multiplicative_ = bool(multiplicative)
+        self.time_freq_ = None
+        self.n_history_ = None
+        layout = self._layout(X, fitting=True)
+        if y is not None and y.ndim == 1:
+            _check_one_step_ahead(levels, y, layout)
+        self._learn(levels, layout)
+        return self
+
+    def base(self, X, levels):
+        """The level the regressor sees and each output's base.
+
+        Parameters
+        ----------
+        X : pandas.DataFrame of shape (n_samples, n_features)
+            The rows (their index is read).
+        levels : ndarray of shape (n_samples,)
+            The level column of ``X``, checked.
+
+        Returns
+        -------
+        adjusted : ndarray of shape (n_samples,) or None
+            The level column as the regressor sees it, or None when unchanged.
+        base : ndarray of shape (n_samples, n_outputs)
+            Each output's forecast for a predicted change of 0.
+        """
+        return self._base(levels, self._layout(X))
+
+    def _every_output(self, levels):
+        """``levels`` as the base of every output, shape (n_rows, n_outputs)."""
+        return np.repeat(levels[:, np.newaxis], len(self.horizons_), axis=1)
+
+    def _layout(self, X, *, fitting=False):
+        """The series of ``X`` (``(key, rows)`` pairs) and each row's time as a step count.
+
+        A DatetimeIndex is read with the frequency found in :meth:`fit`
+        (kept as ``time_freq_``), so that a few rows per series still work.
+        """
+        if not isinstance(X, pd.DataFrame):
+            raise TypeError(
+                f"season={self!r} reads the time of each row from X's index, but X "
+                f"is a {type(X).__name__}. Pass a DataFrame indexed by time "
+                "(to_supervised keeps the index of a pandas series), or set season=None."
+            )
+        times = X.index
+        if isinstance(times, pd.MultiIndex):
+            times = times.get_level_values(-1)
+        steps, freq = time_steps(times, None if fitting else self.time_freq_)
+        if fitting:
+            self.time_freq_ = freq
+        return rows_by_series(X.index), steps
+
+
+def rows_by_series(index):
+    """``(key, rows)`` for each series of a panel's ``(series, time)`` index, in
+    order of first appearance; ``[(None, None)]`` for one series."""
+    if not _is_panel_index(index):
+        return [(None, None)]
+    order, bounds = _panel_order(index)
+    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
+    return list(zip(keys, np.split(order, bounds)))
+
+
+def series_key(key):
+    """A panel's series label as a key that save_model can write."""
+    if isinstance(key, (str, bool, int, float)):
+        return key
+    if isinstance(key, np.generic):
+        return key.item()
+    return str(key)
+
+
+def _check_one_step_ahead(levels, y, layout):
+    """Refuse a 1-D ``y`` that is visibly not the level one step later."""
+    series, steps = layout
+    matched = compared = 0
+    for _, rows in series:
+        rows = np.arange(len(levels)) if rows is None else rows
+        rows = rows[np.argsort(steps[rows], kind="stable")]
+        follows = np.flatnonzero(np.diff(steps[rows]) == 1)
+        compared += len(follows)
+        matched += np.count_nonzero(
+            np.isclose(y[rows[follows]], levels[rows[follows + 1]], rtol=1e-9, atol=0)
+        )
+    if compared and matched < compared / 2:
+        raise ValueError(
+            f"With a season, a 1-D y is read as the value one step ahead, "
+            f"but it equals X's level one step later in only {matched} of "
+            f"{compared} rows. For a target h steps ahead, pass the 2-D y of "
+            "to_supervised(..., horizon=[h]): its column name says h."
+        )
