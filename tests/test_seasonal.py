@@ -376,3 +376,13 @@ def test_the_strategy_given_is_cloned_not_fitted():
     model = ChangeRegressor(LinearRegression(), kind="log", season=season).fit(X, y)
     assert model.season_ is not season and not hasattr(season, "indices_")
     assert model.get_params()["season__period"] == 12
+
+
+def test_the_old_way_to_switch_the_recipes_season_off_still_works():
+    X, y = to_supervised(seasonal_series())
+    model = make_lstm_forecaster(seasonal_period=12).set_params(
+        seasonal_period=None, regressor__lstm=LinearRegression()
+    )
+    with pytest.warns(FutureWarning, match="pass season=None"):
+        model.fit(X, y)
+    assert model.season_ is None

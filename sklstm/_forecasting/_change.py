@@ -361,7 +361,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             old["season"] = self.season
         if not old:
             return self.season
-        if self.season is not None and not isinstance(self.season, str):
+        if old.get("seasonal_period", 0) is None:  # the old way to switch the season off
+            old.pop("season", None)
+        elif self.season is not None and not isinstance(self.season, str):
             raise ValueError(
                 f"season={self.season!r} already says how the season is taken out; "
                 f"drop the deprecated {', '.join(sorted(old))}."

@@ -2,19 +2,21 @@
 predictions) or directly (a model trained on every horizon at once)."""
 
 from collections.abc import Hashable
+from contextlib import ExitStack
 from numbers import Integral
 
 import numpy as np
 import pandas as pd
+from sklearn import config_context
 from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from ._change import _quantile_step, predict_quantiles_of
-from ._history import n_history
-from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _ranges, _series_of
 from .._timeindex import next_label
 from .._validation import StrictInterval, check_numeric
+from ._change import _quantile_step, predict_quantiles_of
+from ._history import n_history
+from ._supervised import _as_frame, _target_column
 
 
 @validate_params(
@@ -224,41 +226,56 @@ def recursive_forecast(
 
     forecasts = np.empty((len(kept), steps))
     bands = None if levels is None else np.empty((len(kept), steps, len(levels)))
-    for step in range(steps):
-        end = kept + step  # rows given to the model, in each block: [begin, end)
-        begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
-        if panel:
-            given = _ranges(starts + begin, end - begin)
-        else:  # one series: a slice keeps the index's kind (a RangeIndex's step)
-            given = slice(int(begin[0]), int(end[0]))
-        batch = pd.DataFrame(
-            {name: values[given] for name, values in columns.items()},
-            index=index[given],
-            columns=frame.columns,
-        )
-        last = np.cumsum(end - begin) - 1  # each series' latest row
-        if return_quantiles:
-            quantiles = np.asarray(predict_quantiles_of(estimator, batch), dtype=float)
-            if quantiles.ndim != 2:
-                raise ValueError(
-                    f"the estimator forecasts quantiles of shape {quantiles.shape[1:]} "
-                    "per row (a direct multi-step model); its last row, "
-                    "predict_quantiles(data)[-1], already holds every horizon's "
-                    "quantiles, no recursion needed."
-                )
-            bands[:, step] = quantiles[last]
-            prediction = quantiles[:, median]
-        else:
-            prediction = np.asarray(estimator.predict(batch))
-        if prediction.ndim == 2 and prediction.shape[1] > 1:
-            raise ValueError(
-                f"the estimator predicts {prediction.shape[1]} values per row (a "
-                "direct multi-step model); its last row, estimator.predict(data)[-1], "
-                "is already the multi-step forecast, no recursion needed: "
-                "direct_forecast(estimator, data) gives it labelled."
+    # The data are checked once: the first step runs every check the model
+    # makes; later steps see the same rows plus forecasts (checked finite
+    # here) and known future values, so they skip the finiteness and parameter
+    # checks that every stage of a pipeline would repeat at each step.
+    later_steps = config_context(
+        assume_finite=bool(np.isfinite(exogenous).all()), skip_parameter_validation=True
+    )
+    with ExitStack() as context:
+        for step in range(steps):
+            if step == 1:
+                context.enter_context(later_steps)
+            end = kept + step  # rows given to the model, in each block: [begin, end)
+            begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
+            if panel:
+                given = _ranges(starts + begin, end - begin)
+            else:  # one series: a slice keeps the index's kind (a RangeIndex's step)
+                given = slice(int(begin[0]), int(end[0]))
+            batch = pd.DataFrame(
+                {name: values[given] for name, values in columns.items()},
+                index=index[given],
+                columns=frame.columns,
             )
-        forecasts[:, step] = prediction.reshape(len(batch), -1)[last, 0]
-        columns[column][slots[:, step]] = forecasts[:, step]
+            last = np.cumsum(end - begin) - 1  # each series' latest row
+            if return_quantiles:
+                quantiles = np.asarray(predict_quantiles_of(estimator, batch), dtype=float)
+                if quantiles.ndim != 2:
+                    raise ValueError(
+                        f"the estimator forecasts quantiles of shape {quantiles.shape[1:]} "
+                        "per row (a direct multi-step model); its last row, "
+                        "predict_quantiles(data)[-1], already holds every horizon's "
+                        "quantiles, no recursion needed."
+                    )
+                bands[:, step] = quantiles[last]
+                prediction = quantiles[:, median]
+            else:
+                prediction = np.asarray(estimator.predict(batch))
+            if prediction.ndim == 2 and prediction.shape[1] > 1:
+                raise ValueError(
+                    f"the estimator predicts {prediction.shape[1]} values per row (a "
+                    "direct multi-step model); its last row, estimator.predict(data)[-1], "
+                    "is already the multi-step forecast, no recursion needed: "
+                    "direct_forecast(estimator, data) gives it labelled."
+                )
+            forecasts[:, step] = prediction.reshape(len(batch), -1)[last, 0]
+            columns[column][slots[:, step]] = forecasts[:, step]
+            if not np.isfinite(forecasts[:, step]).all():
+                raise ValueError(
+                    f"the estimator forecast non-finite values at step {step + 1}; "
+                    "they cannot be fed back as observations."
+                )
     if return_quantiles:
         if not is_pandas:
             return bands[0]

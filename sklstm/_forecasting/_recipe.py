@@ -44,7 +44,7 @@ def make_lstm_forecaster(
             ("seq", "passthrough"),                  # the window as one time step
             ("lstm", LSTMRegressor(..., scale_inputs=False)),
         ]).set_output(transform="pandas"), kind=kind,
-           seasonal_period=seasonal_period,         # the season taken out
+           season=SeasonalIndices(seasonal_period), # the season taken out
            scale="series")                          # each series in its own scale
 
     The network learns the change to the next value from the window's moves
@@ -76,12 +76,16 @@ def make_lstm_forecaster(
         every series that has one before the network learns
         (``ChangeRegressor(seasonal_period=...)``: classical decomposition,
         the seasonality test of the M4 benchmarks), putting it back in the
-        forecasts. That scored better on the M3 training parts (validation
-        sMAPE 12.98 against 13.81; see docs/global-models.md); switch it
-        off with ``set_params(seasonal_period=None)``, or learn the change
-        from the past cycles' same-season changes instead of indices with
-        ``set_params(season="changes")`` (see :class:`~sklstm.ChangeRegressor`;
-        better on the airline series' validation folds, worse on M3's).
+        forecasts (``ChangeRegressor(season=SeasonalIndices(seasonal_period))``).
+        That scored better on the M3 training parts (validation sMAPE 12.98
+        against 13.81; see docs/global-models.md); take the season out no
+        more with ``set_params(season=None)``, or learn the change from the
+        past cycles' same-season changes instead of indices with
+        ``set_params(season=SeasonalChanges(seasonal_period))`` (see
+        :class:`~sklstm.SeasonalChanges`; better on the airline series'
+        validation folds, worse on M3's). The calendar step and the default
+        ``look_back`` are set here, once: to drop them too, build the
+        forecaster again with ``seasonal_period=None``.
     kind : {"diff", "log"}, default="diff"
         ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
         learn ``log(y / current)`` from ``log(lag / current)``, for a positive
