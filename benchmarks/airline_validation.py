@@ -47,7 +47,12 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from airline_accuracy import load_example  # noqa: E402
 
-from sklstm import ChangeRegressor, SequenceReshaper, to_supervised  # noqa: E402
+from sklstm import (  # noqa: E402
+    ChangeRegressor,
+    SeasonalChanges,
+    SequenceReshaper,
+    to_supervised,
+)
 
 SEASON = 12
 N_FOLDS = 3
@@ -74,7 +79,7 @@ def base_scores(X, y, folds, decay):
     """
     model = ChangeRegressor(
         DummyRegressor(strategy="constant", constant=0.0), kind="log",
-        seasonal_period=SEASON, season="changes", season_decay=decay,
+        season=SeasonalChanges(SEASON, decay=decay),
     )
     return [
         root_mean_squared_error(
@@ -84,12 +89,15 @@ def base_scores(X, y, folds, decay):
     ]
 
 
-SEASON_MODES = {
-    (None, "indices"): "season left to the network",
-    (None, "changes"): "season left to the network",
-    (12, "indices"): "seasonal indices",
-    (12, "changes"): 'season="changes"',
-}
+def season_mode(params, model):
+    """How a candidate handles the season: its ``season`` strategy (or the
+    deprecated ``seasonal_period`` / ``season`` strings of a grid)."""
+    season = params.get("season", model.season)
+    if params.get("seasonal_period", SEASON) is None or season is None:
+        return "season left to the network"
+    if isinstance(season, SeasonalChanges) or (isinstance(season, str) and season == "changes"):
+        return 'season="changes"'
+    return "seasonal indices"
 
 
 def lstm_scores(example, X, y, cv, seeds, grid):
@@ -103,11 +111,7 @@ def lstm_scores(example, X, y, cv, seeds, grid):
         ).fit(X, y)
         results = found.cv_results_
         model = found.estimator
-        modes = [
-            SEASON_MODES[(params.get("seasonal_period", model.seasonal_period),
-                          params.get("season", model.season))]
-            for params in results["params"]
-        ]
+        modes = [season_mode(params, model) for params in results["params"]]
         best = {"best candidate": found.best_index_}
         for index in np.argsort(results["rank_test_score"], kind="stable"):
             best.setdefault(f"best with {modes[index]}", index)

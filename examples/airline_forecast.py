@@ -16,12 +16,12 @@ A small ``GridSearchCV`` over ``TimeSeriesSplit`` on the first 96 months
 only chooses the window length, the number of epochs and units, and how the
 season is handled: left to the network, taken out as seasonal indices, or
 the network learns the change from the past years' same-month changes
-(``season="changes"``, a base that follows a season changing shape over the
+(``season=SeasonalChanges(12)``, a base that follows a season changing shape over the
 years, as SARIMA's seasonal difference does); the tuned model
 then forecasts the last 48 months one step ahead (the forecast for month
 ``t + 1`` uses the actual series up to ``t``). It is compared with
 persistence, the seasonal naive forecast, the seasonal base of
-``season="changes"`` alone (no network), the same recipe with a Ridge in
+``SeasonalChanges(12)`` alone (no network), the same recipe with a Ridge in
 place of the LSTM and, when statsmodels is installed, the "airline model"
 SARIMA(0,1,1)(0,1,1)12 on the log series, all computed in the same run on
 the same months. Finally ``average_seeds`` averages 5 networks with
@@ -53,6 +53,8 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit  # noqa: E402
 
 from sklstm import (  # noqa: E402
     ChangeRegressor,
+    SeasonalChanges,
+    SeasonalIndices,
     average_seeds,
     make_lstm_forecaster,
     to_supervised,
@@ -66,12 +68,9 @@ LOOK_BACK = "regressor__lags__look_back"
 
 def with_seasons(grid):
     """``grid`` for each way of handling the season: left to the network
-    (``seasonal_period=None``), or taken out with seasonal indices or
-    learned from the past years' same-month changes (``season``)."""
-    return [
-        {**grid, "seasonal_period": [None]},
-        {**grid, "seasonal_period": [12], "season": ["indices", "changes"]},
-    ]
+    (``season=None``), or taken out with seasonal indices or learned from
+    the past years' same-month changes (the ``season`` strategy)."""
+    return [{**grid, "season": [None, SeasonalIndices(12), SeasonalChanges(12)]}]
 
 
 LSTM_GRID = with_seasons({
@@ -86,7 +85,7 @@ RIDGE_GRID = with_seasons({
 QUICK_GRID = {
     LOOK_BACK: [13],
     "regressor__lstm__epochs": [2, 3],
-    "season": ["indices", "changes"],
+    "season": [SeasonalIndices(12), SeasonalChanges(12)],
 }
 
 
@@ -154,12 +153,12 @@ def run(seeds=(0, 1, 2), quick=False, n_jobs=1, n_average=5):
     # Same month last year: month t + 1 - 12 for the target month t + 1.
     seasonal = series.shift(12).iloc[N_TRAIN_MONTHS:].to_numpy()
     rows["seasonal naive (last year)"] = [root_mean_squared_error(y_test, seasonal)]
-    # season="changes" with no network: a regressor that predicts no change
+    # SeasonalChanges(12) with no network: a regressor that predicts no change
     # leaves the seasonal base (this month times the past years' weighted
     # same-month changes). How much does the network add to it?
     base = ChangeRegressor(
         DummyRegressor(strategy="constant", constant=0.0),
-        kind="log", seasonal_period=12, season="changes",
+        kind="log", season=SeasonalChanges(12),
     ).fit(X_train, y_train)
     rows["past years' same-month changes (no network)"] = [
         root_mean_squared_error(y_test, base.predict(X_test))
