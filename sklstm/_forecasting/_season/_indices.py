@@ -57,7 +57,7 @@ class SeasonalIndices(_Season):
     >>> from sklearn.linear_model import LinearRegression
     >>> from sklstm import ChangeRegressor, SeasonalIndices, to_supervised
     >>> t = np.arange(60)
-    >>> series = pd.Series(100 + t + 10 * np.sin(np.pi * t / 6),
+    >>> series = pd.Series(100 + 10 * np.sin(np.pi * t / 6),
     ...                    index=pd.period_range("2000-01", periods=60, freq="M"))
     >>> X, y = to_supervised(series)
     >>> model = ChangeRegressor(LinearRegression(), season=SeasonalIndices(period=12))
