@@ -23,7 +23,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _series_of
+from .._timeindex import series_of as _series_of
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._seasonal import seasonal_indices, target_horizons, time_steps

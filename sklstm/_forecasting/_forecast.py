@@ -11,8 +11,9 @@ from sklearn.utils.validation import check_is_fitted
 
 from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
-from .._preprocessing._lag import _ranges, _series_of
-from .._timeindex import next_label
+from .._timeindex import infer_freq, next_label
+from .._timeindex import ranges as _ranges
+from .._timeindex import series_of as _series_of
 from .._validation import StrictInterval, check_numeric
 
 
@@ -469,7 +470,7 @@ def _forecast_index(index, series, steps):
         except ValueError:
             if panel_freq is None and isinstance(own, (pd.DatetimeIndex, pd.TimedeltaIndex)):
                 every = index.get_level_values(-1).unique().sort_values()
-                panel_freq = pd.infer_freq(every) if len(every) >= 3 else None
+                panel_freq = infer_freq(every)
             if panel_freq is None or not (own.is_unique and own.is_monotonic_increasing):
                 raise ValueError(
                     f"cannot tell which time comes after the times of series {key!r} "
@@ -493,7 +494,7 @@ def _future_labels(index, steps):
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(first, periods=steps, freq=index.freq, name=index.name)
     if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
-        freq = index.freq if index.freq is not None else type(index)(index, freq="infer").freq
+        freq = infer_freq(index)
         make = pd.date_range if isinstance(index, pd.DatetimeIndex) else pd.timedelta_range
         return make(first, periods=steps, freq=freq, name=index.name)
     # an integer index (next_label knows no other kind): one step is +1
