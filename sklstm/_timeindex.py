@@ -157,6 +157,15 @@ def group_starts(bounds):
     return np.concatenate([[0], bounds]).astype(np.intp)
 
 
+def within(positions, starts, n_rows):
+    """The ``positions`` (of ``n_rows`` sorted rows) that are not the first row
+    of a series (``starts``): where a series goes on rather than begins.
+    """
+    first = np.zeros(n_rows, dtype=bool)
+    first[starts] = True
+    return positions[~first[positions]]
+
+
 def ranges(starts, counts):
     """The positions ``starts[i], ..., starts[i] + counts[i] - 1``, for every ``i`` in turn."""
     ends = np.cumsum(counts)
@@ -222,8 +231,13 @@ def next_labels(index):
     for number in others:
         own = times[starts[number] : ends[number] + 1]
         label = next_label(own)
-        if label is None and panel_freq is not None and isinstance(own, _TIME_INDEXES):
-            if own.is_unique and own.is_monotonic_increasing:
-                label = own[-1] + panel_freq
+        if (
+            label is None
+            and panel_freq is not None
+            and isinstance(own, _TIME_INDEXES)
+            and own.is_unique
+            and own.is_monotonic_increasing
+        ):
+            label = own[-1] + panel_freq
         labels[number] = label
     return dict(zip(keys, labels))

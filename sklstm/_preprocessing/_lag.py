@@ -22,6 +22,7 @@ from .._timeindex import (
     panel_order,
     ranges,
     series_of,
+    within,
 )
 from .._validation import StrictInterval, check_numeric, time_order_breaks
 
@@ -276,7 +277,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         if layout is not None:
             order, bounds = layout
             times = index.get_level_values(-1).take(order)
-            breaks = np.setdiff1d(time_order_breaks(times), bounds)
+            breaks = within(time_order_breaks(times), bounds, len(times))
             if not len(breaks):
                 return
         self._run_starts(series_of(index))
@@ -327,11 +328,10 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         runs and warns).
         """
         times = index.get_level_values(-1).take(order)
-        starts = np.concatenate([[0], bounds])  # each series' first sorted row
+        starts = group_starts(bounds)  # each series' first sorted row
         if self.look_back > 1:
-            breaks = time_order_breaks(times)
-            if len(np.setdiff1d(breaks, starts)):  # a break inside a series
-                return None
+            if len(within(time_order_breaks(times), starts, len(times))):
+                return None  # a break inside a series
         n_history, n_features = self.look_back - 1, X.shape[1]
         keys = index.droplevel(-1).take(order[starts])
         before = np.full((len(starts), n_history, n_features), self.fill_value, X.dtype)
