@@ -376,3 +376,15 @@ def test_predict_quantiles_only_when_the_regressor_has_them():
 
 def make_point_pipeline():
     return Pipeline([("lags", LagFeaturizer(look_back=2)), ("lstm", LSTMRegressor())])
+
+
+@pytest.mark.parametrize("season", ["changes", "indices"])
+def test_a_seasonal_period_longer_than_the_data_is_refused_at_fit(season):
+    # 10**18 once fitted, then overflowed int64 time steps in the forecast.
+    months = pd.period_range("2000-01", periods=30, freq="M")
+    series = pd.Series(np.linspace(10.0, 40.0, 30), index=months, name="y")
+    X, y = to_supervised(series)
+    model = ChangeRegressor(LinearRegression(), seasonal_period=10**18, season=season)
+    with pytest.raises(ValueError, match=r"seasonal_period=10+ is longer.*span 29 step"):
+        model.fit(X, y)
+    model.set_params(seasonal_period=12).fit(X, y)  # a season the data spans

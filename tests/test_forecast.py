@@ -455,3 +455,12 @@ def test_data_that_is_not_real_numbers_is_refused_by_name(data, match):
     model = _lag_ridge(3).fit(*to_supervised(pd.Series(np.arange(12.0), name="y")))
     with pytest.raises(ValueError, match=match):
         recursive_forecast(model, data, steps=2)
+
+
+def test_too_many_steps_are_refused_before_any_allocation():
+    series = pd.Series(np.arange(20.0), name="y")
+    X, y = to_supervised(series)
+    model = LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"steps=1000000000 is too many.*at most 134,217,728"):
+        recursive_forecast(model, series, steps=10**9)
+    assert len(recursive_forecast(model, series, steps=3)) == 3

@@ -309,6 +309,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         layout = None
         if self.seasonal_period is not None:
             layout = self._layout(X, fitting=True)
+            _check_period_fits(self.seasonal_period, layout[1])
             if y.ndim == 1:
                 self._check_one_step_ahead(last, y, layout)
             if self.season == "changes":
@@ -757,3 +758,16 @@ def predict_quantiles_of(estimator, X):
             "one (e.g. LSTMRegressor(loss='quantile'))."
         )
     return last.predict_quantiles(estimator[:-1].transform(X))
+
+
+def _check_period_fits(period, steps):
+    """Refuse a ``seasonal_period`` longer than the training times span: no
+    season of it can be seen (and its cycles overflow int64 time steps)."""
+    span = int(steps.max()) - int(steps.min()) + 1 if len(steps) else 0  # Python ints
+    if period > span:
+        raise ValueError(
+            f"seasonal_period={period} is longer than the training data, whose times "
+            f"span {span} step(s): not one cycle of that season can be seen. Pass the "
+            "season's length in time steps (12 for monthly data), at most the span "
+            "of the data, or seasonal_period=None."
+        )

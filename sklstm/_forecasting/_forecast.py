@@ -191,6 +191,7 @@ def recursive_forecast(
     frame, is_pandas, column, series = _observed(data, target)
     others = [c for c in frame.columns if c != column]
     panel = series[0][1] is not None
+    _check_steps(steps, len(series), frame.shape[1])  # before any buffer is allocated
     future_index = _forecast_index(frame.index, series, steps)  # of the output
     exogenous = _future_values(future, others, steps, future_index if panel else None)
     levels = _fed_back_levels(estimator) if return_quantiles else None
@@ -551,3 +552,23 @@ def _next(index):
             "PeriodIndex, an integer index or a datetime index with a frequency."
         )
     return label
+
+
+# The most forecast values (steps x series x columns) one recursive forecast
+# holds: 2**27 float64 values are 1 GiB per buffer.
+MAX_FORECAST_VALUES = 2**27
+
+
+def _check_steps(steps, n_series, n_columns):
+    """Refuse a forecast whose buffers could not be allocated, before allocating them."""
+    values = steps * n_series * max(n_columns, 1)  # Python ints: no overflow
+    if values > MAX_FORECAST_VALUES:
+        most = max(MAX_FORECAST_VALUES // (n_series * max(n_columns, 1)), 1)
+        raise ValueError(
+            f"steps={steps} is too many: {n_series} series x {n_columns} column(s) x "
+            f"{steps} steps need {values:,} forecast values ({values * 8 / 2**30:.3g} "
+            f"GiB per buffer), above the {MAX_FORECAST_VALUES:,} one forecast holds; "
+            "recursion also makes one predict call per step. Forecast at most "
+            f"{most:,} steps at a time (append the forecasts to data and call again)."
+        )
+
