@@ -329,9 +329,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         """
         times = index.get_level_values(-1).take(order)
         starts = group_starts(bounds)  # each series' first sorted row
-        if self.look_back > 1:
-            if len(within(time_order_breaks(times), starts, len(times))):
-                return None  # a break inside a series
+        if self.look_back > 1 and len(within(time_order_breaks(times), starts, len(times))):
+            return None  # a break inside a series
         n_history, n_features = self.look_back - 1, X.shape[1]
         keys = index.droplevel(-1).take(order[starts])
         before = np.full((len(starts), n_history, n_features), self.fill_value, X.dtype)
