@@ -8,6 +8,10 @@
 * ``check_array(X, dtype=float)`` turns text that looks like numbers
   (``"1.5"``) and ``datetime64`` values (nanoseconds since 1970) into floats
   without a word. :func:`check_numeric` refuses both before that conversion.
+* ``_check_sample_weight`` lets text weights through the same way, and huge
+  weights (``1e308``) overflow the weighted means of the scalers.
+  :func:`check_sample_weight` refuses the first and rescales the weights so
+  that only their ratios matter.
 """
 
 from numbers import Integral
@@ -15,6 +19,7 @@ from numbers import Integral
 import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import Interval, Options
+from sklearn.utils.validation import _check_sample_weight
 
 # What pandas.api.types.infer_dtype calls an object column of numbers.
 _NUMBER_KINDS = {"integer", "floating", "mixed-integer-float", "decimal", "boolean", "empty"}
@@ -104,6 +109,32 @@ def check_numeric(X, input_name):
         except (ValueError, TypeError):
             return  # ragged: check_array explains
     _check_values(X.dtype, X, input_name)
+
+
+def check_sample_weight(sample_weight, X):
+    """The weights of the rows of ``X``, checked, as float64 with mean 1.
+
+    Only the ratios of the weights matter: they are divided by their largest
+    value, then by their mean, so ``1e20`` (or ``1e308``) for every row gives
+    the same ones as ``1`` does, and no weighted sum overflows.
+
+    Raises
+    ------
+    ValueError
+        If the weights hold text (even text such as ``"1.5"``), are negative,
+        NaN or infinite, have the wrong shape, or are all zero.
+    TypeError
+        If the weights hold dates or times.
+    """
+    check_numeric(sample_weight, "sample_weight")
+    weights = _check_sample_weight(sample_weight, X, dtype=np.float64, ensure_non_negative=True)
+    if not weights.any():  # scikit-learn < 1.7 lets this through
+        raise ValueError(
+            "sample_weight is zero for every row; at least one non-zero "
+            "weight is needed. Give the rows to train on a positive weight."
+        )
+    weights = weights / weights.max()  # in [0, 1]: the mean below cannot overflow
+    return weights / weights.mean()
 
 
 def _check_values(dtype, values, where):

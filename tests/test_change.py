@@ -19,6 +19,8 @@ from sklstm import (
     LagFeaturizer,
     LSTMRegressor,
     SequenceReshaper,
+    SeasonalChanges,
+    SeasonalIndices,
     to_supervised,
 )
 
@@ -376,3 +378,15 @@ def test_predict_quantiles_only_when_the_regressor_has_them():
 
 def make_point_pipeline():
     return Pipeline([("lags", LagFeaturizer(look_back=2)), ("lstm", LSTMRegressor())])
+
+
+@pytest.mark.parametrize("strategy", [SeasonalChanges, SeasonalIndices])
+def test_a_seasonal_period_longer_than_the_data_is_refused_at_fit(strategy):
+    # 10**18 once fitted, then overflowed int64 time steps in the forecast.
+    months = pd.period_range("2000-01", periods=30, freq="M")
+    series = pd.Series(np.linspace(10.0, 40.0, 30), index=months, name="y")
+    X, y = to_supervised(series)
+    model = ChangeRegressor(LinearRegression(), season=strategy(10**18))
+    with pytest.raises(ValueError, match=r"period=10+ is longer.*span 29 step"):
+        model.fit(X, y)
+    model.set_params(season=strategy(12)).fit(X, y)  # a season the data spans

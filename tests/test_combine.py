@@ -6,6 +6,7 @@ fails on any skip (.ci/run).
 """
 
 import sys
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -269,3 +270,31 @@ def test_recipe_direct_forecast_and_theta_on_a_panel(panel):
     # each series keeps its scale (tens, hundreds, thousands)
     scales = combined.groupby(level="series").mean()
     assert scales["s0"] < scales["s1"] < scales["s2"]
+
+
+def test_theta_forecast_fits_a_long_history_on_its_latest_values(panel):
+    pytest.importorskip("statsforecast")
+    # statsforecast's theta costs time quadratic in the history: the length
+    # it is fitted on is bounded (10,000 by default), with a warning.
+    series = panel.loc[panel["series"] == "s0", ["month", "y"]].set_index("month")["y"]
+    with pytest.warns(UserWarning, match=r"1 series are longer than max_history=24"):
+        latest = theta_forecast(series, 3, season_length=12, max_history=24)
+    pd.testing.assert_series_equal(latest, theta_forecast(series.iloc[-24:], 3, season_length=12))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        whole = theta_forecast(series, 3, season_length=12, max_history=None)
+    assert not np.allclose(whole, latest)
+    with pytest.raises(ValueError, match="'max_history' parameter"):
+        theta_forecast(series, 3, max_history=2)
+
+
+def test_theta_forecast_of_huge_values_is_the_scaled_forecast(panel):
+    pytest.importorskip("statsforecast")
+    # statsforecast's sums of squares overflow from about 1e154 (a bare Exception).
+    series = panel.loc[panel["series"] == "s0", "y"].reset_index(drop=True)
+    small = theta_forecast(series, 3, season_length=12)
+    np.testing.assert_allclose(theta_forecast(series * 1e200, 3, season_length=12),
+                               small * 1e200, rtol=1e-9)
+    rising = pd.Series(np.linspace(1e307, 1.7e308, 20))
+    with pytest.raises(ValueError, match="beyond the range of float64"):
+        theta_forecast(rising, 50)

@@ -497,3 +497,12 @@ def test_the_window_comes_from_the_fitted_hook_not_from_parameter_names():
     assert n_history(search) == search.best_params_["lags__look_back"]
     with pytest.raises(ValueError, match="n_history_ must be a positive int"):
         n_history(type("Bad", (), {"n_history_": 0})())
+
+
+def test_too_many_steps_are_refused_before_any_allocation():
+    series = pd.Series(np.arange(20.0), name="y")
+    X, y = to_supervised(series)
+    model = LinearRegression().fit(X, y)
+    with pytest.raises(ValueError, match=r"steps=1000000000 is too many.*at most 134,217,728"):
+        recursive_forecast(model, series, steps=10**9)
+    assert len(recursive_forecast(model, series, steps=3)) == 3

@@ -396,3 +396,50 @@ def test_inside_halving_grid_search_no_row_gets_a_later_value():
         ).fit(X, y)
     assert search.n_resources_[0] == 20  # a random subsample of rows was fitted
     assert len(violations) >= 4 and violations == [0] * len(violations)
+
+
+@pytest.mark.parametrize("kind", ["period", "datetime", "integer"])
+def test_a_panel_is_fitted_and_continued_as_each_series_on_its_own(kind):
+    # The whole-panel fit (group offsets, no loop per series) keeps for each
+    # series what a fit on that series alone keeps: its tail and next time,
+    # also for series shorter than the window and datetimes too short to
+    # infer a frequency from (they take the panel's).
+    rng = np.random.RandomState(0)
+    parts = {}
+    for number in range(25):
+        length = rng.randint(1, 7)
+        start = rng.randint(0, 5)
+        times = {
+            "period": pd.period_range("2000-01", periods=length + start, freq="M")[start:],
+            "datetime": pd.date_range("2000-01-01", periods=length + start, freq="D")[start:],
+            "integer": np.arange(start, start + length),
+        }[kind]
+        parts[f"s{number}"] = pd.DataFrame(
+            {"y": rng.normal(size=length), "x": rng.normal(size=length)},
+            index=pd.Index(times, name="t"),
+        )
+    panel = pd.concat(parts, names=["id", "t"])
+    panel = panel.iloc[rng.permutation(len(panel))].sort_index(level="t", sort_remaining=False)
+    lags = LagFeaturizer(look_back=4).fit(panel)
+    assert list(lags.tail_) == list(dict.fromkeys(panel.index.get_level_values("id")))
+    for key, part in parts.items():
+        own = LagFeaturizer(look_back=4).fit(part) if len(part) >= 4 else None
+        tail = lags.tail_[key]
+        np.testing.assert_array_equal(tail[4 - 1 - min(len(part), 3):],
+                                      part.to_numpy()[-3:])
+        if own is not None:
+            np.testing.assert_array_equal(tail, own.tail_)
+        if kind != "datetime" or len(part) >= 3:
+            expected = part.index[-1] + (1 if kind != "datetime" else pd.Timedelta("1D"))
+            assert lags.next_index_[key] == expected
+        else:  # too short for a frequency of its own: the panel's daily one
+            assert lags.next_index_[key] == part.index[-1] + pd.Timedelta("1D")
+    # Every series continues from its own tail in the next time step.
+    later = pd.concat(
+        {key: pd.DataFrame({"y": [9.0], "x": [8.0]},
+                           index=pd.Index([lags.next_index_[key]], name="t"))
+         for key in parts}, names=["id", "t"])
+    out = lags.transform(later)
+    for row, key in enumerate(parts):
+        np.testing.assert_array_equal(out[row, :6], lags.tail_[key].ravel())
+        np.testing.assert_array_equal(out[row, 6:], [9.0, 8.0])

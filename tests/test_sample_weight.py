@@ -96,12 +96,46 @@ def test_the_validation_tail_keeps_its_weights(data):
         (np.ones(39), r"shape"),
         (np.ones((40, 2)), "1D|1 dimension|shape"),
         (np.zeros(40), "at least one non-zero"),
+        (np.array(["1.5"] * 40), "sample_weight holds text"),
+        (np.array(["1.5"] * 40, dtype=object), "sample_weight holds text"),
+        ([1.0] * 39 + ["a"], "sample_weight holds text"),
     ],
 )
 def test_bad_weights_are_refused(data, weights, match):
     X, y = data
     with pytest.raises(ValueError, match=match):
         LSTMRegressor(units=2, epochs=1).fit(X, y, sample_weight=weights)
+
+
+def test_dates_as_weights_are_refused(data):
+    X, y = data
+    days = np.arange(40).astype("datetime64[D]")
+    with pytest.raises(TypeError, match="sample_weight holds dates"):
+        LSTMRegressor(units=2, epochs=1).fit(X, y, sample_weight=days)
+
+
+@pytest.mark.parametrize("scale_target", [True, False])
+@pytest.mark.parametrize("huge", [1e20, 1e308])
+def test_huge_uniform_weights_train_as_ones(data, huge, scale_target):
+    # Only ratios matter: no weighted mean may overflow (1e308 * 40 is inf).
+    X, y = data
+    params = dict(FULL_BATCH, epochs=3, scale_target=scale_target)
+    ones = LSTMRegressor(**params).fit(X, y, sample_weight=np.ones(len(y)))
+    big = LSTMRegressor(**params).fit(X, y, sample_weight=np.full(len(y), huge))
+    np.testing.assert_allclose(big.predict(X), ones.predict(X), rtol=1e-6, atol=1e-7)
+    np.testing.assert_allclose(big.input_scale_, ones.input_scale_)
+    assert np.isfinite(big.history_["loss"]).all() and big.predict(X).std() > 0
+    if scale_target:
+        np.testing.assert_allclose(big.target_scaler_.scale_, [y.std()], rtol=1e-6)
+
+
+def test_huge_weights_keep_their_ratios(data):
+    X, y = data
+    weights = np.linspace(0.1, 1.0, len(y))
+    params = dict(FULL_BATCH, epochs=3)
+    small = LSTMRegressor(**params).fit(X, y, sample_weight=weights).predict(X)
+    huge = LSTMRegressor(**params).fit(X, y, sample_weight=weights * 1e307).predict(X)
+    np.testing.assert_allclose(huge, small, rtol=1e-5, atol=1e-6)
 
 
 @pytest.mark.parametrize("zero, part", [(slice(-4, None), "validation tail"),

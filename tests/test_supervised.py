@@ -184,3 +184,91 @@ def test_parameters_are_validated_by_validate_params(kwargs, match):
         to_supervised(pd.Series(np.arange(5.0), name="s"), **kwargs)
     with pytest.raises(InvalidParameterError, match="'data' parameter"):
         to_supervised(5.0)
+
+
+# ----------------------------------------------------- gaps in a time index
+
+
+def test_a_period_index_with_a_gap_is_refused_with_how_to_fill_it():
+    months = pd.PeriodIndex(["2000-01", "2000-02", "2000-05", "2000-06"], freq="M")
+    s = pd.Series([1.0, 2.0, 5.0, 6.0], index=months, name="y")
+    with pytest.raises(ValueError, match=r"1 gap.*2000-05 comes right after 2000-02") as info:
+        to_supervised(s)
+    assert "2000-03 was due" in str(info.value) and "period_range" in str(info.value)
+    # Filled as the message says, the series pairs each month with the next one.
+    full = pd.period_range(s.index[0], s.index[-1], freq="M")
+    X, y = to_supervised(s.reindex(full).interpolate())
+    assert y.loc[pd.Period("2000-02", "M")] == pytest.approx(3.0)
+
+
+def test_a_gap_is_refused_for_every_horizon_and_a_regular_index_is_not():
+    months = pd.period_range("2000-01", periods=6, freq="M")
+    s = pd.Series(np.arange(6.0), index=months)
+    X, y = to_supervised(s, horizon=[1, 2])
+    assert len(X) == 4
+    with pytest.raises(ValueError, match="gap"):
+        to_supervised(s.drop(months[3]), horizon=[1, 2])
+
+
+def test_a_series_of_a_panel_with_a_missing_month_is_refused_by_name():
+    months = pd.date_range("2000-01-01", periods=5, freq="MS")
+    panel = pd.DataFrame({
+        "id": ["a"] * 5 + ["b"] * 4,
+        "month": months.append(months.delete(2)),  # b lacks March
+        "y": np.arange(9.0),
+    })
+    with pytest.raises(ValueError, match=r"series 'b'.*2000-04-01.*2000-02-01"):
+        to_supervised(panel, id="id", time="month", target="y")
+    X, y = to_supervised(panel[panel["id"] == "a"], id="id", time="month", target="y")
+    assert len(X) == 4
+    periods = panel.assign(month=panel["month"].dt.to_period("M"))
+    with pytest.raises(ValueError, match="series 'b'"):
+        to_supervised(periods, id="id", time="month", target="y")
+
+
+def test_times_with_no_step_to_tell_are_paired_in_row_order():
+    # Trading days: no frequency pandas can infer, so no gap can be told.
+    days = pd.DatetimeIndex(["2000-01-03", "2000-01-04", "2000-01-06", "2000-01-10"])
+    X, y = to_supervised(pd.Series([1.0, 2.0, 3.0, 4.0], index=days))
+    assert y.tolist() == [2.0, 3.0, 4.0]
+    X, y = to_supervised(pd.Series([1.0, 2.0, 3.0], index=[1, 2, 5]))
+    assert y.tolist() == [2.0, 3.0]
+
+
+# --------------------------------------------------- panels, all series at once
+
+
+@pytest.mark.parametrize("kind", ["period", "datetime", "integer"])
+def test_a_panel_gives_what_each_series_gives_on_its_own(kind):
+    rng = np.random.RandomState(0)
+    parts = []
+    for number in range(30):
+        length = rng.randint(1, 8)
+        start = rng.randint(0, 4)
+        times = {
+            "period": pd.period_range("2000-01", periods=length + start, freq="M")[start:],
+            "datetime": pd.date_range("2000-01-01", periods=length + start, freq="D")[start:],
+            "integer": np.arange(start, start + length),
+        }[kind]
+        parts.append(pd.DataFrame({"id": f"s{number}", "t": times,
+                                   "y": rng.randint(0, 50, length), "x": rng.normal(size=length)}))
+    # The rows of the series interleaved, as a long table sorted by time is.
+    panel = pd.concat(parts).sample(frac=1, random_state=0).sort_values("t", kind="stable")
+    with pytest.warns(UserWarning, match="too few rows"):
+        X, y = to_supervised(panel, horizon=[1, 2], id="id", time="t", target="y")
+    long = [part for part in parts if len(part) > 2]  # the others give no pair
+    keys = sorted((part["id"].iloc[0] for part in long), key=list(panel["id"]).index)
+    assert list(dict.fromkeys(X.index.get_level_values("id"))) == keys  # first appearance
+    for part in long:
+        X_one, y_one = to_supervised(part.set_index("t")[["y", "x"]], horizon=[1, 2],
+                                     target="y")
+        key = part["id"].iloc[0]
+        pd.testing.assert_frame_equal(X.loc[key], X_one, check_names=False)
+        pd.testing.assert_frame_equal(y.loc[key], y_one, check_names=False)
+    assert y.dtypes.eq(np.float64).all()  # an integer target, as a shifted column is
+
+
+def test_a_panel_of_only_one_row_series_is_refused_at_once():
+    panel = pd.DataFrame({"id": np.arange(50_000), "t": 0, "y": 1.0})
+    with pytest.raises(ValueError, match="every series of data has at most 1 rows"):
+        to_supervised(panel, id="id", time="t", target="y")

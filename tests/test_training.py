@@ -234,7 +234,7 @@ INTERRUPTED = {
         np.ones((8, 2, 1)), np.arange(8.0),
     ),
     "LagFeaturizer": (
-        lambda: LagFeaturizer(look_back=2), "sklstm._preprocessing._lag.next_label",
+        lambda: LagFeaturizer(look_back=2), "sklstm._preprocessing._lag.next_labels",
         np.ones((8, 1)), None,
     ),
     "ChangeRegressor": (

@@ -25,7 +25,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from .._preprocessing._lag import _is_panel_index
+from .._timeindex import is_panel_index as _is_panel_index
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history

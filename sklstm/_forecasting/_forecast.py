@@ -11,8 +11,9 @@ from sklearn import config_context
 from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
-from .._preprocessing._lag import _ranges, _series_of
-from .._timeindex import next_label
+from .._timeindex import infer_freq, next_label
+from .._timeindex import ranges as _ranges
+from .._timeindex import series_of as _series_of
 from .._validation import StrictInterval, check_numeric
 from ._change import _quantile_step, predict_quantiles_of
 from ._history import n_history
@@ -195,6 +196,7 @@ def recursive_forecast(
     frame, is_pandas, column, series = _observed(data, target)
     others = [c for c in frame.columns if c != column]
     panel = series[0][1] is not None
+    _check_steps(steps, len(series), frame.shape[1])  # before any buffer is allocated
     future_index = _forecast_index(frame.index, series, steps)  # of the output
     exogenous = _future_values(future, others, steps, future_index if panel else None)
     levels = _fed_back_levels(estimator) if return_quantiles else None
@@ -456,7 +458,7 @@ def _forecast_index(index, series, steps):
         except ValueError:
             if panel_freq is None and isinstance(own, (pd.DatetimeIndex, pd.TimedeltaIndex)):
                 every = index.get_level_values(-1).unique().sort_values()
-                panel_freq = pd.infer_freq(every) if len(every) >= 3 else None
+                panel_freq = infer_freq(every)
             if panel_freq is None or not (own.is_unique and own.is_monotonic_increasing):
                 raise ValueError(
                     f"cannot tell which time comes after the times of series {key!r} "
@@ -480,7 +482,7 @@ def _future_labels(index, steps):
     if isinstance(index, pd.PeriodIndex):
         return pd.period_range(first, periods=steps, freq=index.freq, name=index.name)
     if isinstance(index, (pd.DatetimeIndex, pd.TimedeltaIndex)):
-        freq = index.freq if index.freq is not None else type(index)(index, freq="infer").freq
+        freq = infer_freq(index)
         make = pd.date_range if isinstance(index, pd.DatetimeIndex) else pd.timedelta_range
         return make(first, periods=steps, freq=freq, name=index.name)
     # an integer index (next_label knows no other kind): one step is +1
@@ -537,3 +539,23 @@ def _next(index):
             "PeriodIndex, an integer index or a datetime index with a frequency."
         )
     return label
+
+
+# The most forecast values (steps x series x columns) one recursive forecast
+# holds: 2**27 float64 values are 1 GiB per buffer.
+MAX_FORECAST_VALUES = 2**27
+
+
+def _check_steps(steps, n_series, n_columns):
+    """Refuse a forecast whose buffers could not be allocated, before allocating them."""
+    values = steps * n_series * max(n_columns, 1)  # Python ints: no overflow
+    if values > MAX_FORECAST_VALUES:
+        most = max(MAX_FORECAST_VALUES // (n_series * max(n_columns, 1)), 1)
+        raise ValueError(
+            f"steps={steps} is too many: {n_series} series x {n_columns} column(s) x "
+            f"{steps} steps need {values:,} forecast values ({values * 8 / 2**30:.3g} "
+            f"GiB per buffer), above the {MAX_FORECAST_VALUES:,} one forecast holds; "
+            "recursion also makes one predict call per step. Forecast at most "
+            f"{most:,} steps at a time (append the forecasts to data and call again)."
+        )
+

@@ -9,6 +9,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from .._timeindex import infer_freq
+
 # The lag-``period`` autocorrelation must exceed this many standard errors
 # (one-sided 90%), the seasonality test of the M4 benchmarks and of Theta.
 SEASONALITY_Z = 1.645
@@ -29,10 +31,7 @@ def time_steps(index, freq=None):
     a multiple frequency (``"2D"``) are counted in its own steps.
     """
     if isinstance(index, pd.DatetimeIndex):
-        freq = freq or index.freq
-        if freq is None:
-            distinct = index.unique().sort_values()
-            freq = pd.infer_freq(distinct) if len(distinct) >= 3 else None
+        freq = freq or infer_freq(index)
         if freq is None:
             raise ValueError(
                 "X's DatetimeIndex (or a panel's time level) has no frequency, and "

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
+from .._timeindex import follows, gap_freq, ranges, within
 from .._validation import PositiveInts, StrictInterval, time_order_breaks
-
 
 
 @validate_params(
@@ -52,7 +52,17 @@ def to_supervised(
         A pandas index of times or numbers must be increasing (a newest-first
         or shuffled index is refused: sort it with ``data.sort_index()``); the
         rows of an array, or of any other index, are taken to be in time
-        order. The columns of a DataFrame (or of a 2-D array) are the
+        order. **Gaps**: where the index has a time step (a ``PeriodIndex``;
+        a ``DatetimeIndex`` or ``TimedeltaIndex`` whose frequency is set or,
+        for a panel, can be inferred from the times of all its series),
+        every row must be one step after the row before it: data with
+        missing times is refused with a ``ValueError`` that names the first
+        gap, since pairing by position would give the row before a gap a
+        target further ahead than ``horizon``. Fill the missing times first
+        (``data.reindex(pd.period_range(...)).interpolate()``,
+        ``data.asfreq("MS").interpolate()``), or split the series at the
+        gap. Times without a step to tell (integers, irregular datetimes
+        such as trading days) are taken in row order. The columns of a DataFrame (or of a 2-D array) are the
         features; the columns used must have unique names. With ``id``, a
         long-format DataFrame holding several series (see ``id`` and
         ``time``).
@@ -82,7 +92,8 @@ def to_supervised(
         For a panel: the column that holds the time of each row. By default
         the time is ``data``'s index. Within each series, the rows must be in
         increasing time order (checked as the index of a single series is);
-        a ``(series, time)`` pair may occur only once.
+        a ``(series, time)`` pair may occur only once, and no series may
+        skip a time step (see Gaps above).
 
     Returns
     -------
@@ -97,6 +108,12 @@ def to_supervised(
         The target at ``t + horizon``, aligned with ``X`` (same index). A
         Series (1-D array) for an int ``horizon``, a DataFrame (2-D array)
         with columns ``"<name>_t+<h>"`` for a sequence.
+
+    Notes
+    -----
+    A panel is paired in one pass over all its rows (the rows of each series
+    found by group offsets), so 100,000 short series cost about as much as
+    one series of as many rows.
 
     Examples
     --------
@@ -158,7 +175,7 @@ def to_supervised(
             )
         frame, is_pandas = _as_frame(data)
         column, inputs = _columns(frame, target, features, used=[])
-        X, y = _pairs(frame, horizons, column, inputs, "data's index", raise_short=True)
+        X, y = _pairs(frame, horizons, column, inputs)
         if isinstance(horizon, numbers.Integral):
             y = y.iloc[:, 0].rename(column)
         if is_pandas:
@@ -167,65 +184,123 @@ def to_supervised(
 
     frame, ids, times = _panel(data, id, time)
     column, inputs = _columns(frame, target, features, used=[id, time])
-    values = frame.set_axis(times)  # each series below is paired as one series is
     codes, series = pd.factorize(ids)  # the series in order of first appearance
     order = np.argsort(codes, kind="stable")  # each series' rows in their given order
-    bounds = np.flatnonzero(np.diff(codes[order])) + 1
-    parts, keys, short = [], [], []
-    for key, rows in zip(series, np.split(order, bounds)):
-        pairs = _pairs(values.iloc[rows], horizons, column, inputs,
-                       f"the time of series {key!r}", raise_short=False)
-        if pairs is None:
-            short.append(key)
-        else:
-            parts.append(pairs)
-            keys.append(key)
-    if not parts:
+    sizes = np.bincount(codes, minlength=len(series))
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]])
+    sorted_times = times.take(order)
+    _check_panel_time_order(sorted_times, starts, sizes, series)
+    _check_gaps(sorted_times, starts, series, freq=gap_freq(times, panel_times=times))
+    n_pairs = sizes - max(horizons)
+    has_pairs = n_pairs >= 1
+    if not has_pairs.any():
         raise ValueError(
             f"to_supervised needs more observations than the horizon in at least "
             f"one series: every series of data has at most {max(horizons)} rows "
             f"(the horizon is {max(horizons)}). Pass longer series or a shorter "
             "horizon."
         )
-    if short:
+    if not has_pairs.all():
+        short = list(series[~has_pairs][:5])
         warnings.warn(
-            f"{len(short)} series have too few rows for a target {max(horizons)} "
-            f"step(s) ahead and give no samples: {short[:5]}"
-            f"{' ...' if len(short) > 5 else ''}.",
+            f"{int((~has_pairs).sum())} series have too few rows for a target "
+            f"{max(horizons)} step(s) ahead and give no samples: {short}"
+            f"{' ...' if (~has_pairs).sum() > 5 else ''}.",
             UserWarning,
             stacklevel=3,  # the caller of validate_params' wrapper
         )
+    kept = ranges(starts[has_pairs], n_pairs[has_pairs])  # positions in sorted rows
+    rows = order[kept]
     names = [id, time if time is not None else frame.index.name]
-    X = pd.concat([x for x, _ in parts], keys=keys, names=names)
-    y = pd.concat([y for _, y in parts], keys=keys, names=names)
+    index = pd.MultiIndex.from_arrays([series.take(codes[rows]), times.take(rows)], names=names)
+    X, y = _take_pairs(frame, column, inputs, rows, [order[kept + h] for h in horizons],
+                       horizons, index)
     if isinstance(horizon, numbers.Integral):
         y = y.iloc[:, 0].rename(column)
     return X, y
 
 
-def _pairs(frame, horizons, column, inputs, where, *, raise_short):
-    """``X`` and the 2-D ``y`` of one series, rows paired by position.
-
-    ``where`` names the index in the time-order errors. A series with no more
-    rows than the horizon raises (``raise_short``) or gives None.
-    """
-    _check_time_order(frame.index, where)
+def _pairs(frame, horizons, column, inputs):
+    """``X`` and the 2-D ``y`` of one series, rows paired by position."""
+    _check_time_order(frame.index, "data's index")
+    _check_gaps(frame.index, np.zeros(1, dtype=np.intp), None, freq=gap_freq(frame.index))
     n_rows = len(frame) - max(horizons)
     if n_rows < 1:
-        if not raise_short:
-            return None
         raise ValueError(
             f"to_supervised needs more observations than the horizon: got "
             f"{len(frame)} observation(s) and a horizon of {max(horizons)}. "
             "Pass a longer series or a shorter horizon."
         )
-    X = frame[inputs].iloc[:n_rows].copy()
-    target = frame[column]
+    rows = np.arange(n_rows)
+    return _take_pairs(frame, column, inputs, rows, [rows + h for h in horizons], horizons,
+                       frame.index[:n_rows])
+
+
+def _take_pairs(frame, column, inputs, rows, targets, horizons, index):
+    """``X`` (the rows ``rows`` of the inputs) and the 2-D ``y`` (the target
+    at the rows ``targets``, one array per horizon), both indexed by ``index``.
+    """
+    X = frame[inputs].iloc[rows].set_axis(index)
+    values = frame[column].to_numpy()
+    if values.dtype.kind in "biu":  # as a shifted column is: NaN-able floats
+        values = values.astype(np.float64)
     y = pd.DataFrame(
-        {f"{column}_t+{h}": target.shift(-h).iloc[:n_rows] for h in horizons},
-        index=X.index,
+        {f"{column}_t+{h}": values[at] for h, at in zip(horizons, targets)}, index=index
     )
     return X, y
+
+
+def _check_panel_time_order(times, starts, sizes, series):
+    """Each series' times (``times``, series after series from ``starts``)
+    must increase: checked for all series in one pass, explained for the
+    first series that does not.
+    """
+    breaks = within(time_order_breaks(times), starts, len(times))
+    if len(breaks):
+        number = np.searchsorted(starts, breaks[0], side="right") - 1
+        own = times[starts[number] : starts[number] + sizes[number]]
+        _check_time_order(own, f"the time of series {series[number]!r}")
+
+
+def _check_gaps(times, starts, series, *, freq):
+    """Refuse times with a gap: a row whose time is not one step (``freq``)
+    after the time of the row before it, in the same series.
+
+    ``times`` holds the series one after the other, each in increasing time
+    order, from ``starts``; ``series`` names them (None for one series).
+    Nothing is checked without a ``freq``.
+    """
+    if freq is None or len(times) < 2:
+        return
+    gaps = within(np.flatnonzero(~follows(times, freq)) + 1, starts, len(times))
+    if not len(gaps):
+        return
+    first = gaps[0]
+    before, after = times[first - 1], times[first]
+    expected = before + 1 if isinstance(times, pd.PeriodIndex) else before + freq
+    if series is None:
+        whose = "data's index has"
+        fill = (
+            "Fill the missing times first, e.g. data.reindex(pd.period_range("
+            f"data.index[0], data.index[-1], freq={freq.freqstr!r})).interpolate()"
+            if isinstance(times, pd.PeriodIndex)
+            else f"Fill the missing times first, e.g. data.asfreq({freq.freqstr!r}).interpolate()"
+        )
+    else:
+        number = np.searchsorted(starts, first, side="right") - 1
+        whose = f"the times of series {series[number]!r} have"
+        fill = (
+            "Give every series one row per time step first (reindex each series to "
+            "its full range of times and fill the new rows, e.g. with "
+            "interpolate()), or drop the series with gaps"
+        )
+    raise ValueError(
+        f"{whose[0].upper()}{whose[1:]} {len(gaps)} gap(s) in time: {after} comes right "
+        f"after {before}, where {expected} was due (steps of {freq.freqstr!r}). "
+        "to_supervised pairs each row with the row `horizon` places below it, "
+        "so across a gap a target would lie further ahead than `horizon` steps. "
+        f"{fill}."
+    )
 
 
 def _columns(frame, target, features, used):

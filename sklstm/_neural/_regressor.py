@@ -15,14 +15,13 @@ from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
-    _check_sample_weight,
     check_is_fitted,
     validate_data,
 )
 
 from ._lazy import keras_backend
 from .._state import fit_context
-from .._validation import PositiveInts, StrictInterval, check_numeric
+from .._validation import PositiveInts, StrictInterval, check_numeric, check_sample_weight
 
 # Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
 # identifiers; kept here so that validating them needs no TensorFlow.
@@ -197,8 +196,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     sequence, so ``fit`` and ``predict`` take rows in any order.
 
     Sample weights: ``fit(X, y, sample_weight=w)`` weights each row's loss.
-    Only the ratios of the weights matter: they are divided by their mean
-    over the rows trained on, each batch's loss is the mean of weight times
+    Only the ratios of the weights matter: they are divided by their largest
+    value and then by their mean over the rows trained on (so ``1e20`` or
+    ``1e308`` for every row trains as ``1`` does), each batch's loss is the mean of weight times
     loss over its rows, and so an epoch's loss is the weighted mean over the
     rows (what ``history_["loss"]`` shows). A row of weight 0 contributes
     nothing; with one batch per epoch (``batch_size >= n_samples``) a fit
@@ -399,15 +399,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             self._check_continuable(units, levels)
         X = self._validate_X(X, reset=not continuing)
         y = self._validate_y(y, X)
-        if sample_weight is not None:
-            sample_weight = _check_sample_weight(
-                sample_weight, X, dtype=np.float64, ensure_non_negative=True
-            )
-            if not sample_weight.any():  # scikit-learn < 1.7 lets this through
-                raise ValueError(
-                    "sample_weight is zero for every row; at least one non-zero "
-                    "weight is needed. Give the rows to train on a positive weight."
-                )
+        if sample_weight is not None:  # only their ratios matter: scaled to mean 1
+            sample_weight = check_sample_weight(sample_weight, X)
         seed = int(check_random_state(self.random_state).randint(np.iinfo(np.int32).max))
 
         y_ndim = y.ndim

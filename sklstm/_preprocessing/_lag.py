@@ -14,7 +14,16 @@ from sklearn.utils.validation import (
 )
 
 from .._state import fit_context
-from .._timeindex import next_label
+from .._timeindex import (
+    group_starts,
+    is_panel,
+    is_panel_index,
+    next_labels,
+    panel_order,
+    ranges,
+    series_of,
+    within,
+)
 from .._validation import StrictInterval, check_numeric, time_order_breaks
 
 
@@ -181,22 +190,22 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         self : LagFeaturizer
             The fitted transformer.
         """
-        series = _series_of(_index_of(X))
+        index = _index_of(X)
+        layout = panel_order(index) if is_panel_index(index) else None
         check_numeric(X, "X")
         X = validate_data(self, X, dtype=[np.float64, np.float32])
-        self._run_starts(series)  # refuse (newest first) or warn before fitting
+        self._check_time_order(index, layout)  # refuse (newest first) or warn before fitting
         if self.look_back > X.shape[0]:
             raise ValueError(
                 f"look_back={self.look_back} is larger than the data: X has only "
                 f"{X.shape[0]} rows. Use a look_back of at most {X.shape[0]} or "
                 "pass a longer series."
             )
-        tails = {key: self._tail(X if rows is None else X[rows]) for key, rows, _ in series}
-        next_labels = _next_labels(series)
-        if _is_panel(series):
-            self.tail_, self.next_index_ = tails, next_labels
+        labels = next_labels(index)
+        if layout is None:
+            self.tail_, self.next_index_ = self._tail(X), labels[None]
         else:
-            self.tail_, self.next_index_ = tails[None], next_labels[None]
+            self.tail_, self.next_index_ = self._panel_tails(X, index, *layout), labels
         self.n_history_ = self.look_back
         return self
 
@@ -222,16 +231,16 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         index = _index_of(X)
-        layout = _panel_order(index) if _is_panel_index(index) else None
+        layout = panel_order(index) if is_panel_index(index) else None
         check_numeric(X, "X")
         X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
         if layout is not None:  # a panel: every series at once, if in time order
             fast = self._panel_windows(X, index, *layout)
             if fast is not None:
                 return fast
-        series = _series_of(index)
+        series = series_of(index)
         run_starts = self._run_starts(series)
-        if not _is_panel(series):
+        if not is_panel(series):
             (key, _, times), = series
             return self._windows(X, self._history(key, times, X.dtype), run_starts[0])
         out = np.empty((X.shape[0], self.look_back * X.shape[1]), dtype=X.dtype)
@@ -247,6 +256,35 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
             before = np.full((n_history - len(tail), X.shape[1]), self.fill_value, X.dtype)
             return np.concatenate([before, tail])
         return tail.copy()
+
+    def _panel_tails(self, X, index, order, bounds):
+        """The last ``look_back - 1`` rows of every series of a panel, keyed by
+        series, fill_value before the start of a shorter series: as
+        :meth:`_tail` gives them series by series, in one pass.
+        """
+        n_history, n_features = self.look_back - 1, X.shape[1]
+        starts = group_starts(bounds)
+        ends = np.concatenate([bounds, [len(order)]])
+        kept = np.minimum(ends - starts, n_history)  # rows of each series in its tail
+        tails = np.full((len(starts), n_history, n_features), self.fill_value, X.dtype)
+        where = ranges(np.arange(len(starts)) * n_history + n_history - kept, kept)
+        tails.reshape(-1, n_features)[where] = X[order[ranges(ends - kept, kept)]]
+        return dict(zip(index.droplevel(-1).take(order[starts]), tails))
+
+    def _check_time_order(self, index, layout):
+        """Refuse a series in decreasing time order, warn where the times of a
+        series go back (see :meth:`_run_starts`); a panel in time order is
+        told in one pass over all its rows.
+        """
+        if self.look_back == 1:
+            return  # without lags, row order does not matter
+        if layout is not None:
+            order, bounds = layout
+            times = index.get_level_values(-1).take(order)
+            breaks = within(time_order_breaks(times), bounds, len(times))
+            if not len(breaks):
+                return
+        self._run_starts(series_of(index))
 
     def _history(self, key, times, dtype):
         """The rows before the first row of series ``key``: its fitted tail
@@ -294,28 +332,22 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         runs and warns).
         """
         times = index.get_level_values(-1).take(order)
-        starts = np.concatenate([[0], bounds])  # each series' first sorted row
-        if self.look_back > 1:
-            breaks = time_order_breaks(times)
-            if len(np.setdiff1d(breaks, starts)):  # a break inside a series
-                return None
+        starts = group_starts(bounds)  # each series' first sorted row
+        if self.look_back > 1 and len(within(time_order_breaks(times), starts, len(times))):
+            return None  # a break inside a series
         n_history, n_features = self.look_back - 1, X.shape[1]
         keys = index.droplevel(-1).take(order[starts])
         before = np.full((len(starts), n_history, n_features), self.fill_value, X.dtype)
         if n_history and _is_panel_state(self.next_index_):
-            for number, (key, first) in enumerate(zip(keys, times.take(starts).tolist())):
-                expected = self.next_index_.get(key)
-                try:
-                    continues = expected is not None and bool(first == expected)
-                except (TypeError, ValueError):  # labels of incomparable types
-                    continues = False
-                if continues:
-                    before[number] = self.tail_[key]
+            continues, fitted = self._continuing(keys, times.take(starts))
+            if continues.any():
+                tails = list(self.tail_.values())
+                before[continues] = np.stack([tails[i] for i in fitted[continues]])
         sizes = np.diff(np.concatenate([starts, [len(order)]]))
         block_starts = starts + n_history * np.arange(len(starts))  # padded blocks
-        rows = _ranges(block_starts + n_history, sizes)  # of X[order] in the padding
+        rows = ranges(block_starts + n_history, sizes)  # of X[order] in the padding
         padded = np.empty((len(order) + before.shape[0] * n_history, n_features), X.dtype)
-        padded[_ranges(block_starts, np.full(len(starts), n_history))] = before.reshape(
+        padded[ranges(block_starts, np.full(len(starts), n_history))] = before.reshape(
             -1, n_features
         )
         padded[rows] = X[order]
@@ -324,6 +356,25 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         out = np.empty((X.shape[0], self.look_back * n_features), dtype=X.dtype)
         out[order] = windows.transpose(0, 2, 1).reshape(len(order), -1)
         return out
+
+    def _continuing(self, keys, firsts):
+        """Which series (``keys``, first times ``firsts``) continue a series
+        seen in :meth:`fit`, and the position of that series in ``tail_``.
+        """
+        fitted = pd.Index(list(self.next_index_)).get_indexer(keys)
+        expected = np.asarray(list(self.next_index_.values()), dtype=object)
+        firsts = np.asarray(firsts.astype(object), dtype=object)
+        seen = fitted >= 0
+        continues = np.zeros(len(keys), dtype=bool)
+        try:
+            continues[seen] = np.asarray(expected[fitted[seen]] == firsts[seen], dtype=bool)
+        except (TypeError, ValueError):  # labels of incomparable types: one by one
+            for number in np.flatnonzero(seen):
+                try:
+                    continues[number] = bool(expected[fitted[number]] == firsts[number])
+                except (TypeError, ValueError):
+                    continues[number] = False
+        return continues, fitted
 
     def _run_starts(self, series):
         """For each series, where the increasing run of each of its rows starts
@@ -403,80 +454,6 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
 
 def _index_of(X):
     return X.index if isinstance(X, (pd.DataFrame, pd.Series)) else None
-
-
-def _series_of(index):
-    """The series in ``X``: ``(key, rows, times)`` for each.
-
-    One series ``(None, None, index)`` unless ``index`` is a panel's
-    ``(series, time)`` MultiIndex: then one entry per series, in order of
-    first appearance, with the positions of its rows (in their given order)
-    and their times (the last level).
-    """
-    if not _is_panel_index(index):
-        return [(None, None, index)]
-    order, bounds = _panel_order(index)
-    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
-    times = index.get_level_values(-1)
-    return [(key, rows, times[rows]) for key, rows in zip(keys, np.split(order, bounds))]
-
-
-def _is_panel_index(index):
-    return isinstance(index, pd.MultiIndex) and index.nlevels >= 2
-
-
-def _panel_order(index):
-    """The rows of a panel series after series (in order of first appearance,
-    each in its given order), and where each series after the first starts.
-
-    The panel is ``index``, a ``(series, time)`` MultiIndex.
-    """
-    codes, _ = pd.factorize(index.droplevel(-1))
-    if (codes < 0).any():
-        raise ValueError(
-            f"X's index has {int((codes < 0).sum())} row(s) with no series label "
-            "(NaN in the series level of its (series, time) MultiIndex); give "
-            "every row its series or drop those rows."
-        )
-    order = np.argsort(codes, kind="stable")
-    return order, np.flatnonzero(np.diff(codes[order])) + 1
-
-
-def _ranges(starts, counts):
-    """The positions ``starts[i], ..., starts[i] + counts[i] - 1``, for every ``i`` in turn."""
-    ends = np.cumsum(counts)
-    return np.arange(ends[-1] if len(ends) else 0) + np.repeat(starts - ends + counts, counts)
-
-
-def _next_labels(series):
-    """The time that continues each series, keyed by series.
-
-    A series of datetimes or timedeltas too short to infer its frequency
-    from takes the frequency of the whole panel's times.
-    """
-    labels = {key: next_label(times) for key, _, times in series}
-    missing = [key for key, label in labels.items() if label is None]
-    times = series[0][2]
-    if not (_is_panel(series) and missing) or not isinstance(
-        times, (pd.DatetimeIndex, pd.TimedeltaIndex)
-    ):
-        return labels
-    every_time = pd.Index(np.concatenate([t.to_numpy() for _, _, t in series]))
-    every_time = every_time.unique().sort_values()
-    try:
-        freq = pd.tseries.frequencies.to_offset(pd.infer_freq(every_time))
-    except (TypeError, ValueError):  # fewer than 3 times, or no regular step
-        return labels
-    if freq is None:
-        return labels
-    for key, _, times in series:
-        if labels[key] is None and times.is_unique and times.is_monotonic_increasing:
-            labels[key] = times[-1] + freq
-    return labels
-
-
-def _is_panel(series):
-    return series[0][1] is not None
 
 
 def _is_panel_state(next_index):

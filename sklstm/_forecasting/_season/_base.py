@@ -16,7 +16,8 @@ import pandas as pd
 from sklearn.base import BaseEstimator
 from sklearn.utils._param_validation import Interval
 
-from ..._preprocessing._lag import _is_panel_index, _panel_order
+from ..._timeindex import is_panel_index as _is_panel_index
+from ..._timeindex import panel_order as _panel_order
 from .._seasonal import time_steps
 
 
@@ -60,6 +61,7 @@ class _Season(BaseEstimator):
         self.time_freq_ = None
         self.n_history_ = None
         layout = self._layout(X, fitting=True)
+        _check_period_fits(self.period, layout[1])
         if y is not None and y.ndim == 1:
             _check_one_step_ahead(levels, y, layout)
         self._learn(levels, layout)
@@ -146,4 +148,17 @@ def _check_one_step_ahead(levels, y, layout):
             f"but it equals X's level one step later in only {matched} of "
             f"{compared} rows. For a target h steps ahead, pass the 2-D y of "
             "to_supervised(..., horizon=[h]): its column name says h."
+        )
+
+
+def _check_period_fits(period, steps):
+    """Refuse a ``seasonal_period`` longer than the training times span: no
+    season of it can be seen (and its cycles overflow int64 time steps)."""
+    span = int(steps.max()) - int(steps.min()) + 1 if len(steps) else 0  # Python ints
+    if period > span:
+        raise ValueError(
+            f"period={period} is longer than the training data, whose times "
+            f"span {span} step(s): not one cycle of that season can be seen. Pass the "
+            "season's length in time steps (12 for monthly data), at most the span "
+            "of the data, or season=None."
         )
