@@ -732,9 +732,9 @@ def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("units", [(3,), (4, 2), (2, 5, 1)])
 def test_the_weight_count_load_model_expects_is_the_networks(cell, units):
-    from sklstm._persistence import _count_weights
+    from sklstm._neural._format import count_weights
 
     architecture = dict(n_features=3, n_outputs=2, units=units, dropout=0.0,
                         recurrent_dropout=0.0, cell=cell)
     network = keras_backend().build_model(**architecture, seed=0)
-    assert _count_weights(**architecture) == network.count_params()
+    assert count_weights(**architecture) == network.count_params()

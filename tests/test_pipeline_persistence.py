@@ -360,7 +360,7 @@ def test_a_crafted_composite_file_is_refused(saved, tmp_path, change, match, ker
     ("Period", "2020-01", "ns", None),
 ])
 def test_a_crafted_time_label_is_refused(fields):
-    from sklstm._pipeline_persistence import TimeLabel
+    from sklstm._persistence import TimeLabel
 
     with pytest.raises(ValueError, match="time label"):
         TimeLabel(*fields).value("crafted.sklstm")
