@@ -143,9 +143,10 @@ def crafted_schemas(pipeline):
     schema = data["schema.json"].decode().replace(
         '"__module__": "sklstm._neural._regressor"', '"__module__": "sklstm"')
     document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
-    yield "sklstm.LSTMRegressor", as_zip({"format.json": json.dumps(document),
-                                          "estimator.skops": as_zip({**data, "schema.json": schema})}
-                                         ), ["sklstm.LSTMRegressor"]
+    aliased = as_zip({**data, "schema.json": schema})
+    yield "sklstm.LSTMRegressor", as_zip(
+        {"format.json": json.dumps(document), "estimator.skops": aliased}
+    ), ["sklstm.LSTMRegressor"]
     numbers = [node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
                for i, v in enumerate([0.0, 5.0])]
     pair = [node("list", "builtins", "ListNode", 30 + i, content=[numbers[i]]) for i in (0, 1)]

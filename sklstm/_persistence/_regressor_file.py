@@ -321,8 +321,11 @@ def _is_number(value):
 
 
 def _int(what, value, low=None, high=None):
-    if not is_int(value) or (low is not None and value < low) or (high is not None and value > high):
-        bounds = f" in [{low}, {high}]" if high is not None else f" >= {low}" if low is not None else ""
+    if not is_int(value) or (low is not None and value < low) or (
+        high is not None and value > high
+    ):
+        bounds = (f" in [{low}, {high}]" if high is not None
+                  else f" >= {low}" if low is not None else "")
         _fail(what, f"an int{bounds}", value)
     return value
 
@@ -417,7 +420,8 @@ def _rebuild(document):
 def rebuild_params(params):
     """An unfitted ``LSTMRegressor`` with the stored ``params``, checked as fit checks them."""
     known = LSTMRegressor._get_param_names()
-    check_keys("params", params, [], known)  # a parameter missing from an older file keeps its default
+    # a parameter missing from an older file keeps its default
+    check_keys("params", params, [], known)
     estimator = LSTMRegressor(
         **{name: _rebuild_param(name, value) for name, value in params.items()}
     )
