@@ -4,7 +4,11 @@ Each crafted file (from the hardening issue: zip bombs in each member, a
 small file declaring a huge network, HDF5 arrays declared huge, deep or huge
 JSON numbers; and for a saved Pipeline: bombs in its skops part and in a
 regressor's member, a .npy array declared huge, a deep skops schema, a
-tampered network) is loaded once in this process after a normal file; the table
+tampered network; and from the second hardening issue: skops node ids reused
+so that the audit would double per level, one array member named by 1500
+nodes, an LSTMRegressor spelled ``sklstm.LSTMRegressor`` and trusted, a
+metric function as a type to call, a zip directory of 40,000 entries behind
+an end record claiming 2) is loaded once in this process after a normal file; the table
 gives the seconds to refuse it as a ratio to one normal load, and how far the
 process's peak RSS rose above the peak of the normal load. Run::
 
@@ -20,6 +24,7 @@ import io
 import json
 import os
 import resource
+import struct
 import sys
 import tempfile
 import time
@@ -89,9 +94,65 @@ def crafted_files(valid, bomb):
         b'"extra": {', b'"extra": {"a_": ' + b"[" * 10**5 + b"]" * 10**5 + b","
     )
     yield "nesting 10**5 deep", as_zip({**outer, "estimator.json": nested})
+    yield "zip of 40,000 entries", many_entries(40_000)
     yield "400-digit integer", with_document(
         lambda d: d["fitted"]["history_"].__setitem__("loss", [10**400])
     )
+
+
+def many_entries(count):
+    """A zip whose central directory holds ``count`` entries, its end record claiming 2."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index in range(count):
+            archive.writestr(f"{index}", b"")
+    data = bytearray(buffer.getvalue())
+    data[-14:-10] = struct.pack("<2H", 2, 2)
+    return bytes(data)
+
+
+def node(cls, module, loader, node_id, **fields):
+    return {"__class__": cls, "__module__": module, "__loader__": loader, **fields,
+            "__id__": node_id}
+
+
+def skops_only(schema, **extra):
+    """A composite file of no regressors whose skops part is ``schema``."""
+    document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
+    return as_zip({"format.json": json.dumps(document), "estimator.skops": as_zip(
+        {"schema.json": json.dumps({**schema, "protocol": 2}), **extra})})
+
+
+def crafted_schemas(pipeline):
+    """Crafted skops parts (issue 22): ``(name, file, trusted)``."""
+    level = node("int", "builtins", "JsonNode", 1, content="1", is_json=True)
+    for depth in range(2, 42):  # each list: the previous one, and a stand-in with its id
+        stand_in = node("list", "builtins", "ListNode", depth - 1, content=[])
+        level = node("list", "builtins", "ListNode", depth, content=[level, stand_in])
+    yield "ids reused 40 deep", skops_only(level), None
+    array = io.BytesIO()
+    np.save(array, np.zeros(2**17 - 32))  # just under 1 MiB
+    nodes = [node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
+             for i in range(1500)]
+    yield "1 MiB .npy named 1500x", skops_only(
+        node("list", "builtins", "ListNode", 1, content=nodes), **{"a.npy": array.getvalue()}
+    ), None
+    import skops.io
+
+    data = members(skops.io.dumps(pipeline))
+    schema = data["schema.json"].decode().replace(
+        '"__module__": "sklstm._neural._regressor"', '"__module__": "sklstm"')
+    document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
+    aliased = as_zip({**data, "schema.json": schema})
+    yield "sklstm.LSTMRegressor", as_zip(
+        {"format.json": json.dumps(document), "estimator.skops": aliased}
+    ), ["sklstm.LSTMRegressor"]
+    numbers = [node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
+               for i, v in enumerate([0.0, 5.0])]
+    pair = [node("list", "builtins", "ListNode", 30 + i, content=[numbers[i]]) for i in (0, 1)]
+    call = node("mean_squared_error", "sklearn.metrics._regression", "ConstructorFromReduceNode",
+                1, content=node("tuple", "builtins", "TupleNode", 2, content=pair))
+    yield "metric called at load", skops_only(call), None
 
 
 def crafted_pipeline_files(valid, bomb):
@@ -158,15 +219,18 @@ def main():
     bomb = 2**26 if args.quick else 2**30
     with tempfile.TemporaryDirectory() as folder:
         groups = []
+        schemas = lambda valid, bomb: crafted_schemas(pipe)
         for label, estimator, craft in [("LSTMRegressor", model, crafted_files),
-                                        ("Pipeline", pipe, crafted_pipeline_files)]:
-            path = os.path.join(folder, f"{label}.sklstm")
+                                        ("Pipeline", pipe, crafted_pipeline_files),
+                                        ("Pipeline (skops schema)", pipe, schemas)]:
+            path = os.path.join(folder, f"{len(groups)}.sklstm")
             save_model(estimator, path)
             with open(path, "rb") as file:
                 valid = file.read()
             crafted = []  # written first: making the bombs must not raise the peaks measured
-            for index, (name, data) in enumerate(craft(valid, bomb)):
-                crafted.append((name, os.path.join(folder, f"{label}{index}.sklstm"), len(data)))
+            for index, (name, data, *trusted) in enumerate(craft(valid, bomb)):
+                crafted.append((name, os.path.join(folder, f"{len(groups)}-{index}.sklstm"),
+                                len(data), trusted[0] if trusted else None))
                 with open(crafted[-1][1], "wb") as file:
                     file.write(data)
                 del data
@@ -184,17 +248,18 @@ def main():
         print(f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}{'x normal':>10}{'RSS over':>10}")
         for label, _, crafted in groups:
             print(f"-- {label} files (x normal: against its normal load)")
-            for name, crafted_path, size in crafted:
+            for name, crafted_path, size, trusted in crafted:
                 start = time.perf_counter()
                 try:
-                    load_model(crafted_path)
+                    load_model(crafted_path, trusted=trusted)
                     outcome = "LOADED"
                 except ValueError:
                     outcome = "refused"
                 seconds = time.perf_counter() - start
                 over = peak_rss_mib() - normal_peak
+                normal = normals[label]
                 print(f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s"
-                      f"{seconds / normals[label]:>10.1f}{over:>9.0f}M  {outcome}")
+                      f"{seconds / normal:>10.1f}{over:>9.0f}M  {outcome}", flush=True)
     return 0
 
 

@@ -483,9 +483,13 @@ def saved_file(fitted_lstm, tmp_path_factory):
 
 json_values = st.recursive(
     st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
-    | st.sampled_from([10**400, -(2**63), 2**64, 1e308, "LSTM", "Lambda", "keras.layers"]),
+    | st.sampled_from([10**400, -(2**63), 2**64, 1e308, "LSTM", "Lambda", "keras.layers",
+                       "ObjectNode", "ConstructorFromReduceNode", "sklstm", "LSTMRegressor",
+                       "mean_squared_error", "sklearn.metrics._regression"]),
     lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["config", "class_name", "module", "units", "name", "seed"])
+    | st.dictionaries(st.sampled_from(["config", "class_name", "module", "units", "name", "seed",
+                                       "__id__", "__class__", "__module__", "__loader__",
+                                       "file", "content"])
                       | st.text(max_size=3), children, max_size=3),
     max_leaves=8,
 )
@@ -556,3 +560,40 @@ def test_load_model_on_hostile_files(saved_file, data):
     X = np.random.RandomState(0).uniform(size=(4, 3, 2))
     y_pred = call(model.predict, X)
     assert y_pred is not None and y_pred.shape[0] == 4
+
+
+@pytest.fixture(scope="module")
+def saved_pipeline(fitted_lstm, tmp_path_factory):
+    """A saved Pipeline (a scaler, a reshaper, a regressor): a composite file's path."""
+    from sklearn.pipeline import Pipeline
+    from sklearn.preprocessing import StandardScaler
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(16, 6))
+    pipe = Pipeline([("scale", StandardScaler()), ("seq", SequenceReshaper(features_per_step=2)),
+                     ("lstm", _tiny_lstm())]).fit(X, X.sum(axis=1))
+    path = tmp_path_factory.mktemp("saved") / "pipe.sklstm"
+    save_model(pipe, path)
+    return path
+
+
+@settings(SLOW, max_examples=40)
+@given(data=st.data())
+def test_load_model_on_hostile_skops_schemas(saved_pipeline, data):
+    # ids, member names, loaders and type names edited anywhere in the skops schema
+    outer = _members(saved_pipeline.read_bytes())
+    inner = _members(outer["estimator.skops"])
+    inner["schema.json"] = data.draw(json_edits(inner["schema.json"]), label="schema")
+    outer["estimator.skops"] = _zip(inner, zipfile.ZIP_DEFLATED)
+    with tempfile.TemporaryDirectory() as folder:
+        path = os.path.join(folder, "crafted.sklstm")
+        with open(path, "wb") as file:
+            file.write(_zip(outer, zipfile.ZIP_DEFLATED))
+        try:
+            model = load_model(path)
+        except ValueError as exc:
+            _check_error(exc)
+            event("load_model: ValueError")
+            return
+    event("load_model: loaded")  # a harmless change: the result is still an estimator
+    assert hasattr(model, "get_params")

@@ -732,9 +732,91 @@ def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_
 @pytest.mark.parametrize("cell", ["lstm", "gru"])
 @pytest.mark.parametrize("units", [(3,), (4, 2), (2, 5, 1)])
 def test_the_weight_count_load_model_expects_is_the_networks(cell, units):
-    from sklstm._persistence import _count_weights
+    from sklstm._neural._format import count_weights
 
     architecture = dict(n_features=3, n_outputs=2, units=units, dropout=0.0,
                         recurrent_dropout=0.0, cell=cell)
     network = keras_backend().build_model(**architecture, seed=0)
-    assert _count_weights(**architecture) == network.count_params()
+    assert count_weights(**architecture) == network.count_params()
+
+
+# Issue 22: special files, zip directories, parameters changed after fit -------
+
+
+def test_a_directory_is_refused_with_value_error(tmp_path):
+    with pytest.raises(ValueError, match="not a regular file"):
+        load_model(tmp_path)
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no FIFOs on this platform")
+def test_a_fifo_is_refused_without_reading_it(tmp_path):
+    fifo = tmp_path / "m.sklstm"
+    os.mkfifo(fifo)
+    reader = os.open(fifo, os.O_RDONLY | os.O_NONBLOCK)  # so that a writer can open it
+    writer = os.open(fifo, os.O_WRONLY)
+    try:
+        with pytest.raises(ValueError, match="not a regular file"):
+            load_model(fifo)
+    finally:
+        os.close(writer)
+        os.close(reader)
+
+
+class CountingZipInfo(zipfile.ZipInfo):
+    made = 0
+
+    def __init__(self, *args, **kwargs):
+        type(self).made += 1
+        super().__init__(*args, **kwargs)
+
+
+def test_a_zip_directory_of_many_entries_is_not_parsed(saved, tmp_path, monkeypatch):
+    # a central directory of 5000 entries behind an end record that claims 2
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for index in range(5000):
+            archive.writestr(f"{index}", b"")
+    data = bytearray(buffer.getvalue())
+    data[-14:-10] = struct.pack("<2H", 2, 2)
+    path = tmp_path / "many.sklstm"
+    path.write_bytes(bytes(data))
+    monkeypatch.setattr(zipfile, "ZipInfo", CountingZipInfo)
+    with pytest.raises(ValueError, match="its directory takes .* bytes"):
+        load_model(path)
+    assert CountingZipInfo.made == 0  # 5000 before
+
+
+def test_the_entries_zipfile_builds_are_counted(saved, tmp_path):
+    # within the directory's byte bound, more entries than the format has, 2 claimed
+    path = write_archive(tmp_path / "m.sklstm", {**saved, **{f"{i}": b"" for i in range(10)}})
+    data = bytearray(path.read_bytes())
+    data[-14:-10] = struct.pack("<2H", 2, 2)
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="it has 12 entries"):
+        load_model(path)
+
+
+@pytest.mark.parametrize("params, change", [
+    ({}, {"units": 5}),
+    ({}, {"units": (3, 3)}),
+    ({}, {"cell": "gru"}),
+    ({}, {"dropout": 0.5}),
+    ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"quantiles": (0.2, 0.5, 0.8)}),
+    ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"loss": "squared_error"}),
+])
+def test_save_refuses_a_model_whose_parameters_changed_after_fit(
+        tiny, sequences, tmp_path, params, change):
+    X, y = sequences
+    model = tiny(**params).fit(X, y).set_params(**change)
+    with pytest.raises(ValueError, match="no longer describe its fitted network"):
+        save_model(model, tmp_path / "m.sklstm")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_parameters_that_do_not_shape_the_network_may_change_after_fit(tiny, sequences, tmp_path):
+    X, y = sequences
+    model = tiny().fit(X, y).set_params(epochs=7, learning_rate=0.5)
+    save_model(model, tmp_path / "m.sklstm")
+    loaded = load_model(tmp_path / "m.sklstm")
+    assert loaded.get_params()["epochs"] == 7
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

@@ -360,7 +360,7 @@ def test_a_crafted_composite_file_is_refused(saved, tmp_path, change, match, ker
     ("Period", "2020-01", "ns", None),
 ])
 def test_a_crafted_time_label_is_refused(fields):
-    from sklstm._pipeline_persistence import TimeLabel
+    from sklstm._persistence import TimeLabel
 
     with pytest.raises(ValueError, match="time label"):
         TimeLabel(*fields).value("crafted.sklstm")
@@ -400,3 +400,151 @@ def test_regressors_in_object_arrays_are_found_and_others_refused(sequences, tmp
     with pytest.raises(TypeError, match="keeps a .*LSTMRegressor elsewhere"):
         save_model(pipe, tmp_path / "box.sklstm")
     assert not (tmp_path / "box.sklstm").exists()
+
+
+# Crafted skops schemas (issue 22) -------------------------------------------
+
+
+def node(cls, module, loader, node_id, **fields):
+    return {"__class__": cls, "__module__": module, "__loader__": loader, **fields,
+            "__id__": node_id}
+
+
+def skops_file(tmp_path, schema, **extra):
+    """A composite file of no regressors whose skops part is ``schema`` (and ``extra`` members)."""
+    document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
+    skops_part = as_zip({"schema.json": json.dumps({**schema, "protocol": 2}), **extra})
+    return write(tmp_path, {"format.json": json.dumps(document), "estimator.skops": skops_part})
+
+
+def test_nodes_sharing_ids_cannot_make_the_audit_exponential(tmp_path, monkeypatch):
+    # each list holds the previous one, then a small stand-in reusing its id: skops
+    # hands out the first for both, and its audit walks it once per use
+    from skops.io import _audit
+
+    walks = []
+    audit = _audit.Node.get_unsafe_set
+    monkeypatch.setattr(_audit.Node, "get_unsafe_set",
+                        lambda self: walks.append(1) or audit(self))
+    level = node("int", "builtins", "JsonNode", 1, content="1", is_json=True)
+    for depth in range(2, 18):
+        stand_in = node("list", "builtins", "ListNode", depth - 1, content=[])
+        level = node("list", "builtins", "ListNode", depth, content=[level, stand_in])
+    message = bounded_load(skops_file(tmp_path, level))
+    assert "to different objects" in message
+    assert len(walks) < 100  # 2**17 before
+
+
+def test_a_member_is_read_once_however_many_nodes_name_it(tmp_path):
+    array = io.BytesIO()
+    np.save(array, np.zeros(2**17 - 32))  # just under 1 MiB: within the bomb rule
+    nodes = [node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
+             for i in range(48)]
+    schema = node("list", "builtins", "ListNode", 1, content=nodes)
+    path = skops_file(tmp_path, schema, **{"a.npy": array.getvalue()})
+    assert path.stat().st_size < 2**14
+    assert "names the member 'a.npy' for more than one object" in bounded_load(path)
+
+
+@pytest.mark.parametrize("alias", ["sklstm.LSTMRegressor", "sklstm._neural.LSTMRegressor"])
+def test_an_lstm_regressor_under_another_name_is_refused(forecaster, tmp_path, alias,
+                                                         keras_must_not_run):
+    data = unzip(skops.io.dumps(forecaster))
+    schema = data["schema.json"].decode().replace(
+        '"__module__": "sklstm._neural._regressor"', f'"__module__": "{alias[:-14]}"')
+    assert "sklstm._neural._regressor" not in schema
+    document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
+    path = write(tmp_path, {"format.json": json.dumps(document),
+                            "estimator.skops": as_zip({**data, "schema.json": schema})})
+    assert f"holds an LSTMRegressor itself (as {alias})" in bounded_load(path)
+    with pytest.raises(ValueError, match="cannot be trusted"):
+        load_model(path, trusted=[alias])
+
+
+def test_a_subclass_of_lstm_regressor_cannot_be_trusted(saved):
+    class Mine(LSTMRegressor):
+        pass
+
+    with pytest.raises(ValueError, match="cannot be trusted"):
+        load_model(saved[0], trusted=[Mine])
+
+
+def test_a_trusted_metric_function_is_never_called_while_loading(tmp_path):
+    # skops calls the type of a ConstructorFromReduceNode with the file's arguments
+    numbers = [node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
+               for i, v in enumerate([0.0, 5.0])]
+    pair = [node("list", "builtins", "ListNode", 30 + i, content=[numbers[i]]) for i in (0, 1)]
+    arguments = node("tuple", "builtins", "TupleNode", 2, content=pair)
+    schema = node("mean_squared_error", "sklearn.metrics._regression",
+                  "ConstructorFromReduceNode", 1, content=arguments)
+    message = bounded_load(skops_file(tmp_path, schema))
+    assert "uses the function sklearn.metrics._regression.mean_squared_error" in message
+
+
+def test_a_fitted_search_keeps_its_scorer_as_a_reference(sequences, tmp_path):
+    X, y = sequences
+    X2 = X[:, :, 0]
+    pipe = Pipeline([("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY))])
+    search = GridSearchCV(pipe, {"lstm__units": [3]}, cv=TimeSeriesSplit(2),
+                          scoring="neg_mean_squared_error").fit(X2, y)
+    save_model(search, tmp_path / "search.sklstm")
+    loaded = load_model(tmp_path / "search.sklstm")
+    from sklearn.metrics import mean_squared_error
+
+    assert loaded.scorer_._score_func is mean_squared_error
+    np.testing.assert_array_equal(loaded.predict(X2), search.predict(X2))
+
+
+# pandas 2 names a type by the module that defines it, pandas 3 by ``pandas``
+# for the public ones (``Period``, ``DateOffset``).
+PANDAS_SPELLINGS = {
+    "2.x": {"Period": "pandas._libs.tslibs.period", "DateOffset": "pandas._libs.tslibs.offsets"},
+    "3.x": {"Period": "pandas", "DateOffset": "pandas"},
+}
+
+
+@pytest.mark.parametrize("written_by", ["2.x", "3.x"])
+def test_a_file_loads_under_the_other_pandas_version(forecaster, saved, data, tmp_path,
+                                                     written_by):
+    members = saved[1]
+    inner = unzip(members["estimator.skops"])
+    schema = json.loads(inner["schema.json"])
+    spelled, todo = 0, [schema]
+    while todo:  # every type name as a file of that pandas version has it
+        value = todo.pop()
+        if isinstance(value, dict):
+            module = PANDAS_SPELLINGS[written_by].get(value.get("__class__"))
+            if module is not None and value.get("__module__", "").startswith("pandas"):
+                value["__module__"] = module
+                spelled += 1
+            todo.extend(value.values())
+        elif isinstance(value, list):
+            todo.extend(value)
+    assert spelled >= 1  # the forecaster keeps the Period after its training data
+    inner["schema.json"] = json.dumps(schema).encode()
+    path = write(tmp_path, {**members, "estimator.skops": as_zip(inner)})
+    _, _, X_test = data
+    np.testing.assert_array_equal(load_model(path).predict(X_test), forecaster.predict(X_test))
+
+
+@pytest.mark.parametrize("change", [
+    {"lstm__units": 5}, {"lstm__cell": "gru"}, {"lstm__dropout": 0.5},
+])
+def test_save_refuses_a_pipeline_whose_regressor_changed_after_fit(sequences, tmp_path, change):
+    X, y = sequences
+    pipe = Pipeline([("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY))])
+    pipe.fit(X[:, :, 0], y).set_params(**change)
+    with pytest.raises(ValueError, match="no longer describe its fitted network"):
+        save_model(pipe, tmp_path / "changed.sklstm")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_file_naming_the_slots_by_their_former_module_loads(forecaster, saved, data, tmp_path):
+    members = saved[1]
+    inner = unzip(members["estimator.skops"])
+    assert b'"sklstm._persistence"' in inner["schema.json"]
+    inner["schema.json"] = inner["schema.json"].replace(
+        b'"sklstm._persistence"', b'"sklstm._pipeline_persistence"')
+    path = write(tmp_path, {**members, "estimator.skops": as_zip(inner)})
+    _, _, X_test = data
+    np.testing.assert_array_equal(load_model(path).predict(X_test), forecaster.predict(X_test))

@@ -656,19 +656,19 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         return (X - self.input_mean_) / self.input_scale_
 
     def __getstate__(self):
-        # The network travels as Keras's .keras bytes (sklstm._persistence),
+        # The network travels as Keras's .keras bytes (sklstm._neural._format),
         # rebuilt through sklstm._neural._keras on unpickling: that import registers
         # the NaNMask layer, which a fresh process would otherwise not know.
         state = super().__getstate__()
         if "model_" in state:
-            from .._persistence import network_to_bytes  # it imports this module
+            from ._format import network_to_bytes
 
             state = {**state, "model_": network_to_bytes(state["model_"])}
         return state
 
     def __setstate__(self, state):
         if isinstance(state.get("model_"), bytes):
-            from .._persistence import trusted_network_from_bytes
+            from ._format import trusted_network_from_bytes
 
             state = {**state, "model_": trusted_network_from_bytes(state["model_"])}
         super().__setstate__(state)

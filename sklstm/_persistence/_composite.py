@@ -1,4 +1,4 @@
-"""Save and load any fitted estimator made of scikit-learn and sklstm parts, without pickle.
+"""Composite estimators (a ``Pipeline``, a meta-estimator holding regressors) as one file.
 
 :func:`~sklstm.save_model` and :func:`~sklstm.load_model` come here for
 anything but a bare :class:`~sklstm.LSTMRegressor` (a ``Pipeline``, a
@@ -9,11 +9,11 @@ ensemble). The file is a zip archive of:
     The format, its version and how many regressors the file holds.
 ``estimator.skops``
     The estimator in skops's format (``skops.io``), each ``LSTMRegressor`` in
-    it replaced by a :class:`NetworkSlot` that holds its index.
+    it replaced by a :class:`~._slots.NetworkSlot` that holds its index.
 ``regressors/<i>.sklstm``
     A fitted ``LSTMRegressor``, as a complete file of the bare format
-    (``estimator.json`` and ``model.keras``), read by the same checks as a
-    file that holds one regressor only.
+    (:mod:`._regressor_file`), read by the same checks as a file that holds
+    one regressor only.
 ``regressors/<i>.json``
     An unfitted ``LSTMRegressor`` (the template a meta-estimator clones): its
     parameters, checked as the bare format checks them.
@@ -21,12 +21,11 @@ ensemble). The file is a zip archive of:
 Loading refuses a file, with a ``ValueError``, at the first step that fails:
 the outer directory (names, count, declared sizes, compression ratios), the
 bounded ``format.json``, then the skops archive (its members, sizes and
-ratios checked and read with caps, its ``schema.json`` parsed with bounded
-nesting, every ``.npy`` header's shape matching its bytes), then the types it
-names against an explicit allow-list (plus what the caller trusts), then
-skops itself, then each regressor through the bare format's checks. The
-``LSTMRegressor`` type is never trusted inside the skops part: its network
-could only come in unchecked there.
+ratios checked and each read once with a cap, its ``schema.json`` parsed with
+bounded nesting and audited by :func:`~._trust.audit_schema`, every ``.npy``
+header's shape matching its bytes), then the types it names against the
+allow-list of :mod:`._trust` (plus what the caller trusts), then skops
+itself, then each regressor through the bare format's checks.
 """
 
 import copy
@@ -39,8 +38,11 @@ import numpy as np
 from sklearn.base import BaseEstimator
 from sklearn.utils.validation import check_is_fitted
 
-from . import _persistence as _bare
-from ._neural._regressor import LSTMRegressor
+from .._neural._regressor import LSTMRegressor
+from . import _regressor_file as _bare
+from ._archive import open_bounded_zip, parse_json, read_member
+from ._slots import NetworkSlot, TimeLabel
+from ._trust import audit_schema, check_types, type_name
 
 FORMAT = "sklstm.Estimator"
 FORMAT_VERSION = 1
@@ -51,16 +53,9 @@ _UNFITTED_MEMBER = "regressors/{}.json"
 _MEMBER_NAME = re.compile(r"regressors/(0|[1-9][0-9]{0,5})\.(sklstm|json)\Z")
 
 _MAX_REGRESSORS = 64  # average_seeds of a few dozen seeds, each with its template
+_MAX_MEMBERS = 2 + 2 * _MAX_REGRESSORS
 _MAX_FORMAT_BYTES = 2**12
 _MAX_PARAMS_BYTES = 2**16  # an unfitted regressor's parameters (a RandomState is ~10 KiB)
-# A fitted regressor's file: its estimator.json and the largest network the
-# bare format reads.
-_MAX_REGRESSOR_BYTES = (
-    _bare._MAX_DOCUMENT_BYTES + _bare._MAX_METADATA_BYTES + 2**17
-    + _bare._CONFIG_BYTES[0] + _bare._CONFIG_BYTES[1] * _bare._MAX_LAYERS
-    + 4 * _bare._MAX_WEIGHTS
-    + _bare._WEIGHTS_OVERHEAD_BYTES[0] + _bare._WEIGHTS_OVERHEAD_BYTES[1] * _bare._MAX_LAYERS
-)
 _MAX_TOTAL_BYTES = 2**28  # all members together, inflated
 # The skops part: scalers, lag windows and the like, not the networks.
 _MAX_SKOPS_BYTES = 2**26  # all its members together, inflated
@@ -74,143 +69,12 @@ _MAX_SKOPS_MEMBERS = 2**12
 _MAX_SKOPS_DEPTH = 200  # make_lstm_forecaster's output nests 20 deep, average_seeds's 25
 _SKOPS_MEMBER_NAME = re.compile(r"(schema\.json|[0-9A-Za-z_-]{1,64}\.(npy|bin))\Z")
 
-
-class NetworkSlot:
-    """Where an ``LSTMRegressor`` was in a saved estimator: ``index`` in ``regressors/``.
-
-    Part of the file format (skops stores it by its module and name).
-    """
-
-    def __init__(self, index):
-        self.index = index
-
-
-class TimeLabel:
-    """A ``pandas.Timestamp`` or ``Timedelta`` as text, which skops cannot store itself.
-
-    Part of the file format: fitted sklstm transformers keep the label of the
-    row after the training data (``LagFeaturizer.next_index_``); skops
-    rebuilds a ``Timestamp`` without its value.
-    """
-
-    _TEXT = re.compile(r"[0-9A-Za-z:+. -]{1,48}\Z")
-    _ZONE = re.compile(r"[A-Za-z][A-Za-z0-9_+-]*(/[A-Za-z0-9_+-]+){0,2}\Z")
-
-    def __init__(self, kind, text, unit, zone):
-        self.kind, self.text, self.unit, self.zone = kind, text, unit, zone
-
-    @classmethod
-    def of(cls, value):
-        import pandas as pd
-
-        if isinstance(value, pd.Timestamp):
-            tz = value.tz
-            zone = getattr(tz, "key", None) or getattr(tz, "zone", None)
-            return cls("Timestamp", value.isoformat(), value.unit, zone)
-        return cls("Timedelta", value.isoformat(), value.unit, None)
-
-    def value(self, what):
-        """The label, its fields checked first (they come from the file)."""
-        import pandas as pd
-
-        fields = vars(self)
-        if not (set(fields) == {"kind", "text", "unit", "zone"}
-                and fields["kind"] in ("Timestamp", "Timedelta")
-                and isinstance(self.text, str) and self._TEXT.match(self.text)
-                and self.unit in ("s", "ms", "us", "ns")
-                and (self.zone is None or (isinstance(self.zone, str) and len(self.zone) < 64
-                                           and self._ZONE.match(self.zone)))):
-            raise ValueError(f"{what} holds a time label that sklstm never writes.")
-        try:
-            if self.kind == "Timedelta":
-                return pd.Timedelta(self.text).as_unit(self.unit)
-            value = pd.Timestamp(self.text).as_unit(self.unit)
-            return value if self.zone is None else value.tz_convert(self.zone)
-        except Exception as error:  # pandas's parsers raise several kinds
-            raise ValueError(f"{what} holds a bad time label {self.text!r}: {error}") from None
-
-
-def default_trusted_types():
-    """The types, beyond skops's own defaults, that :func:`~sklstm.load_model` trusts.
-
-    The public sklstm transformers and meta-estimators (not ``LSTMRegressor``,
-    whose networks are checked apart), :class:`NetworkSlot`, :class:`TimeLabel`,
-    the pandas labels that fitted sklstm transformers keep (``Period``, the
-    date offsets), the scikit-learn types fitted compositions hold that skops
-    does not trust by default, and the scorers (with their metric functions)
-    of scikit-learn's named ``scoring`` strings, which a fitted search keeps.
-    """
-    import pandas as pd
-    from sklearn.metrics import get_scorer, get_scorer_names
-    from sklearn.model_selection import KFold, TimeSeriesSplit
-    from sklearn.utils import Bunch
-
-    from ._forecasting._change import ChangeRegressor
-    from ._forecasting._ensemble import SeedEnsemble
-    from ._model_selection._split import PanelSplit
-    from ._preprocessing._calendar import CalendarFeatures
-    from ._preprocessing._lag import LagFeaturizer
-    from ._preprocessing._relative import RelativeWindows
-    from ._preprocessing._reshape import SequenceReshaper
-
-    offsets = [
-        getattr(pd.offsets, name) for name in dir(pd.offsets)
-        if isinstance(getattr(pd.offsets, name), type)
-        and issubclass(getattr(pd.offsets, name), pd.offsets.BaseOffset)
-    ]
-    names = set()
-    for name in get_scorer_names():  # a search's scorer_: the scorer and its metric
-        scorer = get_scorer(name)
-        function = getattr(scorer, "_score_func", None)
-        names.add(_type_name(type(scorer)))
-        if function is not None and getattr(function, "__module__", "").startswith("sklearn."):
-            names.add(f"{function.__module__}.{function.__name__}")
-    types = [
-        ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
-        SeedEnsemble, PanelSplit, NetworkSlot, TimeLabel, pd.Period, *offsets,
-        Bunch, TimeSeriesSplit, KFold,
-    ]
-    return sorted(names | {_type_name(t) for t in types})
-
-
-def _type_name(cls):
-    """A type's name as skops writes it: ``module.Name``."""
-    return f"{cls.__module__}.{cls.__name__}"
-
-
-_REGRESSOR_NAME = _type_name(LSTMRegressor)
+_REGRESSOR_NAME = type_name(LSTMRegressor)
 # What _find_parts replaces; skops must never meet one.
 _FOUND_TYPES = {
     _REGRESSOR_NAME, "pandas._libs.tslibs.timestamps.Timestamp",
-    "pandas._libs.tslibs.timedeltas.Timedelta",
+    "pandas._libs.tslibs.timedeltas.Timedelta", "pandas.Timestamp", "pandas.Timedelta",
 }
-
-
-def trusted_names(trusted):
-    """The names of the types the caller trusts: ``trusted`` checked, as strings."""
-    if trusted is None:
-        return []
-    if isinstance(trusted, (str, bytes, bool)) or not hasattr(trusted, "__iter__"):
-        raise TypeError(
-            "trusted must be a list of types or of 'module.Name' strings (as the "
-            f"message of a refused file names them); got {trusted!r:.80}."
-        )
-    names = []
-    for item in trusted:
-        if isinstance(item, type):
-            names.append(_type_name(item))
-        elif isinstance(item, str):
-            names.append(item)
-        else:
-            raise TypeError(
-                f"trusted must hold types or 'module.Name' strings; got {item!r:.80}."
-            )
-    if _REGRESSOR_NAME in names:
-        raise ValueError(
-            f"{_REGRESSOR_NAME} cannot be trusted: load_model checks every "
-            "LSTMRegressor's network itself, and needs no trust for it."
-        )
-    return names
 
 
 # Writing ------------------------------------------------------------------
@@ -235,10 +99,10 @@ def estimator_writer(estimator):
         if hasattr(regressor, "model_"):
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as inner:
-                _bare._regressor_writer(regressor)(inner)
+                _bare.regressor_writer(regressor)(inner)
             members[_FITTED_MEMBER.format(index)] = buffer.getvalue()
         else:
-            document = {"params": _bare._describe_params(regressor)}
+            document = {"params": _bare.describe_params(regressor)}
             members[_UNFITTED_MEMBER.format(index)] = json.dumps(document, allow_nan=False)
 
     import skops.io
@@ -303,8 +167,7 @@ def _find_parts(root):
 
 def is_estimator_archive(file, what):
     """Whether ``file`` is in this format (else it is a bare regressor's file, or refused)."""
-    with _bare._open_bounded_zip(file, 4 * (2 + 2 * _MAX_REGRESSORS), "sklstm's members",
-                                 what) as archive:
+    with open_bounded_zip(file, _MAX_MEMBERS, "sklstm's members", what) as archive:
         names = archive.namelist()
     file.seek(0)
     return _FORMAT_FILE in names
@@ -313,15 +176,14 @@ def is_estimator_archive(file, what):
 def load_estimator(file, path, trusted):
     """The estimator in ``file``; ``trusted``: names of the types the caller trusts too."""
     what = f"{path!s} is not a file written by sklstm.save_model"
-    with _bare._open_bounded_zip(file, 2 + 2 * _MAX_REGRESSORS, "sklstm's members",
-                                 what) as archive:
+    with open_bounded_zip(file, _MAX_MEMBERS, "sklstm's members", what) as archive:
         kinds = _check_directory(archive, what)
-        document = _bare._parse_json(
-            _bare._read_member(archive, _FORMAT_FILE, _MAX_FORMAT_BYTES, what),
+        document = parse_json(
+            read_member(archive, _FORMAT_FILE, _MAX_FORMAT_BYTES, what),
             f"{path!s}: {_FORMAT_FILE}",
         )
         _check_format(document, len(kinds), path)
-        data = _bare._read_member(archive, _SKOPS_FILE, _MAX_SKOPS_BYTES, what)
+        data = read_member(archive, _SKOPS_FILE, _MAX_SKOPS_BYTES, what)
         estimator, slots, labels = _load_skops(data, trusted, f"{path!s}: {_SKOPS_FILE}")
         if sorted(slots) != list(range(len(kinds))):
             raise ValueError(
@@ -332,18 +194,18 @@ def load_estimator(file, path, trusted):
         for index, fitted in enumerate(kinds):
             if fitted:
                 name = _FITTED_MEMBER.format(index)
-                content = _bare._read_member(archive, name, _MAX_REGRESSOR_BYTES, what)
-                regressors[index] = _bare._load_regressor(
+                content = read_member(archive, name, _bare.MAX_FILE_BYTES, what)
+                regressors[index] = _bare.load_regressor(
                     io.BytesIO(content), f"{path!s}: {name}"
                 )
             else:
                 name = _UNFITTED_MEMBER.format(index)
-                params = _bare._parse_json(
-                    _bare._read_member(archive, name, _MAX_PARAMS_BYTES, what),
+                params = parse_json(
+                    read_member(archive, name, _MAX_PARAMS_BYTES, what),
                     f"{path!s}: {name}",
                 )
-                _bare._keys(name, params, ["params"])
-                regressors[index] = _bare._rebuild_params(params["params"])
+                _bare.check_keys(name, params, ["params"])
+                regressors[index] = _bare.rebuild_params(params["params"])
     memo = {id(slot): regressors[slot.index] for slot in slots.values()}
     memo.update({id(label): label.value(f"{path!s}: {_SKOPS_FILE}") for label in labels})
     memo[id(memo)] = [*slots.values(), *labels]
@@ -385,7 +247,7 @@ def _check_format(document, n_regressors, path):
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{what} does not describe an estimator saved by sklstm.")
     version = document.get("format_version")
-    if not (_bare._is_int(version) and version == FORMAT_VERSION):
+    if not (_bare.is_int(version) and version == FORMAT_VERSION):
         raise ValueError(
             f"{what} has format_version {version!r:.40}; this version of sklstm reads "
             f"format_version {FORMAT_VERSION} only. Load it with the sklstm version that "
@@ -394,7 +256,7 @@ def _check_format(document, n_regressors, path):
     if set(document) != {"format", "format_version", "regressors"}:
         raise ValueError(f"{what} has the keys {sorted(document)}; expected format, "
                          "format_version and regressors.")
-    if document["regressors"] != n_regressors or not _bare._is_int(document["regressors"]):
+    if document["regressors"] != n_regressors or not _bare.is_int(document["regressors"]):
         raise ValueError(
             f"{what} declares {document['regressors']!r:.40} regressors; the file holds "
             f"{n_regressors}."
@@ -403,28 +265,24 @@ def _check_format(document, n_regressors, path):
 
 def _load_skops(data, trusted, what):
     """The skops part, checked then loaded: ``(estimator, {index: NetworkSlot}, [TimeLabel])``."""
-    _check_skops_archive(data, what)
+    members, schema = _check_skops_archive(data, what)
+    if audit_schema(schema, what):  # type names respelled: skops reads the schema as changed
+        members["schema.json"] = json.dumps(schema).encode()
+        buffer = io.BytesIO()
+        with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_STORED) as archive:
+            for name, content in members.items():
+                archive.writestr(name, content)
+        data = buffer.getvalue()
+    del members
     import skops.io
 
     try:
         found = skops.io.get_untrusted_types(data=data)
     except Exception as error:  # skops reads the schema: what it refuses is a bad file
         raise ValueError(f"{what} is damaged: {type(error).__name__}: {error}") from None
-    allowed = set(default_trusted_types()) | set(trusted)
-    refused = sorted(name for name in found if name not in allowed)
-    if _REGRESSOR_NAME in refused:
-        raise ValueError(
-            f"{what} holds an LSTMRegressor itself, not as a network slot: save_model "
-            "never writes that, and its network would load unchecked."
-        )
-    if refused:
-        raise ValueError(
-            f"{what} holds types that load_model does not trust: {refused}. If you "
-            "trust the file's source and these types, pass them as "
-            "load_model(path, trusted=[...])."
-        )
+    allowed = check_types(found, trusted, what)
     try:
-        estimator = skops.io.loads(data, trusted=sorted(allowed & set(found)))
+        estimator = skops.io.loads(data, trusted=allowed)
     except Exception as error:
         raise ValueError(
             f"{what} could not be loaded, so the file is damaged: "
@@ -439,7 +297,7 @@ def _load_skops(data, trusted, what):
         seen.add(id(value))
         if isinstance(value, NetworkSlot):
             if not (isinstance(vars(value), dict) and set(vars(value)) == {"index"}
-                    and _bare._is_int(value.index) and 0 <= value.index < _MAX_REGRESSORS):
+                    and _bare.is_int(value.index) and 0 <= value.index < _MAX_REGRESSORS):
                 raise ValueError(f"{what} holds a network slot with a bad index.")
             if value.index in (slot.index for slot in slots.values()):
                 raise ValueError(f"{what} refers to regressor {value.index} twice.")
@@ -460,12 +318,13 @@ def _load_skops(data, trusted, what):
 def _check_skops_archive(data, what):
     """Refuse a skops archive that would take skops unbounded time or memory.
 
-    Its members are listed, sized and read here with caps, its schema parsed
-    with bounded nesting, and every array's header must declare exactly the
-    bytes that follow it; only then does skops read it.
+    Its members are listed, sized and each read once here with a cap, its
+    schema parsed with bounded nesting, and every array's header must declare
+    exactly the bytes that follow it. Returns ``({name: bytes}, schema)``.
     """
-    with _bare._open_bounded_zip(io.BytesIO(data), _MAX_SKOPS_MEMBERS, "skops's members",
-                                 what) as archive:
+    members = {}
+    with open_bounded_zip(io.BytesIO(data), _MAX_SKOPS_MEMBERS, "skops's members",
+                          what) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
         bad = [name for name in names if not _SKOPS_MEMBER_NAME.match(name)]
@@ -487,7 +346,9 @@ def _check_skops_archive(data, what):
                     f"{what}: its schema.json inflates to {info.file_size} bytes; at most "
                     f"{_MAX_SCHEMA_BYTES} are read."
                 )
-            content = _bare._read_member(archive, info.filename, info.file_size, what)
+            content = members[info.filename] = read_member(
+                archive, info.filename, info.file_size, what
+            )
             if info.filename == "schema.json":
                 # every object or array opens with a bracket byte (strings may add more)
                 containers = content.count(b"{") + content.count(b"[")
@@ -496,9 +357,12 @@ def _check_skops_archive(data, what):
                         f"{what}: its schema.json has {containers} brackets; at most "
                         f"{_MAX_SCHEMA_CONTAINERS} objects and arrays are read."
                     )
-                _bare._parse_json(content, f"{what}: schema.json", _MAX_SKOPS_DEPTH)
+                schema = parse_json(content, f"{what}: schema.json", _MAX_SKOPS_DEPTH)
             elif info.filename.endswith(".npy"):
                 _check_npy(content, f"{what}: {info.filename}")
+    if not isinstance(schema, dict):
+        raise ValueError(f"{what}: its schema.json is not a JSON object.")
+    return members, schema
 
 
 def _check_npy(content, what):
