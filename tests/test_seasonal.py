@@ -26,7 +26,6 @@ from sklstm import (
 from sklstm._forecasting._seasonal import seasonal_indices, target_horizons, time_steps
 
 # The season strategies are not yet on save_model's default allow-list.
-TRUSTED = ["sklstm._forecasting._season._indices.SeasonalIndices"]
 
 PATTERN = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)  # January first
 
@@ -226,7 +225,7 @@ def test_quantiles_recursive_forecast_and_persistence(tmp_path):
     np.testing.assert_array_equal(bands[:, 1], model.predict(X[-5:]))
     path = tmp_path / "seasonal.sklstm"
     save_model(model, path)
-    loaded = load_model(path, trusted=TRUSTED)
+    loaded = load_model(path)
     np.testing.assert_array_equal(loaded.predict(X[-5:]), model.predict(X[-5:]))
     ahead = recursive_forecast(model, series, steps=13)
     assert ahead.index[0] == series.index[-1] + 1 and np.isfinite(ahead).all()
@@ -295,7 +294,7 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     ).fit(X, Y)
     assert sorted(model.season_.indices_) == ["('north', 'a')", "('north', 'b')"]
     save_model(model, tmp_path / "panel.sklstm")
-    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm", trusted=TRUSTED).predict(X),
+    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm").predict(X),
                                   model.predict(X))
 
 

@@ -19,7 +19,6 @@ from sklstm import (
 )
 
 # The season strategies are not yet on save_model's default allow-list.
-TRUSTED = ["sklstm._forecasting._season._changes.SeasonalChanges"]
 
 PATTERN = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
 
@@ -175,7 +174,7 @@ def test_a_fitted_model_round_trips(tmp_path):
     model = ChangeRegressor(Ridge(), kind="log", season=SeasonalChanges(12))
     model.fit(X.iloc[:48], y.iloc[:48])
     save_model(model, tmp_path / "changes.sklstm")
-    loaded = load_model(tmp_path / "changes.sklstm", trusted=TRUSTED)
+    loaded = load_model(tmp_path / "changes.sklstm")
     np.testing.assert_array_equal(loaded.predict(X.iloc[48:]), model.predict(X.iloc[48:]))
 
 
@@ -261,5 +260,5 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     model = ChangeRegressor(Ridge(), kind="log", season=SeasonalChanges(12)).fit(X, y)
     assert sorted(model.season_.history_) == ["('north', 'a')", "('north', 'b')"]
     save_model(model, tmp_path / "panel.sklstm")
-    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm", trusted=TRUSTED).predict(X),
+    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm").predict(X),
                                   model.predict(X))

@@ -63,6 +63,7 @@ def default_trusted_types():
 
     from .._forecasting._change import ChangeRegressor
     from .._forecasting._ensemble import SeedEnsemble
+    from .._forecasting._season import SeasonalChanges, SeasonalIndices
     from .._model_selection._split import PanelSplit
     from .._preprocessing._calendar import CalendarFeatures
     from .._preprocessing._lag import LagFeaturizer
@@ -73,7 +74,8 @@ def default_trusted_types():
     names = {type_name(type(get_scorer(name))) for name in get_scorer_names()}
     types = [
         ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
-        SeedEnsemble, PanelSplit, NetworkSlot, TimeLabel, *_pandas_types(pd),
+        SeedEnsemble, SeasonalIndices, SeasonalChanges, PanelSplit, NetworkSlot, TimeLabel,
+        *_pandas_types(pd),
         Bunch, TimeSeriesSplit, KFold,
     ]
     return sorted(names | {type_name(t) for t in types} | set(trusted_functions()))
