@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
+from .._naming import horizon_name
 from .._validation import PositiveInts, StrictInterval, time_order_breaks
 
 
@@ -222,7 +223,7 @@ def _pairs(frame, horizons, column, inputs, where, *, raise_short):
     X = frame[inputs].iloc[:n_rows].copy()
     target = frame[column]
     y = pd.DataFrame(
-        {f"{column}_t+{h}": target.shift(-h).iloc[:n_rows] for h in horizons},
+        {horizon_name(column, h): target.shift(-h).iloc[:n_rows] for h in horizons},
         index=X.index,
     )
     return X, y
