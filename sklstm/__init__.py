@@ -27,7 +27,7 @@ from ._forecasting import (
     to_supervised,
 )
 from ._model_selection import PanelSplit
-from ._neural import LSTMRegressor
+from ._neural import LSTMRegressor, clear_traces
 from ._persistence import load_model, save_model
 from ._preprocessing import CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper
 
@@ -43,6 +43,7 @@ __all__ = [
     "SeedEnsemble",
     "SequenceReshaper",
     "average_seeds",
+    "clear_traces",
     "combine_forecasts",
     "direct_forecast",
     "load_model",

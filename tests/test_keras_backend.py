@@ -117,6 +117,41 @@ def test_second_fit_of_a_seen_shape_traces_nothing():
     assert _keras.trace_count() == traced + 1  # a new length is a new unrolled trace
 
 
+def test_the_trace_cache_is_bounded_least_recently_used_out_first(monkeypatch):
+    from sklstm import LSTMRegressor
+
+    monkeypatch.setattr(_keras, "_MAX_TRACES", 2)
+    monkeypatch.setattr(_keras, "_TRACES", type(_keras._TRACES)())
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)  # epoch trace
+    expected = model.predict(X)  # forward trace: the cache is full
+    assert _keras.traces_kept() == 2
+    traced = _keras.trace_count()
+    LSTMRegressor(units=3, epochs=1, random_state=0).fit(X, y)  # evicts model's epoch trace
+    assert _keras.traces_kept() == 2 and _keras.trace_count() == traced + 1
+    np.testing.assert_array_equal(model.predict(X), expected)  # used last: still kept
+    assert _keras.trace_count() == traced + 1
+    model.fit(X, y)  # evicted: traced again, same result
+    assert _keras.trace_count() == traced + 2
+    np.testing.assert_array_equal(model.predict(X), expected)
+
+
+def test_clear_traces_frees_them_and_fitted_models_keep_working():
+    from sklstm import LSTMRegressor, clear_traces
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)
+    expected = model.predict(X)
+    assert _keras.traces_kept() > 0
+    clear_traces()
+    assert _keras.traces_kept() == 0
+    traced = _keras.trace_count()
+    np.testing.assert_array_equal(model.predict(X), expected)
+    assert _keras.trace_count() == traced + 1
+
+
 class _Interrupted(Exception):
     pass
 

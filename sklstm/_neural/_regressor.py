@@ -611,11 +611,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     def _predict_all_quantiles(self, X):
         """The quantiles in the target's units, shape (n_samples, n_outputs_, n_quantiles)."""
         X = self._scale_X(self._validate_X(X, reset=False))
-        raw = keras_backend().predict(self.model_, X).astype(np.float64)
-        quantiles = _non_crossing(
-            raw.reshape(len(raw), self.n_outputs_, len(self.quantiles_)),
-            list(self.quantiles_).index(0.5),
-        )
+        levels = tuple(float(level) for level in self.quantiles_)
+        quantiles = keras_backend().predict(self.model_, X, levels=levels)
         if self.target_scaler_ is not None:  # a positive scale keeps the order
             scaler = self.target_scaler_
             quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
@@ -771,22 +768,6 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # error. NaN time steps of 3-D input are masked (see Notes).
         tags.target_tags.multi_output = True
         return tags
-
-
-def _non_crossing(raw, median):
-    """Quantiles from the network's raw outputs (last axis: one per level).
-
-    ``raw[..., median]`` is the median; every other output is a gap to the
-    inner neighbour, made non-negative by a softplus and summed outwards, so
-    the quantiles are non-decreasing along the last axis (in floating point
-    too: sums of non-negative numbers only grow). The same construction as
-    the loss in :mod:`sklstm._neural._keras`, in float64.
-    """
-    centre = raw[..., median : median + 1]
-    gaps = np.logaddexp(0.0, raw)  # softplus, without overflow
-    above = centre + np.cumsum(gaps[..., median + 1 :], axis=-1)
-    below = centre - np.cumsum(gaps[..., :median][..., ::-1], axis=-1)[..., ::-1]
-    return np.concatenate([below, centre, above], axis=-1)
 
 
 def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):
