@@ -9,6 +9,22 @@ import numpy as np
 import pandas as pd
 
 
+def infer_offset(index):
+    """The frequency :func:`pandas.infer_freq` infers from ``index``, as an offset
+    (None when it finds none).
+
+    pandas 3 warns that ``infer_freq`` will return an offset instead of a
+    string; asking for the new behaviour where the option exists gives the
+    same result on every pandas version, without the warning.
+    """
+    try:
+        with pd.option_context("future.infer_freq_returns_offset", True):
+            freq = pd.infer_freq(index)
+    except pd.errors.OptionError:  # pandas < 3: it returns a string
+        freq = pd.infer_freq(index)
+    return None if freq is None else pd.tseries.frequencies.to_offset(freq)
+
+
 def next_label(index):
     """The label that comes right after ``index``, or None if it cannot be told."""
     if index is None or len(index) == 0:

@@ -12,7 +12,7 @@ from sklearn.utils.validation import check_is_fitted
 from ._change import _quantile_step, predict_quantiles_of
 from ._supervised import _as_frame, _target_column
 from .._preprocessing._lag import _ranges, _series_of
-from .._timeindex import next_label
+from .._timeindex import infer_offset, next_label
 from .._validation import StrictInterval, check_numeric
 
 
@@ -469,7 +469,7 @@ def _forecast_index(index, series, steps):
         except ValueError:
             if panel_freq is None and isinstance(own, (pd.DatetimeIndex, pd.TimedeltaIndex)):
                 every = index.get_level_values(-1).unique().sort_values()
-                panel_freq = pd.infer_freq(every) if len(every) >= 3 else None
+                panel_freq = infer_offset(every) if len(every) >= 3 else None
             if panel_freq is None or not (own.is_unique and own.is_monotonic_increasing):
                 raise ValueError(
                     f"cannot tell which time comes after the times of series {key!r} "

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .._naming import read_horizon
+from .._timeindex import infer_offset
 
 # The lag-``period`` autocorrelation must exceed this many standard errors
 # (one-sided 90%), the seasonality test of the M4 benchmarks and of Theta.
@@ -30,7 +31,7 @@ def time_steps(index, freq=None):
         freq = freq or index.freq
         if freq is None:
             distinct = index.unique().sort_values()
-            freq = pd.infer_freq(distinct) if len(distinct) >= 3 else None
+            freq = infer_offset(distinct) if len(distinct) >= 3 else None
         if freq is None:
             raise ValueError(
                 "X's DatetimeIndex (or a panel's time level) has no frequency, and "

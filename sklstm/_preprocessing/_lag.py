@@ -15,7 +15,7 @@ from sklearn.utils.validation import (
 
 from .._naming import lag_names
 from .._state import fit_context
-from .._timeindex import next_label
+from .._timeindex import infer_offset, next_label
 from .._validation import StrictInterval, check_numeric, time_order_breaks
 
 
@@ -454,7 +454,7 @@ def _next_labels(series):
     every_time = pd.Index(np.concatenate([t.to_numpy() for _, _, t in series]))
     every_time = every_time.unique().sort_values()
     try:
-        freq = pd.tseries.frequencies.to_offset(pd.infer_freq(every_time))
+        freq = infer_offset(every_time)
     except (TypeError, ValueError):  # fewer than 3 times, or no regular step
         return labels
     if freq is None:
