@@ -61,4 +61,8 @@ def __getattr__(name):
         from ._forecasting import SeedEnsemble
 
         return SeedEnsemble
+    if name == "datasets":  # the subpackage, as sklearn.datasets: sklstm.datasets.load_airline
+        import importlib
+
+        return importlib.import_module(".datasets", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

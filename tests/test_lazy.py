@@ -62,8 +62,7 @@ GRID_AND_SAVE = (
     "sklstm.save_model(model, sys.argv[1])\n"
 )
 LOAD = (
-    "import sys, numpy as np, sklstm\n"
-    "sklstm.load_model(sys.argv[1]).predict(np.ones((3, 2, 1)))\n"
+    "import sys, numpy as np, sklstm\nsklstm.load_model(sys.argv[1]).predict(np.ones((3, 2, 1)))\n"
 )
 
 
@@ -129,3 +128,16 @@ def test_what_a_failed_import_says_is_kept(capfd):
             os.write(2, SEEN.encode() + b"libfoo.so: cannot open shared object file\n")
             raise ImportError("no module")
     assert capfd.readouterr().err == "libfoo.so: cannot open shared object file\n"
+
+
+def test_the_datasets_subpackage_is_an_attribute_without_importing_it_first():
+    # A new process: here sklstm.datasets is imported already. No TensorFlow.
+    code = (
+        "import sys, sklstm\n"
+        "assert 'sklstm.datasets' not in sys.modules\n"
+        "assert len(sklstm.datasets.load_airline()) == 144\n"
+        "assert 'tensorflow' not in sys.modules\n"
+    )
+    subprocess.run(
+        [sys.executable, "-c", code], check=True, env={**os.environ, "PYTHONPATH": str(ROOT)}
+    )

@@ -164,9 +164,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     :meth:`predict` is not adjusted. On the M3 monthly
     series, a global model with ``seasonal_period=12`` scored better on
     validation folds of the training parts than without (see
-    docs/global-models.md), and ``season="indices"`` better than
+    :doc:`/global-models`), and ``season="indices"`` better than
     ``"changes"``; on the airline series alone, ``season="changes"`` did
-    best and the indices worst (see docs/forecasting.md).
+    best and the indices worst (see :doc:`/forecasting`).
 
     When the regressor forecasts quantiles (an
     :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the

@@ -71,7 +71,7 @@ def make_lstm_forecaster(
         (``ChangeRegressor(seasonal_period=...)``: classical decomposition,
         the seasonality test of the M4 benchmarks), putting it back in the
         forecasts. That scored better on the M3 training parts (validation
-        sMAPE 12.98 against 13.81; see docs/global-models.md); switch it
+        sMAPE 12.98 against 13.81; see :doc:`/global-models`); switch it
         off with ``set_params(seasonal_period=None)``, or learn the change
         from the past cycles' same-season changes instead of indices with
         ``set_params(season="changes")`` (see :class:`~sklstm.ChangeRegressor`;
@@ -86,7 +86,7 @@ def make_lstm_forecaster(
         the last ``reference`` values (of their logs for ``"log"``). The
         target stays the change from the current value either way. A global
         model over many series (a panel) did better with ``reference=12``
-        on M3 monthly data; see docs/global-models.md.
+        on M3 monthly data; see :doc:`/global-models`.
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initial weights and batch order.
     **lstm_params

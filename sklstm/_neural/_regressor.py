@@ -51,7 +51,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         The recurrent layer: Keras's ``LSTM``, or its ``GRU`` (three gates
         instead of four, so about 3/4 of the weights; on a CPU it trained
         about 1.5x slower than the LSTM in sklstm's benchmark, see
-        docs/forecasting.md).
+        :doc:`/forecasting`).
         Masking, seeding and the training loop are the same for both.
     epochs : int >= 1, default=100
         Passes over the training data. ``epochs=0`` (an untrained network) is

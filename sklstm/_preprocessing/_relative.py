@@ -45,7 +45,7 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         mean. ``reference=1`` is ``"last"``. The windows need those ``k``
         lags (``look_back >= k``). On the M3 monthly series a global
         model's inputs relative to the mean of the last 12 values scored
-        better than relative to the last value (see docs/global-models.md).
+        better than relative to the last value (see :doc:`/global-models`).
     features : list of str or None, default=None
         The input features (the ``<feature>`` part of the lag names) whose
         windows are made relative; ``None`` means every feature not listed
