@@ -557,7 +557,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             y_pred = quantiles[:, :, list(self.quantiles_).index(0.5)]
         else:
             X = self._scale_X(self._validate_X(X, reset=False))
-            y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
+            y_pred = np.asarray(keras_backend().predict(self.model_, X), dtype=np.float64)
             if self.target_scaler_ is not None:  # inverse_transform, without re-validation
                 y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
@@ -698,7 +698,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if ndim < 3:  # validate_data explains how to reshape a 1-D X
             X = validate_data(self, X, reset=reset, **check)[:, np.newaxis, :]
         else:
-            X = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
+            clean = _clean_float_array(X)
+            if clean is None:  # anything else: check_array's checks and messages
+                clean = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
+            X = clean
             self._check_n_features_3d(X, reset=reset)
         if X.shape[1] == 0:
             raise ValueError("X has 0 time steps; each sample needs at least one.")
@@ -768,6 +771,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         # error. NaN time steps of 3-D input are masked (see Notes).
         tags.target_tags.multi_output = True
         return tags
+
+
+def _clean_float_array(X):
+    """``X`` as float32 if it is a non-empty float ndarray without an infinity
+    (after the cast), else None.
+
+    What ``check_array`` returns for such an ``X``, without its dataframe
+    detection, which costs as much as predicting a few rows; any other input
+    goes through ``check_array``, which says what is wrong with it.
+    """
+    if not (isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.size):
+        return None
+    X = X.astype(np.float32, copy=False)
+    return None if np.isinf(X).any() else X
 
 
 def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):
