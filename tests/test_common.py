@@ -174,7 +174,7 @@ def _is_recipe(estimator):
 def _fails_on_plain_arrays(estimator, reason):
     names = list(_FIT_ON_ARRAYS)
     names += _REGRESSOR_FITS if is_regressor(estimator) else _TRANSFORMER_FITS
-    return {name: reason for name in names}
+    return dict.fromkeys(names, reason)
 
 
 def expected_failed_checks(estimator):

@@ -29,7 +29,7 @@ I0000 00:00:1795954115.879708    5689 cudart_stub.cc:31] Could not find cuda dri
 I0000 00:00:1795954116.255560    5689 cpu_feature_guard.cc:227] This TensorFlow binary is optimized to use available CPU instructions in performance-critical operations.
 To enable the following instructions: AVX2 FMA, in other operations, rebuild TensorFlow with the appropriate compiler flags.
 E0000 00:00:1795954120.839186    5689 cuda_platform.cc:52] failed call to cuInit: INTERNAL: CUDA error: Failed call to cuInit: UNKNOWN ERROR (303)
-"""
+"""  # noqa: E501 (the lines as TensorFlow wrote them)
 
 
 def test_import_and_transformers_do_not_load_tensorflow():

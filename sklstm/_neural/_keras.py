@@ -61,7 +61,6 @@ import keras
 import numpy as np
 import tensorflow as tf
 
-
 # Longest sequence whose LSTM loop is unrolled for training on a CPU: longer
 # ones make the traced graph (and its tracing time) grow with little gain. It
 # also bounds the traces of one layer layout: one per length up to this, and
