@@ -32,7 +32,10 @@ def test_same_updates_as_model_fit(n_steps, batch_size):
 
     np.testing.assert_allclose(history["loss"], plain_losses, rtol=1e-5)
     np.testing.assert_allclose(
-        _keras.predict(ours, X), plain.predict(_keras._left_align(X), verbose=0), rtol=1e-4, atol=1e-6
+        _keras.predict(ours, X),
+        plain.predict(_keras._left_align(X), verbose=0),
+        rtol=1e-4,
+        atol=1e-6,
     )
 
 
