@@ -12,16 +12,21 @@ __all__ = ["LSTMRegressor", "clear_traces"]
 
 
 def clear_traces():
-    """Free the memory of the compiled training and prediction functions.
+    """Drop the compiled training and prediction functions sklstm keeps.
 
     Training and predicting run TensorFlow functions traced once per network
     layout, sequence length, optimizer and loss, and kept for later fits
     (tracing costs more than training a small network). sklstm keeps at most
     a few hundred of them, the least recently used dropped first; call this
-    to free them all at once, for example after a wide grid search in a
+    to drop them all at once, for example after a wide grid search in a
     long-lived process. Fitted estimators keep working: the next fit or
     predict traces what it needs again. It does nothing when TensorFlow has
     not been loaded.
+
+    TensorFlow itself keeps much of a dropped function's memory until the
+    process ends (``python benchmarks/bench.py --only shapes`` measures how
+    much is given back); to free it all, fit in a worker process that ends,
+    as ``GridSearchCV(n_jobs=...)`` does.
 
     See Also
     --------

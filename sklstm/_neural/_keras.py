@@ -145,8 +145,11 @@ def build_model(
 # function at once on their own variables.
 
 # Two per network layout and sequence length in use (a training epoch and a
-# forward pass); about 0.1-0.3 MiB each for the small networks of a grid (see
-# benchmarks/bench.py --only shapes).
+# forward pass), each a few MiB (about 5.6 MiB of RSS per traced function for
+# the small networks of benchmarks/bench.py --only shapes). Large enough that a
+# grid search never evicts: the process gets little or none of an evicted
+# trace's memory back (none of it in that benchmark), and tracing it again
+# costs more.
 _MAX_TRACES = 256
 _TRACES = collections.OrderedDict()  # key -> function, least recently used first
 _TRACE_LOCK = threading.Lock()  # held while tracing: templates are used only then
@@ -164,7 +167,11 @@ def traces_kept():
 
 
 def clear_traces():
-    """Drop every kept traced function; the next fit or predict traces again."""
+    """Drop every kept traced function; the next fit or predict traces again.
+
+    TensorFlow keeps most of a dropped trace's memory in the process (see
+    ``_MAX_TRACES``): this bounds what sklstm holds, not the process's RSS.
+    """
     with _TRACE_LOCK:
         _TRACES.clear()
         _FORWARD_INPUTS.clear()
