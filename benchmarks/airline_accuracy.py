@@ -14,7 +14,6 @@ docs/forecasting.md quotes one run.
 """
 
 import argparse
-import importlib.util
 import json
 import os
 import platform
@@ -22,15 +21,10 @@ import sys
 import time
 from pathlib import Path
 
-EXAMPLE = Path(__file__).resolve().parents[1] / "examples" / "airline_forecast.py"
+if not __package__:  # run as a file: import the benchmarks as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-
-def load_example():
-    spec = importlib.util.spec_from_file_location("airline_forecast", EXAMPLE)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # so that its functions pickle by name
-    spec.loader.exec_module(module)
-    return module
+from benchmarks._common import load_example  # noqa: E402
 
 
 def environment():
@@ -63,7 +57,7 @@ def main(argv=None):
             'pip install -e ".[benchmark]"'
         )
 
-    example = load_example()
+    example = load_example("airline_forecast")
     n_seeds = args.seeds if args.seeds is not None else (1 if args.quick else 3)
     start = time.perf_counter()
     results = example.run(seeds=range(n_seeds), quick=args.quick, n_jobs=1)

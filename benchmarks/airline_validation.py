@@ -43,9 +43,10 @@ from sklearn.dummy import DummyRegressor
 from sklearn.metrics import root_mean_squared_error
 from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as a file: import the benchmarks as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from airline_accuracy import load_example  # noqa: E402
+from benchmarks._common import load_example  # noqa: E402
 
 from sklstm import (  # noqa: E402
     ChangeRegressor,
@@ -124,7 +125,7 @@ def lstm_scores(example, X, y, cv, seeds, grid):
 def global_scores(path, series, folds, quick):
     """The M3 global recipe (seed 0), one step ahead, fitted per fold on M3
     and the fold's airline months."""
-    import m3  # benchmarks/m3.py
+    from benchmarks import m3
 
     from sklstm.datasets import load_m3_monthly
 
@@ -162,7 +163,7 @@ def main(argv=None):
     except ImportError:
         parser.error('the SARIMA row needs statsmodels: pip install -e ".[benchmark]"')
 
-    example = load_example()
+    example = load_example("airline_forecast")
     series = example.load_airline().astype(float).iloc[: example.N_TRAIN_MONTHS]
     X, y = to_supervised(series)  # 95 rows, every target in the first 96 months
     largest = (len(X) - 2 * SEASON) // N_FOLDS

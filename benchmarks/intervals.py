@@ -54,8 +54,9 @@ from pathlib import Path
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
-from m3 import DEFAULT_DATA, select  # noqa: E402
+if not __package__:  # run as a file: import the benchmarks as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from benchmarks.m3 import DEFAULT_DATA, select  # noqa: E402
 
 LEVELS = (0.1, 0.5, 0.9)
 CONFIDENCE = 0.8

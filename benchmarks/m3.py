@@ -46,6 +46,11 @@ from pathlib import Path
 
 import numpy as np
 
+if not __package__:  # run as a file: import the benchmarks as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from benchmarks._common import smape  # noqa: E402
+
 SEASON = 12
 HORIZON = 18
 MIN_TRAIN = 81  # the paper's subset: 1045 series
@@ -65,12 +70,6 @@ PAPER = {
 
 
 # --- metrics -------------------------------------------------------------------
-
-
-def smape(y_true, y_pred):
-    """Symmetric MAPE in percent: the mean of ``200 |y - f| / (|y| + |f|)``."""
-    y_true, y_pred = np.asarray(y_true, float), np.asarray(y_pred, float)
-    return float(np.mean(200.0 * np.abs(y_true - y_pred) / (np.abs(y_true) + np.abs(y_pred))))
 
 
 def mase(y_true, y_pred, train, season=SEASON):

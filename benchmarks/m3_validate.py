@@ -23,9 +23,10 @@ from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+if not __package__:  # run as a file: import the benchmarks as a package
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import m3  # noqa: E402  (benchmarks/m3.py)
+from benchmarks import m3  # noqa: E402
 
 
 def parse_value(text):

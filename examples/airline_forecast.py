@@ -1,5 +1,5 @@
-"""Forecast airline passengers one month ahead with the LSTM recipe.
-=================================================================
+"""Forecast airline passengers one month ahead with the LSTM recipe
+================================================================
 
 ``make_lstm_forecaster`` builds the whole forecaster from library parts, so
 no feature function is written by hand:

@@ -1,5 +1,5 @@
-"""Conformal prediction intervals for the airline forecast, with MAPIE.
-====================================================================
+"""Conformal prediction intervals for the airline forecast, with MAPIE
+===================================================================
 
 A point forecast says nothing about how far off it may be. Conformal
 prediction turns any fitted regressor into one that gives intervals: it

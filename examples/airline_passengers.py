@@ -1,5 +1,5 @@
-"""The classic airline-passengers LSTM tutorial, done right, and what to use instead.
-==================================================================================
+"""The classic airline-passengers LSTM tutorial, done right, and what to use instead
+=================================================================================
 
 Two LSTM forecasters of next month's airline passengers, trained on the same
 first 67% of the months and tested one month ahead on the last 48:
@@ -8,8 +8,9 @@ first 67% of the months and tested one month ahead on the last 48:
   ``look_back=1``, 100 epochs, ``batch_size=1``) on the passenger counts,
   without the tutorial's mistakes. The split is in time order, the scaler is
   a pipeline step fitted on the training months only, the target is scaled
-  inside ``LSTMRegressor`` (so predictions and RMSEs are in passengers, with
-  nothing to inverse-transform) and no usable sample is dropped.
+  inside ``LSTMRegressor`` (so predictions and RMSEs are in the series'
+  units, thousands of passengers, with nothing to inverse-transform) and no
+  usable sample is dropped.
 * **The recommended forecaster**, ``make_lstm_forecaster``: the network
   learns the (log) change from the current month, from the last 13 months
   relative to it and the month of the year. It never sees a level, so the
@@ -22,7 +23,7 @@ month a year earlier). The tutorial's model does not beat persistence: an
 LSTM fitted to levels cannot forecast beyond the levels it was trained on.
 
 Run ``python examples/airline_passengers.py`` (under a minute on 2 cores).
-It prints the RMSEs in passengers and its own run time, and writes a plot.
+It prints the RMSEs in thousands of passengers and its own run time, and writes a plot.
 """
 
 import argparse
@@ -105,7 +106,10 @@ def main(argv=None):
         model.fit(X_train, y_train)
         forecasts[name] = (model.predict(X_train), model.predict(X_test))
 
-    print(f"RMSE in passengers, one month ahead; test: the last {len(y_test)} months")
+    print(
+        "RMSE in thousands of passengers, one month ahead; "
+        f"test: the last {len(y_test)} months"
+    )
     print(f"{'forecast':<32} {'train':>6} {'test':>6}")
     rmse = {}
     for name, (train_pred, test_pred) in forecasts.items():
@@ -118,7 +122,9 @@ def main(argv=None):
     # y is indexed by the month of the input; the forecast is for the next one.
     when = (y_test.index + 1).to_timestamp()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(series.index.to_timestamp(), series, color="0.3", label="passengers")
+    ax.plot(
+        series.index.to_timestamp(), series, color="0.3", label="passengers (thousands)"
+    )
     ax.axvspan(when[0], when[-1], color="0.93", zorder=0)
     ax.text(when[1], series.max() * 0.98, "test months", va="top", color="0.4")
     for name, color in [

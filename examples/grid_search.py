@@ -1,5 +1,5 @@
-"""The tutorial's grid search, as a regression grid search over time.
-==================================================================
+"""The tutorial's grid search, as a regression grid search over time
+=================================================================
 
 The tutorial wrapped its network in a *classifier* and scored "accuracy" on
 a real-valued target, so every candidate got the same meaningless score, and

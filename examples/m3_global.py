@@ -1,5 +1,5 @@
-"""One LSTM for a thousand series: a global model on M3.
-=====================================================
+"""One LSTM for a thousand series: a global model on M3
+====================================================
 
 The monthly series of the M3 competition live on every scale, from tens to
 tens of thousands. Instead of one network per series, this example fits

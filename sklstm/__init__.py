@@ -29,7 +29,7 @@ from ._forecasting import (
     to_supervised,
 )
 from ._model_selection import PanelSplit
-from ._neural import LSTMRegressor
+from ._neural import LSTMRegressor, clear_traces
 from ._persistence import load_model, save_model
 from ._preprocessing import CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper
 
@@ -47,6 +47,7 @@ __all__ = [
     "SeedEnsemble",
     "SequenceReshaper",
     "average_seeds",
+    "clear_traces",
     "combine_forecasts",
     "direct_forecast",
     "load_model",
@@ -64,4 +65,8 @@ def __getattr__(name):
         from ._forecasting import SeedEnsemble
 
         return SeedEnsemble
+    if name == "datasets":  # the subpackage, as sklearn.datasets: sklstm.datasets.load_airline
+        import importlib
+
+        return importlib.import_module(".datasets", __name__)
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -1,30 +1,12 @@
 """The fixed rules and the season rows of benchmarks/airline_validation.py."""
 
-import importlib.util
-import sys
-from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-BENCHMARKS = Path(__file__).resolve().parents[1] / "benchmarks"
+from benchmarks import airline_validation as bench
 
-
-def _load_benchmark():
-    sys.path.insert(0, str(BENCHMARKS))  # it imports airline_accuracy
-    try:
-        spec = importlib.util.spec_from_file_location(
-            "airline_validation", BENCHMARKS / "airline_validation.py"
-        )
-        module = importlib.util.module_from_spec(spec)
-        spec.loader.exec_module(module)
-    finally:
-        sys.path.remove(str(BENCHMARKS))
-    return module
-
-
-bench = _load_benchmark()
 SEASON = np.array([0.9, 0.85, 1.0, 1.05, 1.1, 1.3, 1.45, 1.4, 1.15, 1.0, 0.9, 0.95])
 
 

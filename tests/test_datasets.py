@@ -1,31 +1,19 @@
 """Data loaders, and the M3 yardstick's metrics and Naive2 (benchmarks/m3.py)."""
 
-import importlib.util
 import io
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
 
-from sklstm.datasets import load_airline, load_m3_monthly
-from sklstm.datasets import _m3
+from benchmarks import m3 as bench
+from sklstm.datasets import _m3, load_airline, load_m3_monthly
 
 SAMPLE = Path(__file__).parent / "data" / "m3_monthly_sample.csv"  # 5 series copied from M3
 HEADER = "series,category,start_year,start_month,n_train,horizon,values\n"
 
 
-def _load_benchmark():
-    path = Path(__file__).resolve().parents[1] / "benchmarks" / "m3.py"
-    spec = importlib.util.spec_from_file_location("m3_benchmark", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-bench = _load_benchmark()
 
 
 def test_load_airline():

@@ -39,9 +39,6 @@ PAGES = [
 EXAMPLES = sorted((ROOT / "examples").glob("*.py"))
 # Code wider than this scrolls sideways in the documentation's code blocks.
 MAX_CODE_WIDTH = 88
-# Files of other branches that still break a rule below (file name -> rules);
-# remove an entry once the file is fixed.
-PENDING = {}
 
 
 def _ids(paths):
@@ -65,28 +62,20 @@ def _code_lines(page):
     return lines
 
 
-def _pending(path, rule):
-    if rule in PENDING.get(path.name, ()):
-        pytest.xfail(f"{path.name} breaks the {rule} rule (owned by another branch)")
-
-
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_code_in_the_docs_fits_the_page(page):
-    _pending(page, "width")
     wide = [line for line in _code_lines(page) if len(line) > MAX_CODE_WIDTH]
     assert wide == []
 
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_ids(EXAMPLES))
 def test_example_code_fits_the_gallery_page(example):
-    _pending(example, "width")
     lines = example.read_text().splitlines()
     assert [line for line in lines if len(line) > MAX_CODE_WIDTH] == []
 
 
 @pytest.mark.parametrize("page", PAGES, ids=_ids(PAGES))
 def test_docs_cite_nothing_a_reader_cannot_see(page):
-    _pending(page, "citation")
     text = page.read_text()
     # "issue 3", "the issue's target", "the issue tracker": not the reader's.
     assert re.findall(r"(?i).{0,30}\bissue(?:s|'s)?\b.{0,30}", text) == []
@@ -94,7 +83,6 @@ def test_docs_cite_nothing_a_reader_cannot_see(page):
 
 @pytest.mark.parametrize("example", EXAMPLES, ids=_ids(EXAMPLES))
 def test_every_example_draws_a_figure_for_the_gallery(example):
-    _pending(example, "figure")
     # sphinx-gallery shows the figures a script leaves open.
     assert "plt.subplots(" in example.read_text()
 

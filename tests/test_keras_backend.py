@@ -32,7 +32,10 @@ def test_same_updates_as_model_fit(n_steps, batch_size):
 
     np.testing.assert_allclose(history["loss"], plain_losses, rtol=1e-5)
     np.testing.assert_allclose(
-        _keras.predict(ours, X), plain.predict(_keras._left_align(X), verbose=0), rtol=1e-4, atol=1e-6
+        _keras.predict(ours, X),
+        plain.predict(_keras._left_align(X), verbose=0),
+        rtol=1e-4,
+        atol=1e-6,
     )
 
 
@@ -99,7 +102,8 @@ def test_every_optimizer_updates_as_model_fit(optimizer):
 
 def test_second_fit_of_a_seen_shape_traces_nothing():
     """Traces are kept and shared: other data, rows, learning rate, batch size and
-    seed reuse them; prediction is traced once per layout, for any length."""
+    seed reuse them; prediction too, for the same length, and once for every
+    length beyond the unrolled ones."""
     from sklstm import LSTMRegressor
 
     rng = np.random.RandomState(0)
@@ -111,10 +115,67 @@ def test_second_fit_of_a_seen_shape_traces_nothing():
     second = LSTMRegressor(units=3, epochs=2, batch_size=7, learning_rate=0.02,
                            random_state=1).fit(X[:20] * 2, y[:20])
     second.predict(X[:5])
-    second.predict(rng.uniform(size=(4, 40, 1)))  # another sequence length
     assert _keras.trace_count() == traced
+    second.predict(rng.uniform(size=(4, 40, 1)))  # a long sequence: one trace for all
+    second.predict(rng.uniform(size=(4, 30, 1)))
+    assert _keras.trace_count() == traced + 1
+    traced += 1
     LSTMRegressor(units=3, epochs=1, random_state=0).fit(rng.uniform(size=(30, 5, 1)), y)
     assert _keras.trace_count() == traced + 1  # a new length is a new unrolled trace
+
+
+def test_the_trace_cache_is_bounded_least_recently_used_out_first(monkeypatch):
+    from sklstm import LSTMRegressor
+
+    monkeypatch.setattr(_keras, "_MAX_TRACES", 2)
+    monkeypatch.setattr(_keras, "_TRACES", type(_keras._TRACES)())
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)  # epoch trace
+    expected = model.predict(X)  # forward trace: the cache is full
+    assert _keras.traces_kept() == 2
+    traced = _keras.trace_count()
+    LSTMRegressor(units=3, epochs=1, random_state=0).fit(X, y)  # evicts model's epoch trace
+    assert _keras.traces_kept() == 2 and _keras.trace_count() == traced + 1
+    np.testing.assert_array_equal(model.predict(X), expected)  # used last: still kept
+    assert _keras.trace_count() == traced + 1
+    model.fit(X, y)  # evicted: traced again, same result
+    assert _keras.trace_count() == traced + 2
+    np.testing.assert_array_equal(model.predict(X), expected)
+
+
+@pytest.mark.parametrize("levels", [None, (0.1, 0.5, 0.9)])
+def test_the_flat_predict_call_matches_the_public_call(levels):
+    import tensorflow as tf
+
+    from sklstm import LSTMRegressor
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(20, 3, 2)), rng.uniform(size=20)
+    loss = "mse" if levels is None else "quantile"
+    model = LSTMRegressor(units=3, epochs=1, loss=loss, quantiles=levels, random_state=0)
+    model.fit(X, y)
+    layout, weights = _keras._forward_inputs(model.model_)
+    forward = _keras._traced("forward", layout, False, tf.float64, None, levels, 3)
+    rows = tf.constant(X[:7])
+    public = forward(weights, rows).numpy()
+    np.testing.assert_array_equal(_keras._call(forward, weights, rows).numpy(), public)
+    assert np.ptp(public) > 0  # the rows' predictions differ: the order of inputs shows
+
+
+def test_clear_traces_frees_them_and_fitted_models_keep_working():
+    from sklstm import LSTMRegressor, clear_traces
+
+    rng = np.random.RandomState(0)
+    X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
+    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)
+    expected = model.predict(X)
+    assert _keras.traces_kept() > 0
+    clear_traces()
+    assert _keras.traces_kept() == 0
+    traced = _keras.trace_count()
+    np.testing.assert_array_equal(model.predict(X), expected)
+    assert _keras.trace_count() == traced + 1
 
 
 class _Interrupted(Exception):

@@ -162,10 +162,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     ahead, give ``to_supervised(..., horizon=[h])``'s 2-D ``y``, whose column
     name says ``h``. On the M3 monthly series, a global model with
     ``SeasonalIndices(12)`` scored better on validation folds of the training
-    parts than without (see docs/global-models.md), and better than
+    parts than without (see :doc:`/global-models`), and better than
     ``SeasonalChanges(12)``; on the airline series alone,
     ``SeasonalChanges`` did best and the indices worst (see
-    docs/forecasting.md).
+    :doc:`/forecasting`).
 
     When the regressor forecasts quantiles (an
     :class:`~sklstm.LSTMRegressor` with ``loss="quantile"``, alone or as the

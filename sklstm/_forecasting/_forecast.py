@@ -154,7 +154,7 @@ def recursive_forecast(
     shape ``(h, n_quantiles)``, holds each horizon's quantiles, learnt from
     the errors at that horizon. On 100 M3 monthly series
     (``benchmarks/intervals.py --ahead``) the direct 80% intervals covered
-    65% of the 18 test months, the recursive ones 43% (docs/intervals.md).
+    65% of the 18 test months, the recursive ones 43% (:doc:`/intervals`).
 
     The model sees the same last row at every step whatever the window, as
     long as the window covers the history its features use: the forecast is

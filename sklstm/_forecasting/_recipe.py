@@ -78,7 +78,7 @@ def make_lstm_forecaster(
         the seasonality test of the M4 benchmarks), putting it back in the
         forecasts (``ChangeRegressor(season=SeasonalIndices(seasonal_period))``).
         That scored better on the M3 training parts (validation sMAPE 12.98
-        against 13.81; see docs/global-models.md); take the season out no
+        against 13.81; see :doc:`/global-models`); take the season out no
         more with ``set_params(season=None)``, or learn the change from the
         past cycles' same-season changes instead of indices with
         ``set_params(season=SeasonalChanges(seasonal_period))`` (see
@@ -96,7 +96,7 @@ def make_lstm_forecaster(
         the last ``reference`` values (of their logs for ``"log"``). The
         target stays the change from the current value either way. A global
         model over many series (a panel) did better with ``reference=12``
-        on M3 monthly data; see docs/global-models.md.
+        on M3 monthly data; see :doc:`/global-models`.
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initial weights and batch order.
     **lstm_params

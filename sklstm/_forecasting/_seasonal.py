@@ -4,11 +4,10 @@ Used by :class:`~sklstm.ChangeRegressor` (``seasonal_period=``) to learn and
 forecast seasonally adjusted changes.
 """
 
-import re
-
 import numpy as np
 import pandas as pd
 
+from .._naming import read_horizon
 from .._timeindex import infer_freq
 
 # The lag-``period`` autocorrelation must exceed this many standard errors
@@ -17,8 +16,6 @@ SEASONALITY_Z = 1.645
 # A series whose times span more than this many times its rows is left as
 # it is: its grid of steps would be mostly gaps (and could be huge).
 MAX_SPAN_RATIO = 2
-
-_HORIZON_NAME = re.compile(r"_t\+(\d+)$")
 
 
 def time_steps(index, freq=None):
@@ -73,9 +70,9 @@ def target_horizons(y, n_outputs):
     """
     columns = getattr(y, "columns", None)
     if columns is not None and len(columns) == n_outputs:
-        found = [_HORIZON_NAME.search(str(name)) for name in columns]
-        if all(found):
-            return np.array([int(match.group(1)) for match in found], dtype=np.int64)
+        found = [read_horizon(name) for name in columns]
+        if None not in found:
+            return np.array(found, dtype=np.int64)
     return np.arange(1, n_outputs + 1, dtype=np.int64)
 
 

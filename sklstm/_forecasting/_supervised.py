@@ -9,6 +9,7 @@ import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
 from .._timeindex import follows, gap_freq, ranges, within
+from .._naming import horizon_name
 from .._validation import PositiveInts, StrictInterval, time_order_breaks
 
 
@@ -245,7 +246,7 @@ def _take_pairs(frame, column, inputs, rows, targets, horizons, index):
     if values.dtype.kind in "biu":  # as a shifted column is: NaN-able floats
         values = values.astype(np.float64)
     y = pd.DataFrame(
-        {f"{column}_t+{h}": values[at] for h, at in zip(horizons, targets)}, index=index
+        {horizon_name(column, h): values[at] for h, at in zip(horizons, targets)}, index=index
     )
     return X, y
 

@@ -51,35 +51,15 @@ accepts on a GPU.
 
 import collections
 import contextlib
+import functools
 import os
 import tempfile
 import threading
+import weakref
 
 import keras
 import numpy as np
 import tensorflow as tf
-
-
-def _limit_threads():
-    """Give TensorFlow the thread budget the process was given, if any.
-
-    joblib's process workers (``GridSearchCV(n_jobs=...)``) and Dask's nanny
-    set ``OMP_NUM_THREADS`` to their share of the cores, but TensorFlow sizes
-    its thread pools by the whole machine, so parallel fits would fight over
-    the cores. Reading the same variable keeps one thread budget for
-    everything. It has no effect once TensorFlow has run an operation.
-    """
-    n_threads = os.environ.get("OMP_NUM_THREADS", "")
-    if not n_threads.isdigit() or int(n_threads) < 1:
-        return
-    try:
-        tf.config.threading.set_intra_op_parallelism_threads(int(n_threads))
-        tf.config.threading.set_inter_op_parallelism_threads(int(n_threads))
-    except RuntimeError:  # TensorFlow is already running
-        pass
-
-
-_limit_threads()
 
 # Longest sequence whose LSTM loop is unrolled for training on a CPU: longer
 # ones make the traced graph (and its tracing time) grow with little gain. It
@@ -151,9 +131,11 @@ def build_model(
 
 # Traced functions
 # ----------------
-# Tracing a training loop costs more than training a small network, and
-# TensorFlow never frees a trace. So each function is traced once per key and
-# kept for the life of the process (never evicted, so never traced again).
+# Tracing a training loop costs more than training a small network, so each
+# function is traced once per key and kept: a grid search over a few layouts
+# traces each once. The cache is bounded (least recently used out first, at
+# most ``_MAX_TRACES``: a wide grid cannot grow it without end), and
+# :func:`clear_traces` (public as :func:`sklstm.clear_traces`) empties it.
 # What is kept is a pure function of its key: a template network and
 # optimizer give the trace its structure, but their variables are never read
 # or written. The weights, the optimizer's state and the random state come in
@@ -162,24 +144,52 @@ def build_model(
 # nothing shared can be stale or half-updated, and two threads may run one
 # function at once on their own variables.
 
-_TRACES = {}
+# Two per network layout and sequence length in use (a training epoch and a
+# forward pass), each a few MiB (about 5.6 MiB of RSS per traced function for
+# the small networks of benchmarks/bench.py --only shapes). Large enough that a
+# grid search never evicts: the process gets little or none of an evicted
+# trace's memory back (none of it in that benchmark), and tracing it again
+# costs more.
+_MAX_TRACES = 256
+_TRACES = collections.OrderedDict()  # key -> function, least recently used first
 _TRACE_LOCK = threading.Lock()  # held while tracing: templates are used only then
 _TRACE_COUNT = collections.Counter()  # traces made, by kind, for tests and benchmarks
 
 
 def trace_count():
-    """How many functions this process has traced (each costs memory for good)."""
+    """How many functions this process has traced (evicted ones included)."""
     return sum(_TRACE_COUNT.values())
+
+
+def traces_kept():
+    """How many traced functions the cache holds now."""
+    return len(_TRACES)
+
+
+def clear_traces():
+    """Drop every kept traced function; the next fit or predict traces again.
+
+    TensorFlow keeps most of a dropped trace's memory in the process (see
+    ``_MAX_TRACES``): this bounds what sklstm holds, not the process's RSS.
+    """
+    with _TRACE_LOCK:
+        _TRACES.clear()
+        _FORWARD_INPUTS.clear()
 
 
 def _traced(kind, *key):
     """The function ``_TRACERS[kind](*key)`` traces, traced on first use only."""
+    key = (kind, *key)
     with _TRACE_LOCK:
-        function = _TRACES.get((kind, *key))
+        function = _TRACES.get(key)
         if function is None:
-            function = _TRACERS[kind](*key)
+            function = _TRACERS[kind](*key[1:])
             _TRACE_COUNT[kind] += 1
-            _TRACES[(kind, *key)] = function
+            _TRACES[key] = function
+            while len(_TRACES) > _MAX_TRACES:
+                _TRACES.popitem(last=False)
+        else:
+            _TRACES.move_to_end(key)
         return function
 
 
@@ -222,6 +232,7 @@ def _redirected(pairs):
             target.assign(value)
 
 
+@functools.cache  # the devices do not change within a process
 def _on_gpu():
     return bool(tf.config.list_physical_devices("GPU"))
 
@@ -310,11 +321,14 @@ def _stateless(function):
     return function
 
 
-def _trace_forward(layout, masked, dtype, loss=None):
+def _trace_forward(layout, masked, dtype, loss=None, levels=None, n_steps=None):
     """The network's output (or, with ``loss``, the weighted mean loss) for any length.
 
-    The weights come in as the fit's float32 variables and are cast to
-    ``dtype`` inside the function.
+    With quantile ``levels`` (and no ``loss``), the output is the quantiles,
+    shape ``(n_samples, n_columns, n_levels)`` (see :func:`non_crossing`). The
+    weights come in as the fit's float32 variables and are cast to ``dtype``
+    inside the function. ``n_steps``: the sequence length the recurrent loop is
+    unrolled for (on a CPU, 2-3x faster for a few steps), or None for any length.
     """
     template = build_model(**dict(layout), seed=0, dtype=dtype, masked=masked)
     loss_fn = None if loss is None else _loss_function(loss)
@@ -327,12 +341,14 @@ def _trace_forward(layout, masked, dtype, loss=None):
         with keras.StatelessScope(state_mapping=pairs):
             predicted = template(X, training=False)
         if loss_fn is None:
-            return predicted
+            if levels is None:
+                return predicted
+            return non_crossing(_by_level(predicted, len(levels)), levels.index(0.5))
         y, sample_weight = y_and_weight
         return keras.ops.sum(loss_fn(y, predicted) * sample_weight) / keras.ops.sum(sample_weight)
 
     n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
-    specs = [tf.TensorSpec([None, None, n_features], dtype)]
+    specs = [tf.TensorSpec([None, n_steps, n_features], dtype)]
     if loss_fn is not None:
         specs += [
             tf.TensorSpec([None, _target_width(n_outputs, loss)], dtype),
@@ -340,11 +356,12 @@ def _trace_forward(layout, masked, dtype, loss=None):
         ]
     # The weights' specs are those of a float32 network of this layout.
     reference = build_model(**dict(layout), seed=0, masked=masked)
-    return _stateless(
-        tf.function(forward, autograph=False).get_concrete_function(
-            _variables(reference.variables), *specs
+    with _unrolled(template, n_steps is not None):
+        return _stateless(
+            tf.function(forward, autograph=False).get_concrete_function(
+                _variables(reference.variables), *specs
+            )
         )
-    )
 
 
 _TRACERS = {"epoch": _trace_epoch, "forward": _trace_forward}
@@ -374,21 +391,37 @@ def _target_width(n_outputs, loss):
     return n_outputs
 
 
+def non_crossing(raw, median):
+    """Quantiles from the network's raw outputs (last axis: one per level).
+
+    ``raw[..., median]`` is the median; every other output is a gap to the
+    inner neighbour, made non-negative by a softplus and summed outwards, so
+    the quantiles are non-decreasing along the last axis (in floating point
+    too: sums of non-negative numbers only grow). The one construction of
+    the quantiles: the loss uses it while training (float32), :func:`predict`
+    when predicting (float64).
+    """
+    centre = raw[..., median : median + 1]
+    gaps = keras.ops.softplus(raw)
+    above = centre + keras.ops.cumsum(gaps[..., median + 1 :], axis=-1)
+    below = centre - keras.ops.flip(
+        keras.ops.cumsum(keras.ops.flip(gaps[..., :median], axis=-1), axis=-1), axis=-1
+    )
+    return keras.ops.concatenate([below, centre, above], axis=-1)
+
+
+def _by_level(raw, n_levels):
+    """The outputs ``(n_samples, n_columns * n_levels)`` as ``(n_samples, n_columns, n_levels)``."""
+    return keras.ops.reshape(raw, (-1, keras.ops.shape(raw)[-1] // n_levels, n_levels))
+
+
 def _pinball_loss(levels):
     """The pinball loss of the non-crossing quantiles, averaged over levels and columns."""
     levels = tuple(float(level) for level in levels)
     median = levels.index(0.5)
 
     def pinball(y, raw):
-        n_levels = len(levels)
-        raw = keras.ops.reshape(raw, (-1, keras.ops.shape(raw)[-1] // n_levels, n_levels))
-        centre = raw[:, :, median : median + 1]
-        gaps = keras.ops.softplus(raw)
-        above = centre + keras.ops.cumsum(gaps[:, :, median + 1 :], axis=-1)
-        below = centre - keras.ops.flip(
-            keras.ops.cumsum(keras.ops.flip(gaps[:, :, :median], axis=-1), axis=-1), axis=-1
-        )
-        quantiles = keras.ops.concatenate([below, centre, above], axis=-1)
+        quantiles = non_crossing(_by_level(raw, len(levels)), median)
         tau = keras.ops.cast(keras.ops.convert_to_tensor(levels), quantiles.dtype)
         error = keras.ops.cast(y, quantiles.dtype)[:, :, None] - quantiles
         return keras.ops.mean(keras.ops.maximum(tau * error, (tau - 1.0) * error), axis=(1, 2))
@@ -518,7 +551,7 @@ def train(
     return history
 
 
-def predict(model, X):
+def predict(model, X, levels=None):
     """Predict with ``model``'s weights in float64, in chunks.
 
     The network is trained in float32, where a sample's prediction can change
@@ -528,18 +561,64 @@ def predict(model, X):
     rest of the batch, to within float64 rounding, at a cost that does not
     matter for inference. Nothing is copied into, or kept in, shared state:
     the function is traced once per layer layout and takes the weights as
-    arguments.
+    arguments (traced once per sequence length up to ``_UNROLL_MAX_STEPS``, whose
+    loop is unrolled on a CPU, and once for all longer ones). With the quantile
+    ``levels`` of a quantile network (a tuple of
+    floats), the result is the quantiles, shape
+    ``(n_samples, n_columns, n_levels)``.
     """
-    X = _left_align(X.astype(np.float64, copy=False))
+    X = np.asarray(X, dtype=np.float64)
     masked = bool(np.isnan(X).any())
-    forward = _traced("forward", _layout(model), masked, tf.float64)
-    weights = _variables(model.variables)
+    if masked:
+        X = _left_align(X)
+    layout, weights = _forward_inputs(model)
+    n_steps = X.shape[1] if X.shape[1] <= _UNROLL_MAX_STEPS and not _on_gpu() else None
+    forward = _traced("forward", layout, masked, tf.float64, None, levels, n_steps)
+    if len(X) <= _PREDICT_CHUNK:  # one call: the common case of a few rows
+        return _call(forward, weights, tf.constant(X)).numpy()
     return np.concatenate(
         [
-            forward(weights, tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
+            _call(forward, weights, tf.constant(X[start : start + _PREDICT_CHUNK])).numpy()
             for start in range(0, len(X), _PREDICT_CHUNK)
         ]
     )
+
+
+def _call(function, weights, X):
+    """``function(weights, X)``, for a traced forward pass, without the argument binding.
+
+    A concrete function's public call matches its arguments against the traced
+    signature every time, which for a few rows costs about as much as the
+    network itself (0.15 of 0.2 ms on the tutorial's network). The flat call
+    takes the inputs as the graph does (each weight variable's handle, then
+    ``X``), checked equal to the public call by tests/test_keras_backend.py.
+    Where the flat call is missing or refuses (another TensorFlow), the public
+    call runs.
+    """
+    call_flat = getattr(function, "_call_flat", None)
+    if call_flat is not None:
+        try:
+            return call_flat([weight.handle for weight in weights] + [X], [])
+        except (TypeError, ValueError):
+            pass
+    return function(weights, X)
+
+
+# A fitted network's layout and weight variables, read once: walking a Keras
+# model's layers costs more than predicting a few rows. Keyed weakly, so a
+# network that is dropped drops its entry; both values are fixed for the
+# life of the network (training assigns to the same variables).
+_FORWARD_INPUTS = weakref.WeakKeyDictionary()
+
+
+def _forward_inputs(model):
+    with _TRACE_LOCK:
+        found = _FORWARD_INPUTS.get(model)
+    if found is None:
+        found = (_layout(model), _variables(model.variables))
+        with _TRACE_LOCK:
+            _FORWARD_INPUTS[model] = found
+    return found
 
 
 def _left_align(X):

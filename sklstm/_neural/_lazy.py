@@ -3,26 +3,29 @@
 ``import sklstm`` must not import TensorFlow (about 4 s); the estimators call
 :func:`keras_backend` when they first need a network.
 
-It also keeps TensorFlow's start-up chatter off a new user's screen: CUDA
-stub notices and ``cuInit`` errors on machines without a GPU, CPU-feature and
+It also keeps TensorFlow's start-up chatter off a user's screen: CUDA stub
+notices and ``cuInit`` errors on machines without a GPU, CPU-feature and
 oneDNN notices. Those are written by native code straight to file
-descriptor 2, some before TensorFlow reads its own log settings, so neither
-Python's ``logging`` nor ``warnings`` can hold them back. When the user has
-not configured TensorFlow's logging (``TF_CPP_MIN_LOG_LEVEL`` unset) and has
-not imported TensorFlow already, the first call
+descriptor 2, many before TensorFlow reads its own log settings (so even
+``TF_CPP_MIN_LOG_LEVEL=3`` does not hold them back), and neither Python's
+``logging`` nor ``warnings`` can catch them. When TensorFlow is not imported
+yet, the first call
 
-* sets ``TF_CPP_MIN_LOG_LEVEL=2`` (TensorFlow's own switch: errors only), and
 * catches what the import and the device discovery write to the standard
   error, then writes it back without the lines of :data:`STARTUP_NOISE`.
   Anything else, an unexpected warning or the reason an import failed, is
-  still shown.
+  still shown; and
+* if the user has not set ``TF_CPP_MIN_LOG_LEVEL``, sets it to ``2``
+  (TensorFlow's own switch: errors only) for the import only, and removes it
+  again: nothing is left in ``os.environ``, so a child process (a joblib
+  worker, a Dask nanny) starts as the user's own environment says and does
+  its own filtering.
 
-A user who sets ``TF_CPP_MIN_LOG_LEVEL`` (``0`` shows everything) gets exactly
-what TensorFlow prints: sklstm then changes nothing. Do that too when the
-import itself crashes the process (an illegal instruction, a segfault): what
-was held back dies with it.
+Whatever the user set ``TF_CPP_MIN_LOG_LEVEL`` to is left as it is, and what
+TensorFlow logs after the import follows it. To see the start-up lines too
+(or when the import itself crashes the process: what was held back dies with
+it), import TensorFlow before the first fit: sklstm then filters nothing.
 """
-
 import contextlib
 import os
 import re
@@ -62,20 +65,40 @@ def keras_backend():
     return _backend
 
 
+def loaded():
+    """Whether :func:`keras_backend` has imported the backend (and TensorFlow)."""
+    return _backend is not None
+
+
 def _load():
-    quiet = _LOG_LEVEL not in os.environ and "tensorflow" not in sys.modules
-    if not quiet:
+    if "tensorflow" in sys.modules:  # imported by the user: nothing to hold back
         from . import _keras
 
         return _keras
-    os.environ[_LOG_LEVEL] = "2"
-    with drop_startup_noise():
+    with _log_level_unless_set("2"), drop_startup_noise():
         from . import _keras
 
         # Finding the devices is where CUDA reports a missing driver (cuInit);
         # do it now, inside the filter, rather than at the first fit.
         _keras.tf.config.list_physical_devices()
     return _keras
+
+
+@contextlib.contextmanager
+def _log_level_unless_set(level):
+    """``TF_CPP_MIN_LOG_LEVEL=level`` inside the block, unless the user set it.
+
+    Removed again on leaving, so that no child process inherits it (and takes
+    it for the user's setting).
+    """
+    if _LOG_LEVEL in os.environ:
+        yield
+        return
+    os.environ[_LOG_LEVEL] = level
+    try:
+        yield
+    finally:
+        os.environ.pop(_LOG_LEVEL, None)
 
 
 def _keep(text):

@@ -50,7 +50,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         The recurrent layer: Keras's ``LSTM``, or its ``GRU`` (three gates
         instead of four, so about 3/4 of the weights; on a CPU it trained
         about 1.5x slower than the LSTM in sklstm's benchmark, see
-        docs/forecasting.md).
+        :doc:`/forecasting`).
         Masking, seeding and the training loop are the same for both.
     epochs : int >= 1, default=100
         Passes over the training data. ``epochs=0`` (an untrained network) is
@@ -550,7 +550,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             y_pred = quantiles[:, :, list(self.quantiles_).index(0.5)]
         else:
             X = self._scale_X(self._validate_X(X, reset=False))
-            y_pred = keras_backend().predict(self.model_, X).astype(np.float64)
+            y_pred = np.asarray(keras_backend().predict(self.model_, X), dtype=np.float64)
             if self.target_scaler_ is not None:  # inverse_transform, without re-validation
                 y_pred = y_pred * self.target_scaler_.scale_ + self.target_scaler_.mean_
         return y_pred.ravel() if self._y_ndim == 1 else y_pred
@@ -604,11 +604,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     def _predict_all_quantiles(self, X):
         """The quantiles in the target's units, shape (n_samples, n_outputs_, n_quantiles)."""
         X = self._scale_X(self._validate_X(X, reset=False))
-        raw = keras_backend().predict(self.model_, X).astype(np.float64)
-        quantiles = _non_crossing(
-            raw.reshape(len(raw), self.n_outputs_, len(self.quantiles_)),
-            list(self.quantiles_).index(0.5),
-        )
+        levels = tuple(float(level) for level in self.quantiles_)
+        quantiles = keras_backend().predict(self.model_, X, levels=levels)
         if self.target_scaler_ is not None:  # a positive scale keeps the order
             scaler = self.target_scaler_
             quantiles = quantiles * scaler.scale_[:, None] + scaler.mean_[:, None]
@@ -694,7 +691,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if ndim < 3:  # validate_data explains how to reshape a 1-D X
             X = validate_data(self, X, reset=reset, **check)[:, np.newaxis, :]
         else:
-            X = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
+            clean = _clean_float_array(X)
+            if clean is None:  # anything else: check_array's checks and messages
+                clean = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
+            X = clean
             self._check_n_features_3d(X, reset=reset)
         if X.shape[1] == 0:
             raise ValueError("X has 0 time steps; each sample needs at least one.")
@@ -766,20 +766,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
-def _non_crossing(raw, median):
-    """Quantiles from the network's raw outputs (last axis: one per level).
+def _clean_float_array(X):
+    """``X`` as float32 if it is a non-empty float ndarray without an infinity
+    (after the cast), else None.
 
-    ``raw[..., median]`` is the median; every other output is a gap to the
-    inner neighbour, made non-negative by a softplus and summed outwards, so
-    the quantiles are non-decreasing along the last axis (in floating point
-    too: sums of non-negative numbers only grow). The same construction as
-    the loss in :mod:`sklstm._neural._keras`, in float64.
+    What ``check_array`` returns for such an ``X``, without its dataframe
+    detection, which costs as much as predicting a few rows; any other input
+    goes through ``check_array``, which says what is wrong with it.
     """
-    centre = raw[..., median : median + 1]
-    gaps = np.logaddexp(0.0, raw)  # softplus, without overflow
-    above = centre + np.cumsum(gaps[..., median + 1 :], axis=-1)
-    below = centre - np.cumsum(gaps[..., :median][..., ::-1], axis=-1)[..., ::-1]
-    return np.concatenate([below, centre, above], axis=-1)
+    if not (isinstance(X, np.ndarray) and X.dtype.kind == "f" and X.size):
+        return None
+    X = X.astype(np.float32, copy=False)
+    return None if np.isinf(X).any() else X
 
 
 def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):

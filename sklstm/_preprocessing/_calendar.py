@@ -12,9 +12,9 @@ from .._state import fit_context
 CALENDAR = {
     "month": ("month", 1, 12),
     "quarter": ("quarter", 1, 4),
-    "day_of_week": ("dayofweek", 0, 7),
+    "day_of_week": ("day_of_week", 0, 7),
     "day_of_month": ("day", 1, 31),
-    "day_of_year": ("dayofyear", 1, 366),
+    "day_of_year": ("day_of_year", 1, 366),
     "week_of_year": (None, 1, 53),  # ISO week, read separately
     "hour": ("hour", 0, 24),
     "minute": ("minute", 0, 60),

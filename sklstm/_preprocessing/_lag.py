@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._naming import lag_names
 from .._state import fit_context
 from .._timeindex import (
     group_starts,
@@ -437,14 +438,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         names = _check_feature_names_in(self, input_features)
-        return np.asarray(
-            [
-                f"{name}_lag{lag}"
-                for lag in range(self.look_back - 1, -1, -1)
-                for name in names
-            ],
-            dtype=object,
-        )
+        return np.asarray(lag_names(names, self.look_back), dtype=object)
 
     def __sklearn_tags__(self):
         tags = super().__sklearn_tags__()

@@ -1,6 +1,5 @@
 """Lag windows relative to the current value: level- (and scale-) free inputs."""
 
-import re
 from numbers import Integral, Real
 
 import numpy as np
@@ -8,10 +7,10 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._naming import read_lag
 from .._state import fit_context
 from .._validation import StrictInterval
 
-_LAG_NAME = re.compile(r"^(?P<feature>.*)_lag(?P<lag>\d+)$")
 
 
 class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
@@ -46,7 +45,7 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         mean. ``reference=1`` is ``"last"``. The windows need those ``k``
         lags (``look_back >= k``). On the M3 monthly series a global
         model's inputs relative to the mean of the last 12 values scored
-        better than relative to the last value (see docs/global-models.md).
+        better than relative to the last value (see :doc:`/global-models`).
     features : list of str or None, default=None
         The input features (the ``<feature>`` part of the lag names) whose
         windows are made relative; ``None`` means every feature not listed
@@ -154,9 +153,9 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             )
         by_feature = {}  # feature -> {lag: position of its column}
         for position, name in enumerate(names):
-            match = _LAG_NAME.match(str(name))
-            if match is not None:
-                by_feature.setdefault(match["feature"], {})[int(match["lag"])] = position
+            lag = read_lag(name)
+            if lag is not None:
+                by_feature.setdefault(lag[0], {})[lag[1]] = position
         if self.features is None:
             excluded = set(self.exclude or ())
             chosen = [f for f in by_feature if f not in excluded]

@@ -1,6 +1,5 @@
 """From the 2-D lag matrix to the 3-D ``[samples, time steps, features]`` array."""
 
-import re
 import warnings
 from numbers import Integral
 
@@ -9,13 +8,10 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._naming import lag_name, read_lag
 from .._state import fit_context
 from .._validation import StrictInterval
 
-# A lag column's name: "<feature>_lag<k>" (LagFeaturizer), "lag_<k>"
-# (skforecast), "<prefix>__<feature>_lag_<k>" (a ColumnTransformer around
-# either). ``k`` counts steps back in time: the larger, the older.
-_LAG_NAME = re.compile(r"^(?:(?P<feature>.+?)_+)?lag_?(?P<lag>\d+)$", re.IGNORECASE)
 
 
 class SequenceReshaper(TransformerMixin, BaseEstimator):
@@ -246,7 +242,8 @@ def _columns_from_names(names):
     error when only some are, or when the lags do not form one full window
     per feature: a layout that cannot be read without guessing.
     """
-    parsed = [_LAG_NAME.match(str(name)) for name in names]
+    # "<feature>_lag<k>" (LagFeaturizer), or another library's lag names.
+    parsed = [read_lag(name, foreign=True) for name in names]
     if not any(parsed):
         return None
     others = [name for name, match in zip(names, parsed) if match is None]
@@ -259,8 +256,7 @@ def _columns_from_names(names):
             "features_per_step and order set."
         )
     features, lags, position = [], [], {}
-    for column, match in enumerate(parsed):
-        key = (match["feature"] or "", int(match["lag"]))
+    for column, key in enumerate(parsed):
         if key in position:
             raise ValueError(
                 f"Columns {names[position[key]]!r} and {names[column]!r} are the "
@@ -273,7 +269,7 @@ def _columns_from_names(names):
             lags.append(key[1])
     lags.sort(reverse=True)  # the largest lag is the oldest step
     missing = [
-        f"{feature}_lag{lag}" if feature else f"lag_{lag}"
+        lag_name(feature, lag) if feature else f"lag_{lag}"
         for lag in lags
         for feature in features
         if (feature, lag) not in position
