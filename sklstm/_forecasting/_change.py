@@ -558,7 +558,14 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             X = X.copy()
             X.isetitem(self._level_position_in(X), last / scales)
         else:
-            X = np.array(X.toarray() if sparse.issparse(X) else X, dtype=np.float64)
+            if sparse.issparse(X):
+                raise TypeError(
+                    "ChangeRegressor(scale='series') divides the level column of X by its "
+                    "series' scale, which needs a dense X; got a sparse matrix. Pass "
+                    "X.toarray(), or set scale=None."
+                )
+            # a copy: np.array of an object with __array__ may hand back its own data
+            X = np.asarray(X, dtype=np.float64).copy()
             X[:, self._level_position(X.shape[1], None)] = last / scales
         return X, scales
 
