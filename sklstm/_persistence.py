@@ -8,8 +8,11 @@ archive of two members:
 ``estimator.json``
     The format version, the estimator's parameters and its fitted attributes
     other than the network (``n_features_in_``, ``feature_names_in_``,
-    ``n_outputs_``, ``quantiles_``, the target scaler's statistics, ``history_``, whether
-    ``y`` was 1-D), as plain JSON.
+    ``n_outputs_``, ``quantiles_``, the target scaler's statistics, the loss
+    curves as a ``history_`` dict of ``"loss"`` and ``"val_loss"``, whether
+    ``y`` was 1-D), as plain JSON. Parameters of older files under their old
+    names (``epochs``, ``learning_rate``, ``loss="mse"``) load under the new
+    ones.
 ``model.keras``
     The network in Keras's native ``.keras`` format, loaded with
     ``safe_mode=True`` after its config is checked to hold only what sklstm
@@ -56,7 +59,7 @@ import numpy as np
 from sklearn.utils.validation import check_is_fitted
 
 from ._neural._lazy import keras_backend
-from ._neural._regressor import LSTMRegressor
+from ._neural._regressor import DEPRECATED_LOSSES, LSTMRegressor
 
 FORMAT = "sklstm.LSTMRegressor"
 FORMAT_VERSION = 1
@@ -68,7 +71,11 @@ _NETWORK_FILE = "model.keras"
 _KNOWN_FITTED = {
     "model_", "n_features_in_", "feature_names_in_", "n_outputs_", "target_scaler_", "history_",
     "input_mean_", "input_scale_", "quantiles_",
+    # stored as "history_" (the loss curves' dict), rebuilt from it
+    "loss_curve_", "validation_scores_", "best_loss_", "best_validation_score_",
 }
+# Parameters of files from sklstm 0.1, under the names that replaced them.
+_RENAMED_PARAMS = {"epochs": "max_iter", "learning_rate": "learning_rate_init"}
 # The input scaling (``scale_inputs``): one number per feature, or None.
 _INPUT_SCALING = ("input_mean_", "input_scale_")
 _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
@@ -79,7 +86,7 @@ _CONFIG_FILE, _METADATA_FILE, _WEIGHTS_FILE = "config.json", "metadata.json", "m
 # What load_model reads at most. A network's members are bounded by what the
 # stored parameters imply: the weights are 4 bytes a weight plus HDF5's
 # bookkeeping; the config a few KiB a layer.
-_MAX_DOCUMENT_BYTES = 4 * 2**20  # estimator.json: ~100k epochs of history_
+_MAX_DOCUMENT_BYTES = 4 * 2**20  # estimator.json: ~100k epochs of loss curves
 _MAX_METADATA_BYTES = 2**12
 _CONFIG_BYTES = (2**16, 2**14)  # base, per LSTM layer (one is ~2 KiB)
 _WEIGHTS_OVERHEAD_BYTES = (2**16, 2**14)  # base, per LSTM layer (measured ~4 KiB)
@@ -149,7 +156,7 @@ def save_model(estimator, path):
     >>> from sklstm import LSTMRegressor, load_model, save_model
     >>> X = np.random.RandomState(0).uniform(size=(32, 3, 1))
     >>> y = X.sum(axis=(1, 2))
-    >>> model = LSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+    >>> model = LSTMRegressor(units=4, max_iter=2, random_state=0).fit(X, y)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "model.sklstm")
     ...     save_model(model, path)
@@ -263,7 +270,7 @@ def load_model(path, *, trusted=None):
     >>> import numpy as np
     >>> from sklstm import LSTMRegressor, load_model, save_model
     >>> X = np.random.RandomState(0).uniform(size=(32, 3, 1))
-    >>> model = LSTMRegressor(units=4, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    >>> model = LSTMRegressor(units=4, max_iter=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "model.sklstm")
     ...     save_model(model, path)
@@ -363,7 +370,7 @@ def _describe(estimator):
         "y_ndim": int(estimator._y_ndim),
         "history_": {
             str(key): [float(value) for value in values]
-            for key, values in estimator.history_.items()
+            for key, values in estimator._history().items()
         },
         "target_scaler_": _describe_scaler(estimator.target_scaler_),
     }
@@ -861,9 +868,11 @@ def _rebuild(document):
     history = fitted["history_"]
     if not isinstance(history, dict):
         _fail("history_", "an object", history)
-    estimator.history_ = {
+    if "loss" not in history:
+        _fail("history_", 'an object with a "loss" list', history)
+    estimator._set_curves({
         key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()
-    }
+    })
     estimator.target_scaler_ = _rebuild_scaler(fitted["target_scaler_"], estimator.n_outputs_)
     # The quantiles fitted are those the (checked) parameters give, exactly.
     quantiles = fitted.get("quantiles_")
@@ -905,11 +914,23 @@ def _rebuild_params(params):
     """An unfitted ``LSTMRegressor`` with the stored ``params``, checked as fit checks them."""
     known = LSTMRegressor._get_param_names()
     _keys("params", params, [], known)  # a parameter missing from an older file keeps its default
+    params = _renamed_params(params)
     estimator = LSTMRegressor(
         **{name: _rebuild_param(name, value) for name, value in params.items()}
     )
     estimator._validate_params()  # the values' ranges, as fit checks them
     return estimator
+
+
+def _renamed_params(params):
+    """``params`` with the names and loss strings of older files replaced by today's."""
+    params = dict(params)
+    for old, new in _RENAMED_PARAMS.items():
+        if new not in params and params.get(old, "deprecated") != "deprecated":
+            params[new] = params.pop(old)
+    if params.get("loss") in DEPRECATED_LOSSES:
+        params["loss"] = DEPRECATED_LOSSES[params["loss"]]
+    return params
 
 
 def _rebuild_param(name, value):
