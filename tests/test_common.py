@@ -12,11 +12,11 @@ from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, SeedEnsemble, 
 # score is good; LSTMRegressor sets neither (its fits are bit-identical for an
 # int seed), so those checks run here on this model (see its Notes).
 CHECKED_LSTM = LSTMRegressor(
-    units=8, epochs=20, batch_size=16, learning_rate=0.02, random_state=0
+    units=8, max_iter=20, batch_size=16, learning_rate_init=0.02, random_state=0
 )
 # The same network forecasting quantiles: predict is its median.
 CHECKED_QUANTILE_LSTM = LSTMRegressor(
-    units=8, epochs=20, batch_size=16, learning_rate=0.02, loss="quantile", random_state=0
+    units=8, max_iter=20, batch_size=16, learning_rate_init=0.02, loss="quantile", random_state=0
 )
 # The meta-estimator around a fast regressor, bare and inside a pipeline.
 # look_back=1: with more lags a row's prediction depends on the rows before

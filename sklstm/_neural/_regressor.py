@@ -14,7 +14,6 @@ from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import Hidden, StrOptions
-from sklearn.utils.deprecation import deprecated
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -619,12 +618,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             history["val_loss"] = [-score for score in self.validation_scores_]
         return history
 
-    @deprecated(
-        "history_ is deprecated and will be removed in a later release: read "
-        "loss_curve_ and validation_scores_ (minus the validation loss) instead."
-    )
     @property
     def history_(self):
+        # Not sklearn's @deprecated: it would warn before an unfitted
+        # estimator's AttributeError, so hasattr(unfitted, "history_") warned.
+        if not hasattr(self, "loss_curve_"):
+            raise AttributeError(f"{type(self).__name__} is not fitted: it has no history_.")
+        warnings.warn(
+            "history_ is deprecated and will be removed in a later release: read "
+            "loss_curve_ and validation_scores_ (minus the validation loss) instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
         return self._history()
 
     def _check_continuable(self, units, levels):
