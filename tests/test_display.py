@@ -340,6 +340,7 @@ def test_style_aliases_override_the_defaults():
     assert display.forecast_line_.get_linestyle() == "-"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
 def test_an_mlp_regressors_loss_curve_is_drawn_without_its_r2_scores():
     from sklearn.neural_network import MLPRegressor
 
