@@ -336,7 +336,8 @@ def test_global_log_recipe_scales_each_series_on_its_own(seed, a):
 def test_global_lstm_recipe_on_a_panel_is_scale_free_up_to_float_tolerance():
     X, Y = to_supervised(panel(), target="y", id="series", time="month", horizon=range(1, 3))
     model = make_lstm_forecaster(
-        24, seasonal_period=12, kind="log", reference=12, max_iter=3, loss="absolute_error", random_state=0
+        24, seasonal_period=12, kind="log", reference=12, max_iter=3, loss="absolute_error",
+        random_state=0,
     )
     base = clone(model).fit(X, Y).predict(X)
     frame = panel()

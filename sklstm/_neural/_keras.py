@@ -492,7 +492,9 @@ def train(
         )
     batch_size = tf.constant(min(int(batch_size), np.iinfo(np.int32).max), tf.int32)
     rng = np.random.RandomState(seed)
-    progress = keras.utils.Progbar(max_iter, verbose=verbose, unit_name="epoch") if verbose else None
+    progress = None
+    if verbose:
+        progress = keras.utils.Progbar(max_iter, verbose=verbose, unit_name="epoch")
     history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
     best_loss, best_weights, since_best = np.inf, None, 0
     for epoch in range(max_iter):
