@@ -101,7 +101,7 @@ def sklstm_model(units, epochs, batch_size, seed=0):
     from sklstm import LSTMRegressor
 
     return LSTMRegressor(
-        units=units, epochs=epochs, batch_size=batch_size, scale_target=False,
+        units=units, max_iter=epochs, batch_size=batch_size, scale_target=False,
         random_state=seed,
     )
 
@@ -385,7 +385,7 @@ def bench_panel(args):
     X, y = to_supervised(frame, target="value", id="series", time="month")
     # The recipe's inputs: 24 log lags relative to the current value, one LSTM
     # step; its target: the log change to the next month.
-    forecaster = make_lstm_forecaster(look_back, kind="log", units=units, epochs=1,
+    forecaster = make_lstm_forecaster(look_back, kind="log", units=units, max_iter=1,
                                       batch_size=256, random_state=0).fit(X, y)
     windows = forecaster.regressor_[:-1].transform(X).to_numpy(dtype=np.float32)
     change = np.log(y.to_numpy() / X["value"].to_numpy()).astype(np.float32)
@@ -466,6 +466,12 @@ def _main_package():
     return importlib.import_module("sklstm_main")
 
 
+def _one_epoch(package):
+    """One epoch, spelled as ``package`` spells it (``main`` may predate ``max_iter``)."""
+    name = "max_iter" if "max_iter" in package.LSTMRegressor().get_params() else "epochs"
+    return {name: 1}
+
+
 def bench_forecast(args):
     """The 18-step recursive forecast of one series and of every series of an
     M3-shaped panel with the default factory, ``main``'s code against this one,
@@ -481,7 +487,7 @@ def bench_forecast(args):
     for name, package in (("main", _main_package()), ("this", sklstm)):
         X, y = package.to_supervised(frame, target="value", id="series", time="month")
         model = package.make_lstm_forecaster(
-            seasonal_period=12, units=16, epochs=1, batch_size=512, random_state=0
+            seasonal_period=12, units=16, batch_size=512, random_state=0, **_one_epoch(package)
         ).fit(X, y)
         package.recursive_forecast(model, one, steps=2)  # warm up (tracing)
         per_step[name] = [

@@ -1,6 +1,6 @@
 """Fit time of cell="gru" against cell="lstm" (the baseline), in one run.
 
-512 sequences of one feature, ``units=32, epochs=20, batch_size=32``, for a
+512 sequences of one feature, ``units=32, max_iter=20, batch_size=32``, for a
 short sequence (unrolled on a CPU) and a longer one (a loop). Each cell is
 fitted once first (tracing its training loop), then the two are fitted in
 turn; the figure is the median of the repeats and the ratio GRU / LSTM. Run::
@@ -19,7 +19,7 @@ from sklstm import LSTMRegressor
 
 
 def fit_seconds(cell, X, y):
-    model = LSTMRegressor(units=32, cell=cell, epochs=20, batch_size=32, random_state=0)
+    model = LSTMRegressor(units=32, cell=cell, max_iter=20, batch_size=32, random_state=0)
     start = time.perf_counter()
     model.fit(X, y)
     return time.perf_counter() - start

@@ -50,9 +50,9 @@ CANDIDATES = {
     "default": {},
     "look_back=6": {"look_back": 6},
     "look_back=24": {"look_back": 24},
-    "epochs=100": {"epochs": 100},
+    "max_iter=100": {"max_iter": 100},
     "units=32": {"units": 32},
-    "learning_rate=0.003": {"learning_rate": 0.003},
+    "learning_rate_init=0.003": {"learning_rate_init": 0.003},
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
     "seasonal_period=12, season not taken out": (

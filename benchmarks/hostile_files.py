@@ -210,11 +210,11 @@ def main():
 
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(64, 4, 2))
-    model = LSTMRegressor(units=32, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    model = LSTMRegressor(units=32, max_iter=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
     series = rng.uniform(size=(64, 2))
     pipe = Pipeline([("scale", MinMaxScaler()), ("lags", LagFeaturizer(look_back=3)),
                      ("seq", SequenceReshaper()),
-                     ("lstm", LSTMRegressor(units=32, epochs=2, random_state=0))])
+                     ("lstm", LSTMRegressor(units=32, max_iter=2, random_state=0))])
     pipe.fit(series, series.sum(axis=1))
     bomb = 2**26 if args.quick else 2**30
     with tempfile.TemporaryDirectory() as folder:

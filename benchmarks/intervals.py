@@ -146,7 +146,7 @@ def airline(epochs, seed):
     point = Pipeline([
         ("scale", StandardScaler()),
         ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=8, epochs=epochs, batch_size=8, learning_rate=0.01,
+        ("lstm", LSTMRegressor(units=8, max_iter=epochs, batch_size=8, learning_rate_init=0.01,
                                random_state=seed)),
     ])
     base = passengers.loc[X_test.index].to_numpy()
@@ -205,7 +205,7 @@ def m3_series(train, test, seed, quick, ahead):
 
     from sklstm import make_lstm_forecaster, recursive_forecast, to_supervised
 
-    params = {"epochs": 3, "units": 4} if quick else {}
+    params = {"max_iter": 3, "units": 4} if quick else {}
     full = pd.concat([train, test]).to_frame()
     n, h = len(train), len(test)
     rows = np.arange(n - 1, n + h - 1)  # row t forecasts t + 1

@@ -31,7 +31,7 @@ def main():
         ("raw, scale_inputs=False", X, {"scale_inputs": False}),
     ]:
         model = LSTMRegressor(
-            units=8, epochs=60, batch_size=16, learning_rate=0.01, random_state=0, **params
+            units=8, max_iter=60, batch_size=16, learning_rate_init=0.01, random_state=0, **params
         ).fit(inputs[train, :, np.newaxis], y[train])
         rmse = root_mean_squared_error(y[test], model.predict(inputs[test, :, np.newaxis]))
         print(f"{name:<38} | {rmse:9.2f}")

@@ -75,7 +75,7 @@ def with_seasons(grid):
 
 LSTM_GRID = with_seasons({
     LOOK_BACK: [13, 25],
-    "regressor__lstm__epochs": [25, 50, 100],
+    "regressor__lstm__max_iter": [25, 50, 100],
     "regressor__lstm__units": [8, 16],
 })
 RIDGE_GRID = with_seasons({
@@ -84,7 +84,7 @@ RIDGE_GRID = with_seasons({
 })
 QUICK_GRID = {
     LOOK_BACK: [13],
-    "regressor__lstm__epochs": [2, 3],
+    "regressor__lstm__max_iter": [2, 3],
     "season": [SeasonalIndices(12), SeasonalChanges(12)],
 }
 

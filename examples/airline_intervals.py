@@ -97,9 +97,9 @@ def main(argv=None):
                 "lstm",
                 LSTMRegressor(
                     units=8,
-                    epochs=epochs,
+                    max_iter=epochs,
                     batch_size=8,
-                    learning_rate=0.01,
+                    learning_rate_init=0.01,
                     random_state=args.seed,
                 ),
             ),

@@ -62,7 +62,7 @@ def tutorial_model(seed):
                 "lstm",
                 LSTMRegressor(
                     units=4,
-                    epochs=100,
+                    max_iter=100,
                     batch_size=1,
                     scale_inputs=False,
                     random_state=seed,

@@ -59,7 +59,7 @@ def main(argv=None):
             ("scale", MinMaxScaler().set_output(transform="pandas")),
             ("lags", LagFeaturizer(look_back=1)),
             ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(epochs=epochs, random_state=7)),
+            ("lstm", LSTMRegressor(max_iter=epochs, random_state=7)),
         ]
     )
     search = GridSearchCV(

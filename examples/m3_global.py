@@ -23,7 +23,7 @@ It prints the mean sMAPE of the global LSTM next to the naive forecast
 statsforecast is installed (``pip install "sklstm[stats]"``), the theta
 method and the library's combination of the two:
 ``combine_forecasts([direct_forecast(model, history), theta_forecast(history,
-18, season_length=12)])``, the mean of the two forecasts, label by label. It
+18, seasonal_period=12)])``, the mean of the two forecasts, label by label. It
 plots four series: the end of the training part, the test months and the
 forecasts. docs/global-models.md discusses the method and the full M3
 benchmark (``benchmarks/m3.py``).
@@ -112,8 +112,8 @@ print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
 # over PanelSplit, then units=128 on validation): 13 months, relative to
 # the mean of the last 12, one LSTM step per month.
 model = make_lstm_forecaster(
-    13, seasonal_period=12, kind="log", reference=12, units=128, loss="mae",
-    early_stopping=True, epochs=3 if args.quick else 100, batch_size=128,
+    13, seasonal_period=12, kind="log", reference=12, units=128, loss="absolute_error",
+    early_stopping=True, max_iter=3 if args.quick else 100, batch_size=128,
     random_state=0,
 ).set_params(regressor__seq=SequenceReshaper())
 model.fit(X, Y)
@@ -123,7 +123,7 @@ model.fit(X, Y)
 history = frame.set_index(["series", "month"])[["y"]]
 forecasts = {"global LSTM": direct_forecast(model, history)}
 try:
-    forecasts["theta"] = theta_forecast(history, HORIZON, season_length=12)
+    forecasts["theta"] = theta_forecast(history, HORIZON, seasonal_period=12)
     forecasts["mean(global LSTM, theta)"] = combine_forecasts(
         [forecasts["global LSTM"], forecasts["theta"]]
     )

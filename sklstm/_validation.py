@@ -1,6 +1,6 @@
 """Checks scikit-learn's validation lets through but a user almost surely did not mean.
 
-* ``epochs=True`` satisfies ``Interval(Integral, 1, None)``: a bool is an
+* ``max_iter=True`` satisfies ``Interval(Integral, 1, None)``: a bool is an
   int in Python. :class:`StrictInterval` refuses it.
 * Rows are paired or windowed by position, so an index out of time order
   (newest first, shuffled, repeated) would give a row values from its
@@ -29,7 +29,7 @@ _TIME_KINDS = {"datetime64", "datetime", "date", "time", "timedelta64", "timedel
 class StrictInterval(Interval):
     """An ``Interval`` constraint that a bool does not satisfy.
 
-    ``True`` passed as ``epochs`` or ``look_back`` is a mistake (a flag given
+    ``True`` passed as ``max_iter`` or ``look_back`` is a mistake (a flag given
     to a count), not the number 1.
     """
 

@@ -13,7 +13,7 @@ from sklearn.preprocessing import MinMaxScaler
 from sklstm import LagFeaturizer, LSTMRegressor, SequenceReshaper, to_supervised
 from sklstm.datasets import load_airline
 
-TINY = dict(units=4, epochs=3, batch_size=16, random_state=0)
+TINY = dict(units=4, max_iter=3, batch_size=16, random_state=0)
 
 
 @pytest.fixture(scope="session")

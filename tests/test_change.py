@@ -195,7 +195,7 @@ def test_wraps_an_lstm_pipeline():
         [
             ("lags", LagFeaturizer(look_back=2)),
             ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=4, epochs=3, random_state=0)),
+            ("lstm", LSTMRegressor(units=4, max_iter=3, random_state=0)),
         ]
     )
     model = ChangeRegressor(pipe).fit(X, y)
@@ -355,7 +355,7 @@ def test_an_lstm_pipeline_with_quantile_loss_gives_level_quantiles():
     pipe = Pipeline([
         ("lags", LagFeaturizer(look_back=3)),
         ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=4, epochs=3, loss="quantile", random_state=0)),
+        ("lstm", LSTMRegressor(units=4, max_iter=3, loss="quantile", random_state=0)),
     ])
     model = ChangeRegressor(pipe, kind="log")
     assert hasattr(model, "predict_quantiles")  # the pipeline's last step has it

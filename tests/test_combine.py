@@ -206,10 +206,42 @@ def test_theta_forecast_without_statsforecast_says_how_to_install(monkeypatch):
         theta_forecast(pd.Series(np.arange(1.0, 30.0)), 3)
 
 
+def test_theta_season_length_is_the_deprecated_name_of_seasonal_period(monkeypatch):
+    from sklstm._forecasting import _statistical
+
+    periods = []
+
+    class Naive:  # stands in for statsforecast's Theta: the last value, h times
+        def __init__(self, season_length):
+            periods.append(season_length)
+
+        def fit(self, y):
+            self.last = y[-1]
+            return self
+
+        def predict(self, h):
+            return {"mean": np.full(h, self.last)}
+
+    monkeypatch.setattr(_statistical, "_theta_class", lambda: Naive)
+    series = pd.Series(np.arange(1.0, 30.0))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        new = theta_forecast(series, 3, seasonal_period=12)
+    with pytest.warns(FutureWarning, match=r"renamed to seasonal_period.*seasonal_period=12") as (
+        record
+    ):
+        old = theta_forecast(series, 3, season_length=12)
+    assert [w.filename for w in record] == [__file__]
+    pd.testing.assert_series_equal(old, new)
+    assert periods == [12, 12]
+    with pytest.raises(ValueError, match="'season_length' parameter"):
+        theta_forecast(series, 3, season_length=True)
+
+
 def test_theta_forecast_fits_each_series_of_a_panel_on_its_own(panel):
     Theta = pytest.importorskip("statsforecast.models").Theta
     data = panel.set_index(["series", "month"])
-    forecast = theta_forecast(data, H, season_length=12)
+    forecast = theta_forecast(data, H, seasonal_period=12)
     for key, rows in data.groupby(level="series"):
         expected = Theta(season_length=12).fit(rows["y"].to_numpy()).predict(h=H)["mean"]
         np.testing.assert_allclose(forecast.loc[key].to_numpy(), expected)
@@ -221,7 +253,7 @@ def test_theta_forecast_fits_each_series_of_a_panel_on_its_own(panel):
     # one series, array in: array out
     one = panel.loc[panel["series"] == "s0", "y"].to_numpy()
     np.testing.assert_allclose(
-        theta_forecast(one, H, season_length=12), forecast.loc["s0"].to_numpy()
+        theta_forecast(one, H, seasonal_period=12), forecast.loc["s0"].to_numpy()
     )
 
 
@@ -229,8 +261,8 @@ def test_counts_must_be_integers_not_flags(panel):
     series = pd.Series(np.arange(1.0, 30.0))
     with pytest.raises(ValueError, match="'steps' parameter"):
         theta_forecast(series, True)
-    with pytest.raises(ValueError, match="'season_length' parameter"):
-        theta_forecast(series, 2, season_length=True)
+    with pytest.raises(ValueError, match="'seasonal_period' parameter"):
+        theta_forecast(series, 2, seasonal_period=True)
     with pytest.raises(ValueError, match="'window' parameter"):
         direct_forecast(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]), series, window=True)
 
@@ -252,11 +284,11 @@ def test_recipe_direct_forecast_and_theta_on_a_panel(panel):
     pytest.importorskip("statsforecast")
     X, Y = to_supervised(panel, target="y", id="series", time="month", horizon=range(1, H + 1))
     model = make_lstm_forecaster(
-        6, seasonal_period=12, kind="log", units=4, epochs=2, batch_size=16, random_state=0
+        6, seasonal_period=12, kind="log", units=4, max_iter=2, batch_size=16, random_state=0
     ).fit(X, Y)
     data = panel.set_index(["series", "month"])
     network = direct_forecast(model, data)
-    combined = combine_forecasts([network, theta_forecast(data, H, season_length=12)])
+    combined = combine_forecasts([network, theta_forecast(data, H, seasonal_period=12)])
     assert combined.shape == (3 * H,)
     assert np.isfinite(combined).all()
     np.testing.assert_allclose(network, direct_forecast(model, data, window=None), rtol=1e-6)
@@ -278,11 +310,11 @@ def test_theta_forecast_fits_a_long_history_on_its_latest_values(panel):
     # it is fitted on is bounded (10,000 by default), with a warning.
     series = panel.loc[panel["series"] == "s0", ["month", "y"]].set_index("month")["y"]
     with pytest.warns(UserWarning, match=r"1 series are longer than max_history=24"):
-        latest = theta_forecast(series, 3, season_length=12, max_history=24)
-    pd.testing.assert_series_equal(latest, theta_forecast(series.iloc[-24:], 3, season_length=12))
+        latest = theta_forecast(series, 3, seasonal_period=12, max_history=24)
+    pd.testing.assert_series_equal(latest, theta_forecast(series.iloc[-24:], 3, seasonal_period=12))
     with warnings.catch_warnings():
         warnings.simplefilter("error")
-        whole = theta_forecast(series, 3, season_length=12, max_history=None)
+        whole = theta_forecast(series, 3, seasonal_period=12, max_history=None)
     assert not np.allclose(whole, latest)
     with pytest.raises(ValueError, match="'max_history' parameter"):
         theta_forecast(series, 3, max_history=2)
@@ -292,8 +324,8 @@ def test_theta_forecast_of_huge_values_is_the_scaled_forecast(panel):
     pytest.importorskip("statsforecast")
     # statsforecast's sums of squares overflow from about 1e154 (a bare Exception).
     series = panel.loc[panel["series"] == "s0", "y"].reset_index(drop=True)
-    small = theta_forecast(series, 3, season_length=12)
-    np.testing.assert_allclose(theta_forecast(series * 1e200, 3, season_length=12),
+    small = theta_forecast(series, 3, seasonal_period=12)
+    np.testing.assert_allclose(theta_forecast(series * 1e200, 3, seasonal_period=12),
                                small * 1e200, rtol=1e-9)
     rising = pd.Series(np.linspace(1e307, 1.7e308, 20))
     with pytest.raises(ValueError, match="beyond the range of float64"):

@@ -37,7 +37,7 @@ from sklstm import (
 # skip the checks that an int random_state gives identical fits and that the
 # score is good; LSTMRegressor sets neither (its fits are bit-identical for an
 # int seed), so those checks run here on this model (see its Notes).
-NETWORK = dict(units=8, epochs=20, batch_size=16, learning_rate=0.02, random_state=0)
+NETWORK = dict(units=8, max_iter=20, batch_size=16, learning_rate_init=0.02, random_state=0)
 CHECKED_LSTM = LSTMRegressor(**NETWORK)
 CHECKED_GRU = LSTMRegressor(cell="gru", **NETWORK)
 # The same network forecasting quantiles: predict is its median.

@@ -27,13 +27,13 @@ def assert_same_weights(a, b):
 
 def test_warm_start_continues_from_the_current_weights(tiny, data):
     X, y = data
-    model = tiny(epochs=3, warm_start=True).fit(X, y)
+    model = tiny(max_iter=3, warm_start=True).fit(X, y)
     network, first = model.model_, model.predict(X)
     # a learning rate too small to move anything: the second fit starts where the first ended
-    model.set_params(learning_rate=1e-12).fit(X, y)
+    model.set_params(learning_rate_init=1e-12).fit(X, y)
     assert model.model_ is network
     np.testing.assert_allclose(model.predict(X), first, rtol=1e-6, atol=1e-7)
-    assert model.n_iter_ == 6 and len(model.history_["loss"]) == 6
+    assert model.n_iter_ == 6 and len(model.loss_curve_) == 6
     # without warm_start the same fit builds a new network: another prediction
     rebuilt = model.set_params(warm_start=False).fit(X, y)
     assert rebuilt.model_ is not network
@@ -42,12 +42,12 @@ def test_warm_start_continues_from_the_current_weights(tiny, data):
 
 def test_continued_training_keeps_lowering_the_loss(tiny, data):
     X, y = data
-    model = tiny(epochs=5, learning_rate=0.01, warm_start=True).fit(X, y)
-    first = list(model.history_["loss"])
+    model = tiny(max_iter=5, learning_rate_init=0.01, warm_start=True).fit(X, y)
+    first = list(model.loss_curve_)
     model.fit(X, y)
-    assert model.history_["loss"][:5] == first
-    assert model.history_["loss"][5] < first[0]
-    assert model.history_["loss"][-1] < first[-1]
+    assert model.loss_curve_[:5] == first
+    assert model.loss_curve_[5] < first[0]
+    assert model.loss_curve_[-1] < first[-1]
 
 
 def test_warm_start_on_an_unfitted_estimator_is_an_ordinary_fit(tiny, data):
@@ -57,7 +57,7 @@ def test_warm_start_on_an_unfitted_estimator_is_an_ordinary_fit(tiny, data):
 
 def calls(model, X, y):
     model.fit(X, y)
-    model.set_params(warm_start=True, epochs=2).fit(X[:30], y[:30])
+    model.set_params(warm_start=True, max_iter=2).fit(X[:30], y[:30])
     model.partial_fit(X[30:], y[30:])
     model.partial_fit(X, y, sample_weight=np.linspace(0.5, 1.0, len(y)))
     return model
@@ -75,7 +75,7 @@ def test_the_same_calls_with_the_same_seed_give_identical_weights(tiny, data):
 def test_partial_fit_builds_on_the_first_call_and_then_freezes_the_scaling(tiny, data):
     X, y = data
     model = tiny().partial_fit(X, y)
-    assert model.n_iter_ == 1 and len(model.history_["loss"]) == 1
+    assert model.n_iter_ == 1 and len(model.loss_curve_) == 1
     mean, scale, target = model.input_mean_.copy(), model.input_scale_.copy(), model.target_scaler_.mean_.copy()
     model.partial_fit(X + 10.0, y + 10.0)
     np.testing.assert_array_equal(model.input_mean_, mean)
@@ -83,17 +83,18 @@ def test_partial_fit_builds_on_the_first_call_and_then_freezes_the_scaling(tiny,
     np.testing.assert_array_equal(model.target_scaler_.mean_, target)
     assert model.n_iter_ == 2
     # the first partial_fit is a one-epoch fit
-    assert_same_weights(tiny().partial_fit(X, y), tiny(epochs=1).fit(X, y))
+    assert_same_weights(tiny().partial_fit(X, y), tiny(max_iter=1).fit(X, y))
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # few epochs
 def test_partial_fit_continues_a_fitted_model_without_early_stopping(tiny, data):
     X, y = data
     model = tiny(early_stopping=True).fit(X, y)
-    assert "val_loss" in model.history_
+    assert model.validation_scores_ is not None
     n_iter = model.n_iter_
     model.partial_fit(X, y)
     assert model.n_iter_ == n_iter + 1
-    assert set(model.history_) == {"loss"}  # the last call had no validation loss
+    assert model.validation_scores_ is None  # the last call had no validation loss
 
 
 def test_a_saved_and_loaded_model_continues_exactly_as_the_original(tiny, data, tmp_path):
@@ -104,7 +105,7 @@ def test_a_saved_and_loaded_model_continues_exactly_as_the_original(tiny, data, 
     model.partial_fit(X, y)
     loaded.partial_fit(X, y)
     assert_same_weights(model, loaded)
-    assert loaded.history_ == model.history_
+    assert loaded.loss_curve_ == model.loss_curve_
 
 
 @pytest.mark.parametrize(

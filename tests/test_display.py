@@ -210,14 +210,14 @@ def test_from_estimator_takes_the_time_labels_from_X_when_y_is_an_array(airline_
 def test_loss_curve_of_a_pipeline_is_its_lstm_history(airline_fit):
     pipe = airline_fit[0]
     display = LossCurveDisplay.from_estimator(pipe)
-    loss = pipe[-1].history_["loss"]
+    loss = pipe[-1].loss_curve_
     np.testing.assert_array_equal(display.loss_line_.get_xdata(), np.arange(1, len(loss) + 1))
     np.testing.assert_allclose(display.loss_line_.get_ydata(), loss)
-    assert display.ax_.get_ylabel() == "loss (mse)"
+    assert display.ax_.get_ylabel() == "loss (squared_error)"
     assert display.ax_.get_yscale() == "linear"
     n_val = len([line for line in display.ax_.lines if "validation" in line.get_label()])
-    assert (display.val_loss_line_ is None) == ("val_loss" not in pipe[-1].history_)
-    assert n_val == int("val_loss" in pipe[-1].history_)
+    assert (display.val_loss_line_ is None) == (pipe[-1].validation_scores_ is None)
+    assert n_val == int(pipe[-1].validation_scores_ is not None)
 
 
 @pytest.fixture(scope="module")
@@ -225,7 +225,7 @@ def bare_fit():
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(16, 2, 1))
     y = X.sum(axis=(1, 2))
-    return LSTMRegressor(units=2, epochs=2, random_state=0).fit(X, y), X, y
+    return LSTMRegressor(units=2, max_iter=2, random_state=0).fit(X, y), X, y
 
 
 def test_from_estimator_with_3d_arrays_places_samples_by_position(bare_fit):
@@ -240,7 +240,7 @@ def test_from_estimator_with_3d_arrays_places_samples_by_position(bare_fit):
 def test_loss_curve_of_a_bare_regressor(bare_fit):
     model = bare_fit[0]
     display = LossCurveDisplay.from_estimator(model, log_scale=True)
-    np.testing.assert_allclose(display.loss_line_.get_ydata(), model.history_["loss"])
+    np.testing.assert_allclose(display.loss_line_.get_ydata(), model.loss_curve_)
     assert display.ax_.get_yscale() == "log"
 
 
@@ -255,7 +255,8 @@ def test_validation_loss_is_drawn_with_its_best_epoch(airline_fit):
 
     # the same found through a pipeline whose regressor has a validation history
     regressor = copy.copy(pipe[-1])  # a fitted regressor, as if early stopping ran
-    regressor.history_ = history
+    regressor.loss_curve_ = history["loss"]
+    regressor.validation_scores_ = [-loss for loss in history["val_loss"]]
     with_val = Pipeline(pipe.steps[:-1] + [("lstm", regressor)])
     display = LossCurveDisplay.from_estimator(with_val)
     np.testing.assert_array_equal(display.val_loss_line_.get_ydata(), history["val_loss"])
@@ -339,10 +340,23 @@ def test_style_aliases_override_the_defaults():
     assert display.forecast_line_.get_linestyle() == "-"
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_an_mlp_regressors_loss_curve_is_drawn_without_its_r2_scores():
+    from sklearn.neural_network import MLPRegressor
+
+    rng = np.random.RandomState(0)
+    X = rng.uniform(size=(60, 2))
+    mlp = MLPRegressor(hidden_layer_sizes=(3,), max_iter=400, early_stopping=True, random_state=0)
+    mlp.fit(X, X.sum(axis=1))
+    display = LossCurveDisplay.from_estimator(mlp)
+    np.testing.assert_allclose(display.loss_line_.get_ydata(), mlp.loss_curve_)
+    assert display.val_loss_line_ is None  # its validation_scores_ are R2, not a loss
+
+
 def test_loss_name_labels_the_axis():
-    display = LossCurveDisplay.from_history({"loss": [2.0, 1.0]}, loss_name="mae")
-    assert display.loss_name == "mae"
-    assert display.ax_.get_ylabel() == "loss (mae)"
+    display = LossCurveDisplay.from_history({"loss": [2.0, 1.0]}, loss_name="absolute_error")
+    assert display.loss_name == "absolute_error"
+    assert display.ax_.get_ylabel() == "loss (absolute_error)"
     assert LossCurveDisplay(loss=[1.0]).plot().ax_.get_ylabel() == "loss"
 
 

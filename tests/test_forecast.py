@@ -191,7 +191,7 @@ def test_lstm_pipeline_forecasts_a_seasonal_series_a_year_ahead():
             ("scale", MinMaxScaler().set_output(transform="pandas")),
             ("lags", LagFeaturizer(look_back=12)),
             ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=8, epochs=60, learning_rate=0.01, random_state=0)),
+            ("lstm", LSTMRegressor(units=8, max_iter=60, learning_rate_init=0.01, random_state=0)),
         ]
     ).fit(X, y)
     forecast = recursive_forecast(pipe, series, steps=12)
@@ -210,7 +210,7 @@ def test_the_recipe_forecasts_the_same_from_its_window_as_from_the_whole_history
         name="y",
     )
     X, y = to_supervised(series)
-    model = make_lstm_forecaster(seasonal_period=12, epochs=2, units=2, random_state=0)
+    model = make_lstm_forecaster(seasonal_period=12, max_iter=2, units=2, random_state=0)
     model.fit(X, y)
     windowed = recursive_forecast(model, series, steps=6)  # window="auto": 13 rows
     np.testing.assert_allclose(
@@ -328,7 +328,7 @@ def test_an_lstm_pipeline_forecasts_a_panel_as_each_series_alone():
         ("scale", StandardScaler().set_output(transform="pandas")),
         ("lags", LagFeaturizer(look_back=4)),
         ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=3, epochs=2, random_state=0)),
+        ("lstm", LSTMRegressor(units=3, max_iter=2, random_state=0)),
     ]).fit(X, y)
     observed = frame.set_index(["store", "month"])
     forecast = recursive_forecast(model, observed, steps=4)
@@ -391,7 +391,7 @@ def _quantile_pipeline(**params):
     return Pipeline([
         ("lags", LagFeaturizer(look_back=3)),
         ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(**{"units": 4, "epochs": 3, "loss": "quantile",
+        ("lstm", LSTMRegressor(**{"units": 4, "max_iter": 3, "loss": "quantile",
                                   "random_state": 0, **params})),
     ])
 

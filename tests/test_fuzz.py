@@ -346,7 +346,7 @@ def test_sequence_reshaper(X, features_per_step, order, X_new, refit):
 
 
 def _tiny_lstm():
-    return LSTMRegressor(units=2, epochs=1, batch_size=8, random_state=0)
+    return LSTMRegressor(units=2, max_iter=1, batch_size=8, random_state=0)
 
 
 @st.composite

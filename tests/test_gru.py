@@ -19,16 +19,16 @@ def data():
 
 def test_gru_layers_are_built(data):
     X, y = data
-    model = LSTMRegressor(units=(3, 2), cell="gru", epochs=1, random_state=0).fit(X, y)
+    model = LSTMRegressor(units=(3, 2), cell="gru", max_iter=1, random_state=0).fit(X, y)
     kinds = [type(layer).__name__ for layer in model.model_.layers]
     assert kinds.count("GRU") == 2 and "LSTM" not in kinds
 
 
 def test_gru_learns_a_tiny_problem(data):
     X, y = data
-    model = LSTMRegressor(units=8, cell="gru", epochs=40, batch_size=16, learning_rate=0.02,
+    model = LSTMRegressor(units=8, cell="gru", max_iter=40, batch_size=16, learning_rate_init=0.02,
                           random_state=0).fit(X, y)
-    assert model.history_["loss"][-1] < 0.2 * model.history_["loss"][0]
+    assert model.loss_curve_[-1] < 0.2 * model.loss_curve_[0]
     assert r2_score(y, model.predict(X)) > 0.8
 
 
@@ -38,7 +38,7 @@ def test_gru_fits_are_reproducible_and_seeded(data):
     X[:5, 0] = np.nan  # the masked network too
 
     def fit(seed):
-        return LSTMRegressor(units=4, cell="gru", epochs=3, batch_size=8, dropout=0.2,
+        return LSTMRegressor(units=4, cell="gru", max_iter=3, batch_size=8, dropout=0.2,
                              recurrent_dropout=0.2, random_state=seed).fit(X, y).predict(X)
 
     np.testing.assert_array_equal(fit(0), fit(0))
@@ -47,7 +47,7 @@ def test_gru_fits_are_reproducible_and_seeded(data):
 
 def test_gru_masks_missing_steps(data):
     X, y = data
-    model = LSTMRegressor(units=4, cell="gru", epochs=2, random_state=0).fit(X, y)
+    model = LSTMRegressor(units=4, cell="gru", max_iter=2, random_state=0).fit(X, y)
     padded = X[:3].copy()
     padded[:, :2] = np.nan  # the first two steps unknown: a sequence of the last two
     np.testing.assert_allclose(model.predict(padded), model.predict(X[:3, 2:]), rtol=1e-10)
@@ -62,8 +62,8 @@ def test_gru_training_loop_updates_as_model_fit(n_steps):
     kwargs = dict(n_features=2, n_outputs=1, units=(5,), dropout=0.0,
                   recurrent_dropout=0.0, seed=3, cell="gru")
     ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
-    history = _keras.train(ours, X, y, epochs=2, batch_size=8, optimizer="adam",
-                           learning_rate=0.01, loss="mse", seed=11, verbose=0)
+    history = _keras.train(ours, X, y, max_iter=2, batch_size=8, optimizer="adam",
+                           learning_rate_init=0.01, loss="squared_error", seed=11, verbose=0)
     plain.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
     order_rng = np.random.RandomState(11)
     plain_losses = []
@@ -78,7 +78,7 @@ def test_gru_training_loop_updates_as_model_fit(n_steps):
 
 def test_a_second_gru_fit_of_a_seen_shape_traces_nothing(data):
     X, y = data
-    LSTMRegressor(units=3, cell="gru", epochs=1, random_state=0).fit(X, y).predict(X)
+    LSTMRegressor(units=3, cell="gru", max_iter=1, random_state=0).fit(X, y).predict(X)
     traced = _keras.trace_count()
-    LSTMRegressor(units=3, cell="gru", epochs=2, random_state=1).fit(X[:40], y[:40]).predict(X)
+    LSTMRegressor(units=3, cell="gru", max_iter=2, random_state=1).fit(X[:40], y[:40]).predict(X)
     assert _keras.trace_count() == traced

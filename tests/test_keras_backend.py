@@ -16,8 +16,8 @@ def test_same_updates_as_model_fit(n_steps, batch_size):
     kwargs = dict(n_features=2, n_outputs=1, units=(5,), dropout=0.0,
                   recurrent_dropout=0.0, seed=3)
     ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
-    history = _keras.train(ours, X, y, epochs=2, batch_size=batch_size,
-                           optimizer="adam", learning_rate=0.01, loss="mse",
+    history = _keras.train(ours, X, y, max_iter=2, batch_size=batch_size,
+                           optimizer="adam", learning_rate_init=0.01, loss="squared_error",
                            seed=11, verbose=0)
 
     # Model.fit on the same batches: our epoch permutations, no shuffling.
@@ -50,7 +50,7 @@ def test_left_align_moves_observed_steps_first():
 def _fit_predict(X, y, seed, dropout=0.2):
     from sklstm import LSTMRegressor
 
-    model = LSTMRegressor(units=(4, 3), epochs=3, batch_size=8, dropout=dropout,
+    model = LSTMRegressor(units=(4, 3), max_iter=3, batch_size=8, dropout=dropout,
                           recurrent_dropout=dropout, random_state=seed)
     return model.fit(X, y).predict(X)
 
@@ -85,8 +85,8 @@ def test_every_optimizer_updates_as_model_fit(optimizer):
     kwargs = dict(n_features=1, n_outputs=1, units=(3,), dropout=0.0,
                   recurrent_dropout=0.0, seed=1)
     ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
-    history = _keras.train(ours, X, y, epochs=2, batch_size=8, optimizer=optimizer,
-                           learning_rate=0.05, loss="mse", seed=2, verbose=0)
+    history = _keras.train(ours, X, y, max_iter=2, batch_size=8, optimizer=optimizer,
+                           learning_rate_init=0.05, loss="squared_error", seed=2, verbose=0)
     plain.compile(optimizer=keras.optimizers.get(
         {"class_name": optimizer, "config": {"learning_rate": 0.05}}), loss="mse")
     rng = np.random.RandomState(2)
@@ -108,11 +108,11 @@ def test_second_fit_of_a_seen_shape_traces_nothing():
 
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
-    first = LSTMRegressor(units=3, epochs=2, batch_size=4, learning_rate=0.01,
+    first = LSTMRegressor(units=3, max_iter=2, batch_size=4, learning_rate_init=0.01,
                           random_state=0).fit(X, y)
     first.predict(X)
     traced = _keras.trace_count()
-    second = LSTMRegressor(units=3, epochs=2, batch_size=7, learning_rate=0.02,
+    second = LSTMRegressor(units=3, max_iter=2, batch_size=7, learning_rate_init=0.02,
                            random_state=1).fit(X[:20] * 2, y[:20])
     second.predict(X[:5])
     assert _keras.trace_count() == traced
@@ -120,7 +120,7 @@ def test_second_fit_of_a_seen_shape_traces_nothing():
     second.predict(rng.uniform(size=(4, 30, 1)))
     assert _keras.trace_count() == traced + 1
     traced += 1
-    LSTMRegressor(units=3, epochs=1, random_state=0).fit(rng.uniform(size=(30, 5, 1)), y)
+    LSTMRegressor(units=3, max_iter=1, random_state=0).fit(rng.uniform(size=(30, 5, 1)), y)
     assert _keras.trace_count() == traced + 1  # a new length is a new unrolled trace
 
 
@@ -131,11 +131,11 @@ def test_the_trace_cache_is_bounded_least_recently_used_out_first(monkeypatch):
     monkeypatch.setattr(_keras, "_TRACES", type(_keras._TRACES)())
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)  # epoch trace
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, y)  # epoch trace
     expected = model.predict(X)  # forward trace: the cache is full
     assert _keras.traces_kept() == 2
     traced = _keras.trace_count()
-    LSTMRegressor(units=3, epochs=1, random_state=0).fit(X, y)  # evicts model's epoch trace
+    LSTMRegressor(units=3, max_iter=1, random_state=0).fit(X, y)  # evicts model's epoch trace
     assert _keras.traces_kept() == 2 and _keras.trace_count() == traced + 1
     np.testing.assert_array_equal(model.predict(X), expected)  # used last: still kept
     assert _keras.trace_count() == traced + 1
@@ -153,7 +153,7 @@ def test_the_flat_predict_call_matches_the_public_call(levels):
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(20, 3, 2)), rng.uniform(size=20)
     loss = "mse" if levels is None else "quantile"
-    model = LSTMRegressor(units=3, epochs=1, loss=loss, quantiles=levels, random_state=0)
+    model = LSTMRegressor(units=3, max_iter=1, loss=loss, quantiles=levels, random_state=0)
     model.fit(X, y)
     layout, weights = _keras._forward_inputs(model.model_)
     forward = _keras._traced("forward", layout, False, tf.float64, None, levels, 3)
@@ -168,7 +168,7 @@ def test_clear_traces_frees_them_and_fitted_models_keep_working():
 
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(12, 2, 1)), rng.uniform(size=12)
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, y)
     expected = model.predict(X)
     assert _keras.traces_kept() > 0
     clear_traces()
@@ -222,8 +222,8 @@ def test_a_failed_predict_leaves_other_models_predictions_unchanged():
 
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
-    a = LSTMRegressor(units=3, epochs=2, random_state=0).fit(X, y)
-    b = LSTMRegressor(units=3, epochs=2, random_state=1).fit(X, y)
+    a = LSTMRegressor(units=3, max_iter=2, random_state=0).fit(X, y)
+    b = LSTMRegressor(units=3, max_iter=2, random_state=1).fit(X, y)
     expected_a = a.predict(X)
     b.model_ = _NetworkFailingAtLastVariable(b.model_)
     with pytest.raises(_Interrupted):
@@ -237,7 +237,7 @@ def test_predictions_do_not_depend_on_the_other_rows():
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(300, 4, 2)), rng.uniform(size=300)
     X[::7, :2] = np.nan
-    model = LSTMRegressor(units=5, epochs=1, random_state=0).fit(X, y)
+    model = LSTMRegressor(units=5, max_iter=1, random_state=0).fit(X, y)
     whole = model.predict(X)
     one_by_one = np.concatenate([model.predict(X[i : i + 1]) for i in range(0, 300, 37)])
     reversed_ = model.predict(X[::-1])[::-1]

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parents[1]
 # log level TensorFlow ran with, on stdout.
 FIRST_FIT = (
     "import os, numpy as np, sklstm; "
-    "sklstm.LSTMRegressor(epochs=1).fit(np.ones((4, 1, 1)), np.ones(4)); "
+    "sklstm.LSTMRegressor(max_iter=1).fit(np.ones((4, 1, 1)), np.ones(4)); "
     "print(os.environ.get('TF_CPP_MIN_LOG_LEVEL'))"
 )
 
@@ -39,7 +39,7 @@ def test_import_and_transformers_do_not_load_tensorflow():
         "from sklearn.base import clone\n"
         "X = np.arange(10.0).reshape(-1, 1)\n"
         "sklstm.SequenceReshaper().fit_transform(sklstm.LagFeaturizer(3).fit_transform(X))\n"
-        "m = clone(sklstm.LSTMRegressor(units=(4, 2))); m.set_params(epochs=3); m.get_params()\n"
+        "m = clone(sklstm.LSTMRegressor(units=(4, 2))); m.set_params(max_iter=3); m.get_params()\n"
         "assert 'tensorflow' not in sys.modules and 'keras' not in sys.modules, 'loaded'\n"
     )
     subprocess.run([sys.executable, "-c", code], check=True)
@@ -56,8 +56,8 @@ GRID_AND_SAVE = (
     "import sys, numpy as np, sklstm\n"
     "from sklearn.model_selection import GridSearchCV\n"
     "X, y = np.random.RandomState(0).rand(12, 2, 1), np.arange(12.0)\n"
-    "model = sklstm.LSTMRegressor(units=2, epochs=1).fit(X, y)\n"
-    "GridSearchCV(sklstm.LSTMRegressor(epochs=1), {'units': [1, 2]}, cv=2, n_jobs=2)"
+    "model = sklstm.LSTMRegressor(units=2, max_iter=1).fit(X, y)\n"
+    "GridSearchCV(sklstm.LSTMRegressor(max_iter=1), {'units': [1, 2]}, cv=2, n_jobs=2)"
     ".fit(X, y)\n"
     "sklstm.save_model(model, sys.argv[1])\n"
 )

@@ -388,7 +388,7 @@ def test_pipeline_with_panel_split_end_to_end():
         ("scale", MinMaxScaler().set_output(transform="pandas")),
         ("lags", LagFeaturizer(3).set_output(transform="pandas")),
         ("shape", SequenceReshaper()),
-        ("model", LSTMRegressor(units=4, epochs=2, random_state=0)),
+        ("model", LSTMRegressor(units=4, max_iter=2, random_state=0)),
     ])
     cv = PanelSplit(3)
     scores = cross_val_score(pipe, X, y, cv=cv, scoring="neg_mean_absolute_error")

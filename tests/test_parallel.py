@@ -20,7 +20,7 @@ def search(airline_pipeline):
     def make():
         grid = {"lags__look_back": [1, 3], "lstm__units": [2, 4]}
         return GridSearchCV(
-            airline_pipeline(look_back=3, epochs=2), grid, cv=TimeSeriesSplit(2),
+            airline_pipeline(look_back=3, max_iter=2), grid, cv=TimeSeriesSplit(2),
             scoring="neg_root_mean_squared_error", refit=False,
         )
 
@@ -96,7 +96,7 @@ def search_panel(path, backend):
     model = Pipeline([
         ("lags", LagFeaturizer(look_back=3)),
         ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=2, epochs=2, random_state=0)),
+        ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0)),
     ])
     search = GridSearchCV(model, {"lstm__units": [2, 3]}, cv=PanelSplit(n_splits=2, test_size=4),
                           scoring="neg_root_mean_squared_error")

@@ -100,7 +100,8 @@ def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, p
     assert set(vars(loaded)) == set(vars(model))
     assert loaded.n_features_in_ == model.n_features_in_ == 2
     assert loaded.n_outputs_ == model.n_outputs_
-    assert loaded.history_ == model.history_
+    assert loaded.loss_curve_ == model.loss_curve_
+    assert loaded.validation_scores_ == model.validation_scores_
     if model.target_scaler_ is None:
         assert loaded.target_scaler_ is None
     else:
@@ -128,11 +129,11 @@ def test_a_loaded_estimator_clones_and_refits_like_the_original(tiny, sequences,
     save_model(model, tmp_path / "m.sklstm")
     loaded = load_model(tmp_path / "m.sklstm")
     assert clone(loaded).get_params() == model.get_params()
-    refit = loaded.set_params(epochs=2).fit(X[:32], y[:32])
+    refit = loaded.set_params(max_iter=2).fit(X[:32], y[:32])
     np.testing.assert_array_equal(
-        refit.predict(X), tiny(epochs=2).fit(X[:32], y[:32]).predict(X)
+        refit.predict(X), tiny(max_iter=2).fit(X[:32], y[:32]).predict(X)
     )
-    assert len(refit.history_["loss"]) == 2
+    assert len(refit.loss_curve_) == 2
 
 
 def test_feature_names_survive(tiny, tmp_path):
@@ -250,8 +251,8 @@ def drop(keys):
         (set_in(["format"], "something.else"), "does not describe"),
         (set_in(["params", "no_such_param"], 1), r"unknown keys \['no_such_param'\]"),
         (set_in(["fitted", "no_such_attribute_"], 1), "unknown keys"),
-        (set_in(["params", "epochs"], 0), "epochs"),
-        (set_in(["params", "epochs"], {"__class__": "os.system"}), "unknown keys"),
+        (set_in(["params", "max_iter"], 0), "max_iter"),
+        (set_in(["params", "max_iter"], {"__class__": "os.system"}), "unknown keys"),
         (set_in(["params", "units"], ["4"]), "list of finite numbers"),
         (set_in(["fitted", "n_features_in_"], "2"), "n_features_in_ must be an int"),
         (set_in(["fitted", "input_mean_"], [0.0, 1.0, 2.0]), "input_mean_ must be a list of 2"),
@@ -305,6 +306,26 @@ def test_a_parameter_missing_from_the_file_keeps_its_default(saved, tmp_path):
     loaded = load_model(write_archive(tmp_path / "old.sklstm", members))
     assert loaded.verbose == LSTMRegressor().verbose
     assert loaded.units == 4
+
+
+def test_a_file_with_the_old_parameter_names_loads_under_the_new_ones(tiny, sequences, tmp_path):
+    """A file from sklstm 0.1: epochs, learning_rate and loss="mae", no max_iter."""
+    X, y = sequences
+    model = tiny(max_iter=2, learning_rate_init=0.01, loss="absolute_error").fit(X, y)
+    save_model(model, tmp_path / "new.sklstm")
+    with zipfile.ZipFile(tmp_path / "new.sklstm") as archive:
+        saved = {name: archive.read(name) for name in archive.namelist()}
+
+    def as_old(document):
+        params = document["params"]
+        params["epochs"] = params.pop("max_iter")
+        params["learning_rate"] = params.pop("learning_rate_init")
+        params["loss"] = "mae"
+
+    loaded = load_model(write_archive(tmp_path / "old.sklstm", with_document(saved, as_old)))
+    assert loaded.get_params() == model.get_params()
+    np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+    assert loaded.loss_curve_ == model.loss_curve_
 
 
 def test_load_model_rejects_non_finite_json_and_foreign_archives(tiny, saved, tmp_path):
@@ -365,7 +386,7 @@ def test_save_and_load_are_public(tiny, sequences, tmp_path):
     public = {}
     exec("from sklstm import *", public)
     X, y = sequences
-    model = tiny(epochs=1).fit(X, y)
+    model = tiny(max_iter=1).fit(X, y)
     public["save_model"](model, tmp_path / "model.sklstm")
     loaded = public["load_model"](tmp_path / "model.sklstm")
     assert type(loaded) is LSTMRegressor and loaded is not model
@@ -703,7 +724,7 @@ def test_save_model_keeps_the_input_scaling(tmp_path):
     rng = np.random.RandomState(0)
     X = rng.normal(300, 40, size=(40, 6, 1))  # raw inputs, as a lag library gives them
     y = X[:, -1, 0] + rng.normal(0, 1, 40)
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y)
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, y)
     save_model(model, tmp_path / "model")
     loaded = load_model(tmp_path / "model")
     assert loaded.input_mean_.dtype == model.input_mean_.dtype == np.float32
@@ -815,8 +836,8 @@ def test_save_refuses_a_model_whose_parameters_changed_after_fit(
 
 def test_parameters_that_do_not_shape_the_network_may_change_after_fit(tiny, sequences, tmp_path):
     X, y = sequences
-    model = tiny().fit(X, y).set_params(epochs=7, learning_rate=0.5)
+    model = tiny().fit(X, y).set_params(max_iter=7, learning_rate_init=0.5)
     save_model(model, tmp_path / "m.sklstm")
     loaded = load_model(tmp_path / "m.sklstm")
-    assert loaded.get_params()["epochs"] == 7
+    assert loaded.get_params()["max_iter"] == 7
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))

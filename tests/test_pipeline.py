@@ -86,7 +86,8 @@ def test_exogenous_input_carries_the_signal():
                 # from the lag names, nobody counts columns
                 ("lags", LagFeaturizer(look_back=3).set_output(transform="pandas")),
                 ("seq", SequenceReshaper()),
-                ("lstm", LSTMRegressor(units=8, epochs=40, learning_rate=0.01, random_state=0)),
+                ("lstm", LSTMRegressor(units=8, max_iter=40, learning_rate_init=0.01,
+                                       random_state=0)),
             ]
         ).fit(X.iloc[:180], target.iloc[:180])
         assert pipe["seq"].n_steps_ == 3 and pipe["lstm"].n_features_in_ == len(features)

@@ -21,7 +21,7 @@ from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, average_seed
 from sklstm._neural._lazy import keras_backend
 from sklstm.datasets import load_airline
 
-TINY = dict(units=4, epochs=2, batch_size=16)
+TINY = dict(units=4, max_iter=2, batch_size=16)
 
 
 @pytest.fixture(scope="module")

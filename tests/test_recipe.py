@@ -111,7 +111,7 @@ def test_log_recipe_is_equivariant_to_scaling(seed, a):
 
 def test_lstm_recipe_is_equivariant_up_to_float_tolerance():
     series = trending(60)
-    model = make_lstm_forecaster(6, epochs=10, random_state=0)
+    model = make_lstm_forecaster(6, max_iter=10, random_state=0)
     X, y = to_supervised(series)
     base = clone(model).fit(X[:40], y[:40]).predict(X[40:])
     Xs, ys = to_supervised(3.0 * series + 500.0)
@@ -135,7 +135,7 @@ def test_grid_search_over_time_series_split_and_recursive_forecast():
     series = trending(60)
     X, y = to_supervised(series)
     search = GridSearchCV(
-        make_lstm_forecaster(seasonal_period=12, epochs=2, random_state=0),
+        make_lstm_forecaster(seasonal_period=12, max_iter=2, random_state=0),
         {"regressor__lags__look_back": [6, 13]},
         cv=TimeSeriesSplit(n_splits=2),
         scoring="neg_root_mean_squared_error",
@@ -152,7 +152,7 @@ def test_exogenous_columns_need_only_the_level():
     series = trending(50)
     frame = pd.DataFrame({"y": series, "promo": np.tile([0.0, 1.0], 25)})
     X, y = to_supervised(frame, target="y")
-    model = make_lstm_forecaster(4, epochs=2, random_state=0).set_params(
+    model = make_lstm_forecaster(4, max_iter=2, random_state=0).set_params(
         level="y", regressor__relative__features=["y"]
     )
     pred = model.fit(X[:40], y[:40]).predict(X[40:])
@@ -164,7 +164,7 @@ def test_exogenous_columns_need_only_the_level():
 def test_the_steps_layout_with_masked_history_is_one_set_params_away():
     series = trending(50)
     X, y = to_supervised(series)
-    model = make_lstm_forecaster(6, seasonal_period=12, epochs=2, random_state=0)
+    model = make_lstm_forecaster(6, seasonal_period=12, max_iter=2, random_state=0)
     model.set_params(
         regressor__seq=SequenceReshaper(),  # 3 features per step, read from the names
         regressor__relative__fill_value=np.nan,
@@ -178,7 +178,7 @@ def test_the_steps_layout_with_masked_history_is_one_set_params_away():
 def test_average_seeds_averages_members_with_distinct_seeds():
     series = trending(40)
     X, y = to_supervised(series)
-    base = make_lstm_forecaster(4, epochs=2)
+    base = make_lstm_forecaster(4, max_iter=2)
     ensemble = average_seeds(base, n_seeds=3, random_state=0)
     assert isinstance(ensemble, VotingRegressor)
     seeds = [m.get_params()["regressor__lstm__random_state"] for _, m in ensemble.estimators]
@@ -193,7 +193,7 @@ def test_average_seeds_averages_members_with_distinct_seeds():
 
 def test_average_seeds_averages_every_horizon_of_a_multi_output_target():
     X, Y = to_supervised(trending(50), horizon=range(1, 4))
-    base = make_lstm_forecaster(4, epochs=2, units=4)
+    base = make_lstm_forecaster(4, max_iter=2, units=4)
     ensemble = average_seeds(base, n_seeds=2, random_state=0)
     assert isinstance(ensemble, SeedEnsemble) and isinstance(ensemble, VotingRegressor)
     assert get_tags(ensemble).target_tags.multi_output
@@ -268,7 +268,7 @@ def test_the_recipe_forecasts_quantiles_for_one_or_several_horizons():
         X, y = to_supervised(series, horizon=horizon)
         model = make_lstm_forecaster(
             seasonal_period=12, loss="quantile", quantiles=(0.1, 0.5, 0.9),
-            epochs=3, random_state=0,
+            max_iter=3, random_state=0,
         ).fit(X.iloc[:47], y.iloc[:47])
         assert model.get_params()["regressor__lstm__quantiles"] == (0.1, 0.5, 0.9)
         bands = model.predict_quantiles(X.iloc[47:])
@@ -336,7 +336,8 @@ def test_global_log_recipe_scales_each_series_on_its_own(seed, a):
 def test_global_lstm_recipe_on_a_panel_is_scale_free_up_to_float_tolerance():
     X, Y = to_supervised(panel(), target="y", id="series", time="month", horizon=range(1, 3))
     model = make_lstm_forecaster(
-        24, seasonal_period=12, kind="log", reference=12, epochs=3, loss="mae", random_state=0
+        24, seasonal_period=12, kind="log", reference=12, max_iter=3, loss="absolute_error",
+        random_state=0,
     )
     base = clone(model).fit(X, Y).predict(X)
     frame = panel()
@@ -360,7 +361,7 @@ def _forecast_panel(frame, kind):
     """The default factory (tiny fit) on ``frame``, forecast 3 steps recursively."""
     X, y = to_supervised(frame, target="y", id="series", time="month")
     model = make_lstm_forecaster(
-        4, seasonal_period=12, kind=kind, units=3, epochs=2, random_state=0
+        4, seasonal_period=12, kind=kind, units=3, max_iter=2, random_state=0
     ).fit(X, y)
     return recursive_forecast(model, frame.set_index(["series", "month"]), steps=3)
 

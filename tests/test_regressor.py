@@ -5,6 +5,8 @@ test_training.py, random_state in test_reproducibility.py.
 """
 
 import pickle
+import re
+import warnings
 
 import numpy as np
 import pandas as pd
@@ -12,9 +14,10 @@ import pytest
 from sklearn.base import is_regressor
 from sklearn.compose import TransformedTargetRegressor
 from sklearn.ensemble import StackingRegressor, VotingRegressor
-from sklearn.exceptions import NotFittedError
+from sklearn.exceptions import ConvergenceWarning, NotFittedError
 from sklearn.linear_model import LinearRegression
 from sklearn.metrics import r2_score, root_mean_squared_error
+from sklearn.neural_network import MLPRegressor
 from sklearn.preprocessing import StandardScaler
 from sklearn.utils._param_validation import InvalidParameterError
 
@@ -59,7 +62,7 @@ def test_missing_leading_steps_are_a_shorter_sequence(tiny, sequences):
 def test_target_is_scaled_internally(tiny, sequences):
     X, y = sequences
     big = 1000.0 + 100.0 * y
-    model = tiny(epochs=40, learning_rate=0.01).fit(X, big)
+    model = tiny(max_iter=40, learning_rate_init=0.01).fit(X, big)
     assert model.target_scaler_.mean_[0] == pytest.approx(big.mean())
     pred = model.predict(X)
     assert abs(pred.mean() - big.mean()) < 20  # in the target's units
@@ -85,14 +88,14 @@ def test_multi_output_target(tiny, sequences):
 def test_stacked_layers_and_history(tiny, sequences):
     X, y = sequences
     # one batch of 16 rows, two epochs: the architecture and history are the same as a long fit's
-    model = tiny(units=(6, 3), dropout=0.1, recurrent_dropout=0.1, epochs=2).fit(X[:16], y[:16])
+    model = tiny(units=(6, 3), dropout=0.1, recurrent_dropout=0.1, max_iter=2).fit(X[:16], y[:16])
     lstms = [l for l in model.model_.layers if type(l).__name__ == "LSTM"]
     assert [l.units for l in lstms] == [6, 3]
     assert [l.dropout for l in lstms] == [0.1, 0.1]
     assert [l.recurrent_dropout for l in lstms] == [0.1, 0.1]
     # the first layer hands the whole sequence on, the last one its final state
     assert [l.return_sequences for l in lstms] == [True, False]
-    assert len(model.history_["loss"]) == model.n_iter_ == 2
+    assert len(model.loss_curve_) == model.n_iter_ == 2
 
 
 def test_time_steps_may_change_but_features_may_not(tiny, sequences):
@@ -180,12 +183,12 @@ def test_bad_input_gets_a_clear_error(tiny, X, y, match):
     [
         ({"units": 0}, "units"),
         ({"units": (4, 0)}, "units"),
-        ({"epochs": 0}, "epochs"),
+        ({"max_iter": 0}, "max_iter"),
         ({"batch_size": 0}, "batch_size"),
         ({"optimizer": "adamax2"}, "optimizer"),
         ({"loss": "hinge"}, "loss"),
         ({"dropout": 1.0}, "dropout"),
-        ({"learning_rate": -1.0}, "learning_rate"),
+        ({"learning_rate_init": -1.0}, "learning_rate_init"),
     ],
 )
 def test_bad_params_get_a_clear_error(tiny, params, match):
@@ -196,13 +199,13 @@ def test_bad_params_get_a_clear_error(tiny, params, match):
 @pytest.mark.parametrize(
     "params",
     [
-        {"epochs": True}, {"units": True}, {"units": (4, True)}, {"batch_size": True},
-        {"n_iter_no_change": True}, {"learning_rate": True}, {"dropout": False},
+        {"max_iter": True}, {"units": True}, {"units": (4, True)}, {"batch_size": True},
+        {"n_iter_no_change": True}, {"learning_rate_init": True}, {"dropout": False},
         {"validation_fraction": True}, {"units": ()}, {"units": [4, 2.0]},
     ],
 )
-def test_a_bool_or_an_empty_layer_list_is_not_a_number_of_units_or_epochs(tiny, params):
-    # epochs=True used to pass validation as epochs=1, units=True as one unit.
+def test_a_bool_or_an_empty_layer_list_is_not_a_number_of_units_or_max_iter(tiny, params):
+    # max_iter=True used to pass validation as max_iter=1, units=True as one unit.
     (name,) = params
     with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
         tiny(**params).fit(np.ones((4, 2, 1)), np.ones(4))
@@ -211,7 +214,7 @@ def test_a_bool_or_an_empty_layer_list_is_not_a_number_of_units_or_epochs(tiny, 
 def test_units_may_be_a_list_or_tuple_of_layer_sizes(tiny, sequences):
     X, y = sequences
     for units in ([3, 2], (3, 2), np.int64(3)):
-        model = tiny(units=units, epochs=1).fit(X, y)
+        model = tiny(units=units, max_iter=1).fit(X, y)
         sizes = [l.units for l in model.model_.layers if type(l).__name__ == "LSTM"]
         assert sizes == list(np.atleast_1d(units))
         assert model.units is units  # the parameter is stored untouched
@@ -237,7 +240,7 @@ def test_text_and_dates_are_not_silently_turned_into_numbers(tiny, X, y, error, 
 
 def test_text_is_refused_by_predict_too(tiny, sequences):
     X, y = sequences
-    model = tiny(epochs=1).fit(X[:, :, :1], y)
+    model = tiny(max_iter=1).fit(X[:, :, :1], y)
     with pytest.raises(ValueError, match="X holds text"):
         model.predict(X[:, :, :1].astype(str))
 
@@ -256,7 +259,7 @@ def test_a_target_too_large_to_standardize_says_so(tiny):
         tiny(scale_target=False).fit(X, 1e39 * X[:, -1, 0])
     # large but representable targets are trained on as before, and predicted in their units
     big = 1e100 * X[:, -1, 0]
-    pred = tiny(epochs=1).fit(X, big).predict(X)
+    pred = tiny(max_iter=1).fit(X, big).predict(X)
     assert np.isfinite(pred).all()
     assert np.all(np.abs(pred - big.mean()) < 10 * big.std())  # not left standardized
 
@@ -301,7 +304,7 @@ def raw_lags(n=160, look_back=6, seed=0):
 
 def fit_score(X, y, **params):
     model = LSTMRegressor(
-        units=8, epochs=40, batch_size=16, learning_rate=0.01, random_state=0, **params
+        units=8, max_iter=40, batch_size=16, learning_rate_init=0.01, random_state=0, **params
     )
     model.fit(X[:120, :, np.newaxis], y[:120])
     return root_mean_squared_error(y[120:], model.predict(X[120:, :, np.newaxis]))
@@ -324,7 +327,7 @@ def test_scaling_is_fitted_per_feature_ignoring_nan_and_x_is_not_mutated():
     X[:3, 0, :] = np.nan  # masked first steps
     X = X.astype(np.float32)
     before = X.copy()
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, X[:, -1, 0])
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, X[:, -1, 0])
     np.testing.assert_array_equal(X, before)
     np.testing.assert_allclose(model.input_mean_, np.nanmean(X, axis=(0, 1)), rtol=1e-5)
     np.testing.assert_allclose(model.input_scale_, np.nanstd(X, axis=(0, 1)), rtol=1e-4)
@@ -335,7 +338,7 @@ def test_scaling_is_fitted_per_feature_ignoring_nan_and_x_is_not_mutated():
 def test_a_constant_feature_is_only_centred():
     X = np.ones((20, 3, 2))
     X[:, :, 1] = np.arange(60).reshape(20, 3)
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, np.arange(20.0))
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, np.arange(20.0))
     assert model.input_mean_[0] == pytest.approx(1.0)
     assert model.input_scale_[0] == 1.0
     assert np.isfinite(model.predict(X)).all()
@@ -343,7 +346,7 @@ def test_a_constant_feature_is_only_centred():
 
 def test_scale_inputs_false_keeps_inputs_as_given():
     X = np.random.RandomState(0).normal(size=(20, 3, 1))
-    model = LSTMRegressor(units=2, epochs=1, scale_inputs=False, random_state=0)
+    model = LSTMRegressor(units=2, max_iter=1, scale_inputs=False, random_state=0)
     model.fit(X, X[:, -1, 0])
     assert model.input_mean_ is None and model.input_scale_ is None
 
@@ -421,7 +424,7 @@ def test_the_80_percent_interval_covers_about_80_percent_of_new_points():
     X = rng.uniform(-1, 1, size=(800, 3, 1))
     noise = 0.3
     y = np.sin(2 * X[:, -1, 0]) + X[:, 0, 0] + rng.normal(scale=noise, size=800)
-    model = LSTMRegressor(units=8, epochs=30, learning_rate=0.01, loss="quantile",
+    model = LSTMRegressor(units=8, max_iter=30, learning_rate_init=0.01, loss="quantile",
                           quantiles=(0.1, 0.5, 0.9), random_state=0).fit(X[:400], y[:400])
     bands = model.predict_quantiles(X[400:])
     inside = (bands[:, 0] <= y[400:]) & (y[400:] <= bands[:, 2])
@@ -437,7 +440,7 @@ def test_the_80_percent_interval_covers_about_80_percent_of_new_points():
     "params, match",
     [
         ({"quantiles": (0.1, 0.5, 0.9)}, "only used with loss='quantile'"),
-        ({"loss": "mae", "quantiles": (0.5,)}, "only used with loss='quantile'"),
+        ({"loss": "absolute_error", "quantiles": (0.5,)}, "only used with loss='quantile'"),
         ({"loss": "quantile", "quantiles": (0.5, 0.1)}, "strictly increasing"),
         ({"loss": "quantile", "quantiles": (0.1, 0.1, 0.5)}, "strictly increasing"),
         ({"loss": "quantile", "quantiles": (0.0, 0.5)}, "strictly between 0 and 1"),
@@ -479,3 +482,92 @@ def test_input_scaling_in_blocks_is_the_weighted_nan_aware_mean_and_std(weighted
         spread = np.sqrt(np.average((flat[seen, j] - expected) ** 2, weights=step_weight[seen]))
         np.testing.assert_allclose([mean[j], scale[j]], [expected, spread], rtol=1e-6)
     assert (mean[2], scale[2]) == (4.0, 1.0)
+
+
+# scikit-learn's names, and the old ones kept for one release ----------------
+
+
+@pytest.mark.parametrize(
+    "old, new",
+    [
+        ({"epochs": 2}, {"max_iter": 2}),
+        ({"learning_rate": 0.05}, {"learning_rate_init": 0.05}),
+        ({"loss": "mse"}, {"loss": "squared_error"}),
+        ({"loss": "mae"}, {"loss": "absolute_error"}),
+    ],
+)
+def test_an_old_name_warns_naming_the_new_one_and_fits_as_it_does(tiny, sequences, old, new):
+    X, y = sequences
+    expected = tiny(**new).fit(X, y)
+    [(name, value)] = new.items()
+    spelled = f"{name}={value!r}"
+    with pytest.warns(FutureWarning, match=re.escape(spelled)) as record:
+        model = tiny(**old).fit(X, y)
+    assert [w.filename for w in record] == [__file__]  # points at the caller of fit
+    np.testing.assert_array_equal(model.predict(X), expected.predict(X))
+    assert model.loss_curve_ == expected.loss_curve_
+    if new != {"loss": "squared_error"}:  # the default: nothing to tell apart
+        # the old value is used, not ignored in favour of the new name's default
+        assert model.loss_curve_ != tiny().fit(X, y).loss_curve_
+    assert model.get_params() == tiny(**old).get_params()  # stored as given
+
+
+def test_the_new_names_fit_without_a_future_warning(tiny, sequences):
+    X, y = sequences
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        tiny(max_iter=2, learning_rate_init=0.01, loss="absolute_error").fit(X, y)
+        tiny().partial_fit(X, y)
+
+
+def test_a_deprecated_name_is_still_validated(tiny, sequences):
+    X, y = sequences
+    for params, name in (({"epochs": 0}, "epochs"), ({"learning_rate": -1.0}, "learning_rate")):
+        with pytest.raises(InvalidParameterError, match=f"'{name}' parameter"):
+            tiny(**params).fit(X, y)
+
+
+def test_the_fitted_curves_have_mlp_regressors_names_and_meaning(tiny, sequences):
+    X, y = sequences
+    mlp = MLPRegressor(hidden_layer_sizes=(2,), max_iter=2, random_state=0)
+    with pytest.warns(ConvergenceWarning):
+        mlp.fit(X[:, -1, :], y)
+    model = tiny().fit(X, y)
+    names = ["loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_",
+             "n_iter_"]
+    for fitted in (mlp, model):
+        assert all(hasattr(fitted, name) for name in names)
+    assert len(model.loss_curve_) == model.n_iter_ == 3
+    assert model.best_loss_ == min(model.loss_curve_)
+    assert model.validation_scores_ is None and model.best_validation_score_ is None
+
+    with pytest.warns(ConvergenceWarning):  # 3 epochs: still improving
+        stopped = tiny(early_stopping=True, validation_fraction=0.25).fit(X, y)
+    assert stopped.best_loss_ is None  # as MLPRegressor with early stopping
+    assert len(stopped.validation_scores_) == stopped.n_iter_
+    assert stopped.best_validation_score_ == max(stopped.validation_scores_)
+    # a score is minus the held-out rows' loss: the kept (best) weights' score
+    tail = slice(36, None)  # ceil(0.25 * 48) = 12 rows held out
+    scaler = stopped.target_scaler_
+    errors = (stopped.predict(X[tail]) - y[tail]) / scaler.scale_[0]
+    assert -np.mean(errors**2) == pytest.approx(stopped.best_validation_score_, rel=1e-4)
+
+
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")
+def test_history_is_a_deprecated_copy_of_the_curves(tiny, sequences):
+    X, y = sequences
+    plain = tiny().fit(X, y)
+    stopped = tiny(early_stopping=True, validation_fraction=0.25).fit(X, y)
+    with pytest.warns(FutureWarning, match="loss_curve_ and validation_scores_"):
+        history = plain.history_
+    assert history == {"loss": plain.loss_curve_}
+    with pytest.warns(FutureWarning, match="loss_curve_"):
+        history = stopped.history_
+    assert history == {
+        "loss": stopped.loss_curve_, "val_loss": [-s for s in stopped.validation_scores_]
+    }
+    history["loss"].append(0.0)  # a copy: the fitted curve is untouched
+    assert len(stopped.loss_curve_) == stopped.n_iter_
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", FutureWarning)
+        assert not hasattr(tiny(), "history_")  # unfitted: no history, and no warning

@@ -90,7 +90,7 @@ def test_lstm_masks_the_missing_history_in_a_change_pipeline():
             ("lags", LagFeaturizer(look_back=4)),
             ("relative", RelativeWindows()),
             ("seq", SequenceReshaper()),
-            ("lstm", LSTMRegressor(units=4, epochs=2, random_state=0)),
+            ("lstm", LSTMRegressor(units=4, max_iter=2, random_state=0)),
         ]
     ).set_output(transform="pandas")
     model = ChangeRegressor(pipe).fit(X, y)  # NaN lags of the first rows: masked

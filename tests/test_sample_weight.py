@@ -14,7 +14,7 @@ from sklearn.pipeline import Pipeline
 from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, make_lstm_forecaster, to_supervised
 
 # One batch per epoch: the batch order cannot matter.
-FULL_BATCH = dict(units=4, epochs=8, batch_size=256, learning_rate=0.02, random_state=0)
+FULL_BATCH = dict(units=4, max_iter=8, batch_size=256, learning_rate_init=0.02, random_state=0)
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +34,7 @@ def test_zero_weights_equal_a_fit_without_those_rows(data):
     dropped = LSTMRegressor(**FULL_BATCH).fit(X[weights > 0], y[weights > 0])
 
     np.testing.assert_allclose(weighted.predict(X), dropped.predict(X), rtol=1e-5, atol=1e-6)
-    np.testing.assert_allclose(weighted.history_["loss"], dropped.history_["loss"], rtol=1e-5)
+    np.testing.assert_allclose(weighted.loss_curve_, dropped.loss_curve_, rtol=1e-5)
     np.testing.assert_allclose(weighted.input_mean_, dropped.input_mean_, rtol=1e-6)
     np.testing.assert_allclose(weighted.target_scaler_.mean_, dropped.target_scaler_.mean_)
 
@@ -63,7 +63,7 @@ def test_only_the_ratios_of_the_weights_matter_and_they_change_the_fit(data):
 def test_scaling_uses_the_weights(data):
     X, y = data
     weights = np.linspace(0.0, 2.0, len(y))
-    model = LSTMRegressor(units=2, epochs=1, random_state=0).fit(X, y, sample_weight=weights)
+    model = LSTMRegressor(units=2, max_iter=1, random_state=0).fit(X, y, sample_weight=weights)
     np.testing.assert_allclose(model.target_scaler_.mean_, [np.average(y, weights=weights)])
     step_weights = np.repeat(weights, X.shape[1])
     flat = X.reshape(-1, X.shape[2])
@@ -73,16 +73,17 @@ def test_scaling_uses_the_weights(data):
     np.testing.assert_allclose(model.input_scale_, std, rtol=1e-6)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # few epochs
 def test_the_validation_tail_keeps_its_weights(data):
     X, y = data
     weights = np.ones(len(y))
     weights[-4:] = [0.0, 5.0, 1.0, 0.0]  # validation_fraction=0.1: the last 4 rows
-    model = LSTMRegressor(**{**FULL_BATCH, "epochs": 5}, early_stopping=True,
+    model = LSTMRegressor(**{**FULL_BATCH, "max_iter": 5}, early_stopping=True,
                           validation_fraction=0.1).fit(X, y, sample_weight=weights)
     # the best epoch's weights are kept: its val_loss is the weighted loss of the tail
     scale = model.target_scaler_.scale_[0]
     errors = ((model.predict(X[-4:]) - y[-4:]) / scale) ** 2
-    np.testing.assert_allclose(min(model.history_["val_loss"]),
+    np.testing.assert_allclose(-model.best_validation_score_,
                                np.average(errors, weights=weights[-4:]), rtol=1e-4)
     assert not np.isclose(np.average(errors, weights=weights[-4:]), errors.mean(), rtol=1e-2)
 
@@ -104,14 +105,14 @@ def test_the_validation_tail_keeps_its_weights(data):
 def test_bad_weights_are_refused(data, weights, match):
     X, y = data
     with pytest.raises(ValueError, match=match):
-        LSTMRegressor(units=2, epochs=1).fit(X, y, sample_weight=weights)
+        LSTMRegressor(units=2, max_iter=1).fit(X, y, sample_weight=weights)
 
 
 def test_dates_as_weights_are_refused(data):
     X, y = data
     days = np.arange(40).astype("datetime64[D]")
     with pytest.raises(TypeError, match="sample_weight holds dates"):
-        LSTMRegressor(units=2, epochs=1).fit(X, y, sample_weight=days)
+        LSTMRegressor(units=2, max_iter=1).fit(X, y, sample_weight=days)
 
 
 @pytest.mark.parametrize("scale_target", [True, False])
@@ -119,12 +120,12 @@ def test_dates_as_weights_are_refused(data):
 def test_huge_uniform_weights_train_as_ones(data, huge, scale_target):
     # Only ratios matter: no weighted mean may overflow (1e308 * 40 is inf).
     X, y = data
-    params = dict(FULL_BATCH, epochs=3, scale_target=scale_target)
+    params = dict(FULL_BATCH, max_iter=3, scale_target=scale_target)
     ones = LSTMRegressor(**params).fit(X, y, sample_weight=np.ones(len(y)))
     big = LSTMRegressor(**params).fit(X, y, sample_weight=np.full(len(y), huge))
     np.testing.assert_allclose(big.predict(X), ones.predict(X), rtol=1e-6, atol=1e-7)
     np.testing.assert_allclose(big.input_scale_, ones.input_scale_)
-    assert np.isfinite(big.history_["loss"]).all() and big.predict(X).std() > 0
+    assert np.isfinite(big.loss_curve_).all() and big.predict(X).std() > 0
     if scale_target:
         np.testing.assert_allclose(big.target_scaler_.scale_, [y.std()], rtol=1e-6)
 
@@ -132,7 +133,7 @@ def test_huge_uniform_weights_train_as_ones(data, huge, scale_target):
 def test_huge_weights_keep_their_ratios(data):
     X, y = data
     weights = np.linspace(0.1, 1.0, len(y))
-    params = dict(FULL_BATCH, epochs=3)
+    params = dict(FULL_BATCH, max_iter=3)
     small = LSTMRegressor(**params).fit(X, y, sample_weight=weights).predict(X)
     huge = LSTMRegressor(**params).fit(X, y, sample_weight=weights * 1e307).predict(X)
     np.testing.assert_allclose(huge, small, rtol=1e-5, atol=1e-6)
@@ -145,14 +146,15 @@ def test_early_stopping_refuses_a_part_without_weight(data, zero, part):
     weights = np.ones(len(y))
     weights[zero] = 0.0
     with pytest.raises(ValueError, match=part):
-        LSTMRegressor(units=2, epochs=1, early_stopping=True).fit(X, y, sample_weight=weights)
+        LSTMRegressor(units=2, max_iter=1, early_stopping=True).fit(X, y, sample_weight=weights)
 
 
+@pytest.mark.filterwarnings("ignore::sklearn.exceptions.ConvergenceWarning")  # few epochs
 def test_the_weights_given_are_not_changed(data):
     X, y = data
     weights = np.linspace(1.0, 2.0, len(y))
     weights.flags.writeable = False
-    LSTMRegressor(units=2, epochs=1, early_stopping=True).fit(X, y, sample_weight=weights)
+    LSTMRegressor(units=2, max_iter=1, early_stopping=True).fit(X, y, sample_weight=weights)
     np.testing.assert_array_equal(weights, np.linspace(1.0, 2.0, len(y)))
 
 
@@ -196,14 +198,14 @@ def test_grid_search_routes_the_weights_through_the_recipe_to_the_lstm(routing):
     weights = _recency(len(y))
 
     def forecaster():
-        model = make_lstm_forecaster(4, epochs=3, units=4, random_state=0)
+        model = make_lstm_forecaster(4, max_iter=3, units=4, random_state=0)
         pipe = model.regressor
         pipe.named_steps["lstm"].set_fit_request(sample_weight=True)
         pipe.named_steps["scale"].set_fit_request(sample_weight=False)
         return model
 
     search = GridSearchCV(
-        forecaster(), {"regressor__lstm__learning_rate": [0.01, 0.05]}, cv=KFold(2),
+        forecaster(), {"regressor__lstm__learning_rate_init": [0.01, 0.05]}, cv=KFold(2),
         scoring=get_scorer("neg_mean_absolute_error").set_score_request(sample_weight=True),
     ).fit(X, y, sample_weight=weights)
     best = search.best_params_
@@ -216,12 +218,12 @@ def test_grid_search_routes_the_weights_through_the_recipe_to_the_lstm(routing):
 def test_grid_search_routes_the_weights_to_a_bare_lstm(routing, data):
     X, y = data
     weights = np.linspace(0.0, 1.0, len(y))
-    lstm = LSTMRegressor(units=2, epochs=2, random_state=0).set_fit_request(sample_weight=True)
+    lstm = LSTMRegressor(units=2, max_iter=2, random_state=0).set_fit_request(sample_weight=True)
     search = GridSearchCV(lstm, {"units": [2, 3]}, cv=KFold(2),
                           scoring=get_scorer("r2").set_score_request(sample_weight=True)).fit(
         X, y, sample_weight=weights
     )
-    by_hand = LSTMRegressor(units=2, epochs=2, random_state=0).set_params(**search.best_params_)
+    by_hand = LSTMRegressor(units=2, max_iter=2, random_state=0).set_params(**search.best_params_)
     np.testing.assert_allclose(search.predict(X), by_hand.fit(X, y, sample_weight=weights).predict(X))
 
 
@@ -230,9 +232,9 @@ def test_a_pipeline_takes_the_weights_by_step_name_without_routing(data):
     X2 = X[:, :, 0]
     weights = np.linspace(0.0, 1.0, len(y))
     pipe = Pipeline([("lags", LagFeaturizer(look_back=1)),
-                     ("lstm", LSTMRegressor(units=2, epochs=2, random_state=0))])
+                     ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0))])
     fitted = pipe.fit(X2, y, lstm__sample_weight=weights)
-    direct = LSTMRegressor(units=2, epochs=2, random_state=0).fit(
+    direct = LSTMRegressor(units=2, max_iter=2, random_state=0).fit(
         LagFeaturizer(look_back=1).fit_transform(X2), y, sample_weight=weights
     )
     np.testing.assert_allclose(fitted.predict(X2), direct.predict(LagFeaturizer(look_back=1).fit_transform(X2)))
@@ -243,7 +245,7 @@ def test_change_regressor_gives_a_pipeline_the_weights_for_its_last_step():
     series = 100 + np.arange(60.0) + 5 * np.sin(np.arange(60.0))
     X, y = to_supervised(series)
     weights = _recency(len(y))
-    recipe = make_lstm_forecaster(4, epochs=3, units=4, random_state=0)
+    recipe = make_lstm_forecaster(4, max_iter=3, units=4, random_state=0)
     weighted = clone(recipe).fit(X, y, sample_weight=weights)
     by_name = clone(recipe).fit(X, y, lstm__sample_weight=weights)
     np.testing.assert_array_equal(weighted.predict(X), by_name.predict(X))
@@ -259,7 +261,7 @@ def test_skforecast_weight_func_reaches_the_network():
 
     def forecast(**kwargs):
         forecaster = recursive.ForecasterRecursive(
-            LSTMRegressor(units=4, epochs=3, random_state=0), lags=4, **kwargs
+            LSTMRegressor(units=4, max_iter=3, random_state=0), lags=4, **kwargs
         )
         forecaster.fit(y)  # returns None
         return forecaster.predict(3).to_numpy()

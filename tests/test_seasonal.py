@@ -217,7 +217,7 @@ def test_quantiles_recursive_forecast_and_persistence(tmp_path):
     series = seasonal_series(n=60, noise=0.03)
     X, y = to_supervised(series)
     model = ChangeRegressor(
-        LSTMRegressor(units=4, epochs=3, loss="quantile", random_state=0),
+        LSTMRegressor(units=4, max_iter=3, loss="quantile", random_state=0),
         kind="log", season=SeasonalIndices(12),
     ).fit(X, y)
     bands = model.predict_quantiles(X[-5:])
@@ -290,7 +290,7 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     )
     Y.index = X.index
     model = ChangeRegressor(
-        LSTMRegressor(units=2, epochs=1, random_state=0), kind="log", season=SeasonalIndices(12)
+        LSTMRegressor(units=2, max_iter=1, random_state=0), kind="log", season=SeasonalIndices(12)
     ).fit(X, Y)
     assert sorted(model.season_.indices_) == ["('north', 'a')", "('north', 'b')"]
     save_model(model, tmp_path / "panel.sklstm")

@@ -1,4 +1,4 @@
-"""``LossCurveDisplay``: the loss of each training epoch, from ``history_``."""
+"""``LossCurveDisplay``: the loss of each training epoch, from ``loss_curve_``."""
 
 from collections.abc import Mapping
 
@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import HasMethods, validate_params
 
+from .._neural._regressor import LSTMRegressor
 from ._plotting import _LineDisplayMixin
 
 
@@ -13,7 +14,8 @@ class LossCurveDisplay(_LineDisplayMixin):
     """The loss of each training epoch, and the validation loss when there is one.
 
     Create it with :meth:`from_estimator` (an :class:`~sklstm.LSTMRegressor`'s
-    ``history_``) or :meth:`from_history`; all parameters are stored as attributes.
+    ``loss_curve_`` and ``validation_scores_``) or :meth:`from_history`; all
+    parameters are stored as attributes.
 
     Parameters
     ----------
@@ -22,7 +24,8 @@ class LossCurveDisplay(_LineDisplayMixin):
     val_loss : array-like of shape (n_epochs,) or None, default=None
         Validation loss per epoch.
     loss_name : str or None, default=None
-        Name of the loss function (e.g. ``"mse"``), shown in the axis label.
+        Name of the loss function (e.g. ``"squared_error"``), shown in the axis
+        label.
 
     Attributes
     ----------
@@ -111,8 +114,8 @@ class LossCurveDisplay(_LineDisplayMixin):
         Parameters
         ----------
         history : dict of str to list of float
-            Per-epoch metrics with a ``"loss"`` key, e.g. an LSTMRegressor's
-            ``history_`` or a Keras ``History.history``.
+            Per-epoch metrics with a ``"loss"`` key and, optionally,
+            ``"val_loss"``, e.g. a Keras ``History.history``.
         loss_name : str or None, default=None
             See :class:`LossCurveDisplay`.
         ax, log_scale, **plot_kwargs
@@ -125,8 +128,8 @@ class LossCurveDisplay(_LineDisplayMixin):
         """
         if history.get("loss") is None:
             raise ValueError(
-                "history must have a 'loss' list (one value per epoch), as "
-                f"LSTMRegressor.history_ has; got keys {sorted(map(str, history))}."
+                "history must have a 'loss' list (one value per epoch), as Keras's "
+                f"History.history has; got keys {sorted(map(str, history))}."
             )
         return cls(
             loss=history["loss"], val_loss=history.get("val_loss"), loss_name=loss_name
@@ -144,9 +147,12 @@ class LossCurveDisplay(_LineDisplayMixin):
         ----------
         estimator : estimator instance
             A fitted :class:`~sklstm.LSTMRegressor` (its ``loss``, when a
-            string, names the loss), or a fitted pipeline, search,
+            string, names the loss; the validation loss is minus its
+            ``validation_scores_``), or a fitted pipeline, search,
             :class:`~sklstm.ChangeRegressor` or
             :class:`~sklearn.compose.TransformedTargetRegressor` ending in one.
+            Any other regressor with a ``loss_curve_`` (``MLPRegressor``) gets
+            its training loss plotted; its validation scores are not losses.
         ax, log_scale, **plot_kwargs
             Passed to :meth:`plot`.
 
@@ -163,10 +169,14 @@ class LossCurveDisplay(_LineDisplayMixin):
                 "one. Call fit first if it is not fitted."
             )
         loss = getattr(regressor, "loss", None)
-        return cls.from_history(
-            regressor.history_, loss_name=loss if isinstance(loss, str) else None,
-            ax=ax, log_scale=log_scale, **plot_kwargs
-        )
+        scores = getattr(regressor, "validation_scores_", None)
+        if not isinstance(regressor, LSTMRegressor):  # MLPRegressor's are R2 scores
+            scores = None
+        return cls(
+            loss=regressor.loss_curve_,
+            val_loss=None if scores is None else [-score for score in scores],
+            loss_name=loss if isinstance(loss, str) else None,
+        ).plot(ax=ax, log_scale=log_scale, **plot_kwargs)
 
 
 def _by_epoch(values):
@@ -176,8 +186,8 @@ def _by_epoch(values):
 
 
 def _with_history(estimator, depth=0):
-    """The estimator with a ``history_`` in or behind ``estimator``, or None."""
-    if hasattr(estimator, "history_"):
+    """The estimator with a ``loss_curve_`` in or behind ``estimator``, or None."""
+    if hasattr(estimator, "loss_curve_"):
         return estimator
     inner = [estimator.steps[-1][1]] if hasattr(estimator, "steps") else []
     for name in ("best_estimator_", "regressor_", "estimator_"):  # search, wrappers

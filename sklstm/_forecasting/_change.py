@@ -452,7 +452,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
-        return self._levels(base, change, scales)
+        return self._level_from_change(base, change, scales)
 
     @available_if(lambda self: _forecasts_quantiles(
         getattr(self, "regressor_", self.regressor)
@@ -487,7 +487,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         >>> series = 100 + np.cumsum(rng.normal(size=80))
         >>> X, y = series[:-1, np.newaxis], series[1:]
         >>> model = ChangeRegressor(LSTMRegressor(
-        ...     units=4, epochs=5, loss="quantile", random_state=0)).fit(X, y)
+        ...     units=4, max_iter=5, loss="quantile", random_state=0)).fit(X, y)
         >>> bands = model.predict_quantiles(X[-2:])  # levels 0.1, 0.5, 0.9
         >>> bands.shape
         (2, 3)
@@ -499,9 +499,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         X, base = self._base(X, self._level_values(X))
         X, scales = self._scaled(X)
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
-        return self._levels(base, change, scales)
+        return self._level_from_change(base, change, scales)
 
-    def _levels(self, base, change, scales=None):
+    def _level_from_change(self, base, change, scales=None):
         """Each output's base plus its change (one row per row of X), the
         change first multiplied by its row's scale (``scale="series"``)."""
         if scales is not None:  # a positive factor: quantiles keep their order

@@ -84,7 +84,11 @@ def recursive_forecast(
         a panel: each series' rows oldest first (the series may be
         interleaved).
     steps : int
-        How many steps ahead to forecast.
+        How many steps to forecast: the values 1 to ``steps`` steps after the
+        end of ``data``, every one of them. A count, where
+        :func:`~sklstm.to_supervised`'s ``horizon`` names which steps ahead
+        a target lies (one lead, or a set such as ``(1, 3, 12)``): two
+        concepts, so two names.
     target : label or int, default=None
         The column of ``data`` that is forecast and fed back; not needed for a
         Series or a single column.
@@ -199,7 +203,7 @@ def recursive_forecast(
     _check_steps(steps, len(series), frame.shape[1])  # before any buffer is allocated
     future_index = _forecast_index(frame.index, series, steps)  # of the output
     exogenous = _future_values(future, others, steps, future_index if panel else None)
-    levels = _fed_back_levels(estimator) if return_quantiles else None
+    levels = _fed_back_quantiles(estimator) if return_quantiles else None
     median = None if levels is None else list(levels).index(0.5)
     window = _history_length(estimator, window)  # None: every row, old and forecast
 
@@ -400,7 +404,7 @@ def _observed(data, target):
     return frame, is_pandas, column, _series_of(frame.index)
 
 
-def _levels(estimator):
+def _quantiles_of(estimator):
     """The quantile levels ``estimator`` forecasts (``quantiles_`` of the step that does)."""
     while True:
         step = _quantile_step(estimator)
@@ -417,7 +421,7 @@ def _levels(estimator):
         estimator = inner
 
 
-def _fed_back_levels(estimator):
+def _fed_back_quantiles(estimator):
     """The quantile levels ``estimator`` forecasts, checked to include the median."""
     if _quantile_step(estimator) is None:
         raise ValueError(
@@ -426,7 +430,7 @@ def _fed_back_levels(estimator):
             "LSTMRegressor(loss='quantile') (or make_lstm_forecaster(..., "
             "loss='quantile'))."
         )
-    levels = _levels(estimator)
+    levels = _quantiles_of(estimator)
     if levels is None or 0.5 not in list(levels):
         raise ValueError(
             "return_quantiles=True feeds the median back, but the estimator's "

@@ -18,7 +18,7 @@ SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
 # Chosen by benchmarks/choose_defaults.py (time-ordered validation on the
 # training parts of M3 monthly series only); see docs/forecasting.md.
 DEFAULT_LOOK_BACK = 12
-DEFAULT_LSTM_PARAMS = {"units": 16, "epochs": 50, "batch_size": 16, "learning_rate": 0.001}
+DEFAULT_LSTM_PARAMS = {"units": 16, "max_iter": 50, "batch_size": 16, "learning_rate_init": 0.001}
 
 
 def make_lstm_forecaster(
@@ -101,7 +101,7 @@ def make_lstm_forecaster(
         Seed of the network's initial weights and batch order.
     **lstm_params
         Other :class:`~sklstm.LSTMRegressor` parameters; they override the
-        defaults ``units=16, epochs=50, batch_size=16, learning_rate=0.001``.
+        defaults ``units=16, max_iter=50, batch_size=16, learning_rate_init=0.001``.
         ``loss="quantile", quantiles=(0.1, 0.5, 0.9)`` makes a quantile
         forecaster: ``predict`` gives the median and ``predict_quantiles``
         every quantile of the level (see
@@ -145,7 +145,7 @@ def make_lstm_forecaster(
     ...     100 + np.arange(60) + 5 * np.sin(np.arange(60) * np.pi / 6),
     ...     index=pd.period_range("2000-01", periods=60, freq="M"), name="y")
     >>> X, y = to_supervised(series)
-    >>> model = make_lstm_forecaster(seasonal_period=12, epochs=5, random_state=0)
+    >>> model = make_lstm_forecaster(seasonal_period=12, max_iter=5, random_state=0)
     >>> model.fit(X.iloc[:48], y.iloc[:48]).predict(X.iloc[48:]).shape
     (11,)
     >>> model.get_params()["regressor__lags__look_back"]

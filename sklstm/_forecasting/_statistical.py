@@ -6,7 +6,7 @@ from numbers import Integral
 
 import numpy as np
 import pandas as pd
-from sklearn.utils._param_validation import validate_params
+from sklearn.utils._param_validation import Hidden, StrOptions, validate_params
 
 from ._forecast import _forecast_index, _observed
 from .._validation import StrictInterval
@@ -18,15 +18,20 @@ MAX_HISTORY = 10_000
 # Its sums of squares overflow float64 from about 1e154 (it then raises a bare
 # Exception): larger series are fitted scaled down (theta is scale-equivariant).
 LARGE = 1e100
+# The default of season_length, the old name of seasonal_period, until its removal.
+_DEPRECATED = "deprecated"
 
 
 @validate_params(
     {
         "data": ["array-like"],
         "steps": [StrictInterval(Integral, 1, None, closed="left")],
-        "season_length": [StrictInterval(Integral, 1, None, closed="left")],
+        "seasonal_period": [StrictInterval(Integral, 1, None, closed="left")],
         "target": [Hashable, None],
         "max_history": [StrictInterval(Integral, MIN_LENGTH, None, closed="left"), None],
+        "season_length": [
+            StrictInterval(Integral, 1, None, closed="left"), Hidden(StrOptions({_DEPRECATED}))
+        ],
     },
     prefer_skip_nested_validation=True,
 )
@@ -34,16 +39,17 @@ def theta_forecast(
     data: "pd.Series | pd.DataFrame | np.typing.ArrayLike",
     steps: int,
     *,
-    season_length: int = 1,
+    seasonal_period: int = 1,
     target: object = None,
     max_history: "int | None" = MAX_HISTORY,
+    season_length: "int | str" = _DEPRECATED,
 ) -> "pd.Series | np.ndarray":
     """Forecast the next ``steps`` values of each series with the theta method.
 
     The standard theta method (Assimakopoulos & Nikolopoulos, 2000), the
     best method of the M3 monthly table, as statsforecast implements it
     (``statsforecast.models.Theta``): a series that passes the 90%
-    seasonality test at lag ``season_length`` is seasonally adjusted by a
+    seasonality test at lag ``seasonal_period`` is seasonally adjusted by a
     classical multiplicative decomposition, extrapolated by simple
     exponential smoothing with half the slope of its linear trend, and
     reseasonalised. Each series of a panel gets its own fit. The forecasts
@@ -63,10 +69,13 @@ def theta_forecast(
         a panel (as for :func:`recursive_forecast`). Only the target column
         is used: the theta method is univariate.
     steps : int
-        How many steps ahead to forecast.
-    season_length : int, default=1
+        How many steps to forecast: the values 1 to ``steps`` steps after
+        the end of each series (as in :func:`recursive_forecast`). A count,
+        where :func:`~sklstm.to_supervised`'s ``horizon`` names which steps
+        ahead a target lies.
+    seasonal_period : int, default=1
         The season's length in time steps (12 for monthly data); 1: no
-        seasonal adjustment.
+        seasonal adjustment. statsforecast calls it ``season_length``.
     target : label or int, default=None
         The column to forecast; not needed for a Series or a single column.
     max_history : int or None, default=10_000
@@ -75,6 +84,10 @@ def theta_forecast(
         ``UserWarning``. statsforecast's theta takes time quadratic in the
         length of the history (about 2 s for 10,000 values, 4 minutes for
         100,000). None fits the whole history, whatever it costs.
+    season_length : int
+        Deprecated alias of ``seasonal_period`` (sklstm's name everywhere
+        else); used, when given, with a ``FutureWarning``. It will be removed
+        in a later release.
 
     Returns
     -------
@@ -111,12 +124,22 @@ def theta_forecast(
     >>> from sklstm import theta_forecast
     >>> months = pd.period_range("2020-01", periods=36, freq="M")
     >>> series = pd.Series(100 + 2.0 * np.arange(36), index=months, name="sales")
-    >>> theta_forecast(series, 3, season_length=12).round(1)  # half the trend's slope
+    >>> theta_forecast(series, 3, seasonal_period=12).round(1)  # half the trend's slope
     2023-01    171.0
     2023-02    172.0
     2023-03    173.0
     Freq: M, Name: sales, dtype: float64
     """
+    if not (isinstance(season_length, str) and season_length == _DEPRECATED):
+        warnings.warn(
+            "theta_forecast's season_length was renamed to seasonal_period (sklstm's "
+            "name everywhere else) and will be removed in a later release; "
+            f"season_length={season_length!r} is used now. Pass "
+            f"seasonal_period={season_length!r} instead.",
+            FutureWarning,
+            stacklevel=3,  # the caller of validate_params' wrapper
+        )
+        seasonal_period = season_length
     theta = _theta_class()
     frame, is_pandas, column, series = _observed(data, target)
     values = frame[column].to_numpy(dtype=float)
@@ -139,7 +162,7 @@ def theta_forecast(
         if max_history is not None and len(history) > max_history:
             cut.append((name, len(history)))
             history = history[-max_history:]
-        forecasts[number] = _theta(theta, history, season_length, steps, name)
+        forecasts[number] = _theta(theta, history, seasonal_period, steps, name)
     if cut:
         warnings.warn(
             f"{len(cut)} series are longer than max_history={max_history} (first: "
@@ -154,11 +177,11 @@ def theta_forecast(
     return pd.Series(forecasts.ravel(), index=index, name=column)
 
 
-def _theta(theta, history, season_length, steps, name):
+def _theta(theta, history, seasonal_period, steps, name):
     """The theta forecast of one series, fitted scaled down if its values are huge."""
     scale = np.abs(history).max()
     scale = scale if scale > LARGE else 1.0
-    fitted = theta(season_length=season_length).fit(history / scale)
+    fitted = theta(season_length=seasonal_period).fit(history / scale)
     with np.errstate(over="ignore"):  # told below
         forecast = fitted.predict(h=steps)["mean"] * scale
     if not np.isfinite(forecast).all():

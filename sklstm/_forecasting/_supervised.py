@@ -70,7 +70,10 @@ def to_supervised(
     horizon : int or sequence of int, default=1
         How many steps ahead the target lies. A sequence of distinct values
         such as ``range(1, 4)`` gives one target column per step ahead
-        (direct multi-step forecasting, a 2-D ``y``).
+        (direct multi-step forecasting, a 2-D ``y``); the leads need not be
+        consecutive (``(1, 3, 12)``). Which leads to pair, where the forecast
+        functions' ``steps`` is how many values to forecast (1 to
+        ``steps``): two concepts, so two names.
     target : label or int, default=None
         The column to forecast, for 2-D ``data`` with several columns (a
         column label for a DataFrame, a column position for an array). Not

@@ -37,7 +37,7 @@ def clear_traces():
     >>> import numpy as np
     >>> from sklstm import LSTMRegressor, clear_traces
     >>> X, y = np.ones((8, 2, 1)), np.arange(8.0)
-    >>> model = LSTMRegressor(units=2, epochs=1).fit(X, y)
+    >>> model = LSTMRegressor(units=2, max_iter=1).fit(X, y)
     >>> clear_traces()
     >>> model.predict(X[:2]).shape
     (2,)

@@ -377,11 +377,20 @@ _TRACERS = {"epoch": _trace_epoch, "forward": _trace_forward}
 # regressor builds them the same way, in float64 NumPy, when it predicts.
 
 
+# The Keras loss of each of LSTMRegressor's loss names (scikit-learn's).
+_KERAS_LOSSES = {
+    "squared_error": "mean_squared_error",
+    "absolute_error": "mean_absolute_error",
+    "huber": "huber",
+    "log_cosh": "log_cosh",
+}
+
+
 def _loss_function(loss):
-    """A Keras loss name, or ``("quantile", levels)``, as a function ``(y, y_pred)``."""
+    """A loss name of ``_KERAS_LOSSES``, or ``("quantile", levels)``, as ``(y, y_pred)``."""
     if isinstance(loss, tuple) and loss[0] == "quantile":
         return _pinball_loss(loss[1])
-    return keras.losses.get(loss)
+    return keras.losses.get(_KERAS_LOSSES[loss])
 
 
 def _target_width(n_outputs, loss):
@@ -454,7 +463,7 @@ def _unrolled(template, unroll):
 
 
 def train(
-    model, X, y, *, epochs, batch_size, optimizer, learning_rate, loss, seed, verbose,
+    model, X, y, *, max_iter, batch_size, optimizer, learning_rate_init, loss, seed, verbose,
     validation=None, n_iter_no_change=10, sample_weight=None,
 ):
     """Train ``model`` (from :func:`build_model`) in place; return the history.
@@ -502,7 +511,7 @@ def train(
         evaluate = _traced("forward", layout, masked, tf.float32, loss)
 
     fit_optimizer = keras.optimizers.get(
-        {"class_name": optimizer, "config": {"learning_rate": float(learning_rate)}}
+        {"class_name": optimizer, "config": {"learning_rate": float(learning_rate_init)}}
     )
     fit_optimizer.build(model.trainable_variables)
     weights = _variables(model.variables)
@@ -516,10 +525,12 @@ def train(
         )
     batch_size = tf.constant(min(int(batch_size), np.iinfo(np.int32).max), tf.int32)
     rng = np.random.RandomState(seed)
-    progress = keras.utils.Progbar(epochs, verbose=verbose, unit_name="epoch") if verbose else None
+    progress = None
+    if verbose:
+        progress = keras.utils.Progbar(max_iter, verbose=verbose, unit_name="epoch")
     history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
     best_loss, best_weights, since_best = np.inf, None, 0
-    for epoch in range(epochs):
+    for epoch in range(max_iter):
         order = tf.constant(rng.permutation(len(X)).astype(np.int32))
         history["loss"].append(
             float(run_epoch(weights, optimizer_state, X, y, sample_weight, order, batch_size))
@@ -533,7 +544,7 @@ def train(
         if bad:
             raise ValueError(
                 f"Training diverged: {', '.join(bad)} at epoch {epoch + 1}. "
-                "Lower learning_rate, or scale X (e.g. MinMaxScaler in the "
+                "Lower learning_rate_init, or scale X (e.g. MinMaxScaler in the "
                 "pipeline)."
             )
         if validation is None:

@@ -5,13 +5,15 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._neural._keras`, imported on first use.
 """
 
+import warnings
 from numbers import Integral, Real
 
 import numpy as np
 from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import StrOptions
+from sklearn.utils._param_validation import Hidden, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -23,10 +25,18 @@ from ._lazy import keras_backend
 from .._state import fit_context
 from .._validation import PositiveInts, StrictInterval, check_numeric, check_sample_weight
 
-# Names Keras understands as ``keras.optimizers.get`` / ``keras.losses.get``
-# identifiers; kept here so that validating them needs no TensorFlow.
+# Names Keras understands as ``keras.optimizers.get`` identifiers, and the
+# losses (scikit-learn's names, as ``HistGradientBoostingRegressor``'s; the
+# Keras side maps them to Keras losses); kept here so that validating them
+# needs no TensorFlow.
 OPTIMIZERS = ("adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad")
-LOSSES = ("mse", "mae", "huber", "log_cosh")
+LOSSES = ("squared_error", "absolute_error", "huber", "log_cosh")
+# The loss names of sklstm 0.1 (Keras's), accepted with a FutureWarning until
+# their removal.
+DEPRECATED_LOSSES = {"mse": "squared_error", "mae": "absolute_error"}
+# The default of a renamed parameter's old name (epochs, learning_rate): the
+# old name, when set, is used with a FutureWarning naming the new one.
+_DEPRECATED = "deprecated"
 # The quantiles ``loss="quantile"`` fits when ``quantiles`` is None: an 80%
 # interval around the median.
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
@@ -52,21 +62,27 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         about 1.5x slower than the LSTM in sklstm's benchmark, see
         :doc:`/forecasting`).
         Masking, seeding and the training loop are the same for both.
-    epochs : int >= 1, default=100
-        Passes over the training data. ``epochs=0`` (an untrained network) is
-        refused by :meth:`fit` with ``InvalidParameterError``, a
-        ``ValueError``; so is a bool (``epochs=True``) for any int or float
-        parameter.
+    max_iter : int >= 1, default=100
+        Maximum number of epochs (passes over the training data), as in
+        ``MLPRegressor``: all of them are run unless early stopping ends
+        training sooner. ``max_iter=0`` (an untrained network) is refused by
+        :meth:`fit` with ``InvalidParameterError``, a ``ValueError``; so is a
+        bool (``max_iter=True``) for any int or float parameter.
     batch_size : int, default=32
         Samples per gradient update (the classic tutorial uses 1). A value
         larger than the data trains on all rows as one batch per epoch.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
             default="adam"
         Keras optimizer.
-    learning_rate : float, default=0.001
-        Learning rate of the optimizer.
-    loss : {"mse", "mae", "huber", "log_cosh", "quantile"}, default="mse"
-        Training loss, computed on the scaled target when ``scale_target``.
+    learning_rate_init : float, default=0.001
+        Learning rate of the optimizer (constant during training), as in
+        ``MLPRegressor``.
+    loss : {"squared_error", "absolute_error", "huber", "log_cosh", \
+            "quantile"}, default="squared_error"
+        Training loss, computed on the scaled target when ``scale_target``;
+        the names are scikit-learn's (``HistGradientBoostingRegressor``).
+        ``"huber"`` and ``"log_cosh"`` are Keras's ``Huber`` (delta 1) and
+        ``LogCosh``. The old names ``"mse"`` and ``"mae"`` are deprecated.
         ``"quantile"``: the pinball loss of each of ``quantiles``, averaged
         over them; the network then forecasts every quantile of every target
         column, :meth:`predict` returns the median and
@@ -133,6 +149,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         unchanged; otherwise ``fit`` raises a ``ValueError``, as
         scikit-learn's ``MLPRegressor`` does, and the estimator is left
         unfitted. Set it back to False (or ``clone``) to start over.
+    epochs : int >= 1
+        Deprecated alias of ``max_iter``; when set, :meth:`fit` uses it with
+        a ``FutureWarning``. It will be removed in a later release.
+    learning_rate : float
+        Deprecated alias of ``learning_rate_init``; when set, :meth:`fit`
+        uses it with a ``FutureWarning``. It will be removed in a later
+        release.
 
     Attributes
     ----------
@@ -141,15 +164,30 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         are the ones trained, predicted with and saved. :meth:`predict` casts
         them to float64 as it runs (no copy is kept), so that a sample's
         prediction does not depend on the other samples in the batch.
+    loss_curve_ : list of shape (n_iter_,)
+        The training loss of each epoch (the mean over the epoch's batches,
+        as Keras reports it), on the scaled target when ``scale_target`` and
+        weighted by ``sample_weight`` when given. Continued training
+        (``warm_start``, :meth:`partial_fit`) appends to it.
+    best_loss_ : float or None
+        The smallest value of ``loss_curve_``; None with early stopping, as
+        in ``MLPRegressor``: read ``best_validation_score_`` then.
+    validation_scores_ : list of shape (n_iter_,) or None
+        With early stopping, the score of each epoch on the held-out rows:
+        minus their (weighted) loss, so that greater is better, as
+        ``HistGradientBoostingRegressor``'s ``validation_score_`` with
+        ``scoring="loss"``. None without early stopping, and after a
+        continued training call that computed none.
+    best_validation_score_ : float or None
+        The largest of ``validation_scores_``, the epoch whose weights are
+        kept; None without early stopping.
     history_ : dict of str to list of float
-        Per-epoch training metrics: ``history_["loss"]`` is the loss curve,
-        ``history_["val_loss"]`` the validation loss with early stopping
-        (both on the scaled target when ``scale_target``, and weighted by
-        ``sample_weight`` when given). Continued training (``warm_start``,
-        :meth:`partial_fit`) appends to it; ``"val_loss"`` is kept only
-        while every call computed it.
+        Deprecated: ``{"loss": loss_curve_, "val_loss": [-s for s in
+        validation_scores_]}`` (``"val_loss"`` with early stopping only),
+        with a ``FutureWarning``. Read ``loss_curve_`` and
+        ``validation_scores_`` instead.
     n_iter_ : int
-        Number of epochs run since the network was built: ``epochs``, or
+        Number of epochs run since the network was built: ``max_iter``, or
         fewer when early stopping ended training, plus the epochs of
         continued training.
     n_features_in_ : int
@@ -200,7 +238,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     value and then by their mean over the rows trained on (so ``1e20`` or
     ``1e308`` for every row trains as ``1`` does), each batch's loss is the mean of weight times
     loss over its rows, and so an epoch's loss is the weighted mean over the
-    rows (what ``history_["loss"]`` shows). A row of weight 0 contributes
+    rows (what ``loss_curve_`` shows). A row of weight 0 contributes
     nothing; with one batch per epoch (``batch_size >= n_samples``) a fit
     with weights 0 and 1 equals, up to float rounding, a fit on the rows of
     weight 1 only. The input and target scaling are weighted means and
@@ -219,7 +257,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     ``Pipeline``, ``GridSearchCV`` or :class:`ChangeRegressor` passes them on.
 
     Continued training: with ``warm_start=True`` a second :meth:`fit`
-    continues from the current weights for ``epochs`` more epochs, and
+    continues from the current weights for ``max_iter`` more epochs, and
     :meth:`partial_fit` runs one epoch over the rows it is given (building
     the network on its first call). Both keep the input and target scaling
     fitted when the network was built: it is frozen, so the network keeps
@@ -234,10 +272,19 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     of calls give bit-identical weights. :meth:`partial_fit` never holds out
     rows for early stopping (as in ``MLPRegressor``).
 
+    Convergence: with ``early_stopping=True``, a :meth:`fit` that runs all
+    ``max_iter`` epochs while the validation loss was still improving (it
+    improved within the last ``n_iter_no_change`` epochs, so early stopping
+    never ended training) warns with ``sklearn.exceptions.ConvergenceWarning``,
+    as ``MLPRegressor`` does: more epochs would likely fit better. Without
+    early stopping, training runs a fixed budget of ``max_iter`` epochs and
+    has no stopping criterion to meet, so no such warning is raised (nor by
+    :meth:`partial_fit`, which runs one epoch by design).
+
     Estimator tags: unlike Keras's own ``SKLearnRegressor``, this estimator
     does not set ``non_deterministic`` (an int ``random_state`` gives
     bit-identical fits and predictions) nor ``poor_score`` (a small network,
-    ``units=8, epochs=20, learning_rate=0.02``, passes scikit-learn's score
+    ``units=8, max_iter=20, learning_rate_init=0.02``, passes scikit-learn's score
     checks; ``tests/test_common.py`` runs that one), so those checks run
     rather than being skipped.
 
@@ -248,10 +295,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     >>> rng = np.random.RandomState(0)
     >>> X = rng.uniform(size=(64, 3, 1))
     >>> y = X.sum(axis=(1, 2))
-    >>> model = LSTMRegressor(units=8, epochs=5, random_state=0).fit(X, y)
+    >>> model = LSTMRegressor(units=8, max_iter=5, random_state=0).fit(X, y)
     >>> model.predict(X[:2]).shape
     (2,)
-    >>> len(model.history_["loss"])
+    >>> len(model.loss_curve_)
     5
 
     Weight recent rows more, then train the same network one more epoch:
@@ -263,13 +310,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        # StrictInterval: epochs=True is a mistake, not 1.
+        # StrictInterval: max_iter=True is a mistake, not 1.
         "units": [StrictInterval(Integral, 1, None, closed="left"), PositiveInts()],
-        "epochs": [StrictInterval(Integral, 1, None, closed="left")],
+        "max_iter": [StrictInterval(Integral, 1, None, closed="left")],
         "batch_size": [StrictInterval(Integral, 1, None, closed="left")],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
-        "learning_rate": [StrictInterval(Real, 0, None, closed="neither")],
-        "loss": [StrOptions(set(LOSSES) | {"quantile"})],
+        "learning_rate_init": [StrictInterval(Real, 0, None, closed="neither")],
+        "loss": [
+            StrOptions(
+                set(LOSSES) | {"quantile"} | set(DEPRECATED_LOSSES),
+                deprecated=set(DEPRECATED_LOSSES),
+            )
+        ],
         "quantiles": [list, tuple, None],  # their values: _quantile_levels
         "dropout": [StrictInterval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [StrictInterval(Real, 0, 1, closed="left")],
@@ -282,6 +334,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "verbose": ["verbose"],
         "cell": [StrOptions({"lstm", "gru"})],
         "warm_start": ["boolean"],
+        "epochs": [
+            StrictInterval(Integral, 1, None, closed="left"), Hidden(StrOptions({_DEPRECATED}))
+        ],
+        "learning_rate": [
+            StrictInterval(Real, 0, None, closed="neither"), Hidden(StrOptions({_DEPRECATED}))
+        ],
     }
 
     def __init__(
@@ -289,11 +347,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         units=32,
         *,
         cell="lstm",
-        epochs=100,
+        max_iter=100,
         batch_size=32,
         optimizer="adam",
-        learning_rate=0.001,
-        loss="mse",
+        learning_rate_init=0.001,
+        loss="squared_error",
         quantiles=None,
         dropout=0.0,
         recurrent_dropout=0.0,
@@ -305,13 +363,15 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         warm_start=False,
+        epochs=_DEPRECATED,
+        learning_rate=_DEPRECATED,
     ):
         self.units = units
         self.cell = cell
-        self.epochs = epochs
+        self.max_iter = max_iter
         self.batch_size = batch_size
         self.optimizer = optimizer
-        self.learning_rate = learning_rate
+        self.learning_rate_init = learning_rate_init
         self.loss = loss
         self.quantiles = quantiles
         self.dropout = dropout
@@ -324,6 +384,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.epochs = epochs
+        self.learning_rate = learning_rate
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -359,7 +421,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         """
         continuing = self.warm_start and hasattr(self, "model_")
         return self._train(X, y, sample_weight, continuing=continuing,
-                           epochs=self.epochs, early_stopping=self.early_stopping)
+                           max_iter=self._renamed("epochs", "max_iter"),
+                           early_stopping=self.early_stopping)
 
     @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -389,10 +452,43 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             The regressor, trained one more epoch.
         """
         return self._train(X, y, sample_weight, continuing=hasattr(self, "model_"),
-                           epochs=1, early_stopping=False)
+                           max_iter=1, early_stopping=False)
 
-    def _train(self, X, y, sample_weight, *, continuing, epochs, early_stopping):
+    def _renamed(self, old, new, stacklevel=5):
+        """The value of parameter ``new``, or of its deprecated alias ``old`` when set.
+
+        ``stacklevel`` points the warning at the caller of ``fit``: 5 from
+        ``fit``'s body (past the two fit wrappers), 6 from ``_train``.
+        """
+        value = getattr(self, old)
+        if isinstance(value, str) and value == _DEPRECATED:
+            return getattr(self, new)
+        warnings.warn(
+            f"The parameter {old!r} of {type(self).__name__} was renamed to {new!r} "
+            f"(scikit-learn's name) and will be removed in a later release; "
+            f"{old}={value!r} is used now. Pass {new}={value!r} instead.",
+            FutureWarning,
+            stacklevel=stacklevel,
+        )
+        return value
+
+    def _loss_name(self):
+        """``loss``, its deprecated Keras names (``"mse"``, ``"mae"``) mapped with a warning."""
+        if self.loss not in DEPRECATED_LOSSES:
+            return self.loss
+        new = DEPRECATED_LOSSES[self.loss]
+        warnings.warn(
+            f"loss={self.loss!r} was renamed to loss={new!r} (scikit-learn's name) "
+            f"and will be removed in a later release. Pass loss={new!r} instead.",
+            FutureWarning,
+            stacklevel=6,  # the caller of fit, past _train, fit and the fit wrappers
+        )
+        return new
+
+    def _train(self, X, y, sample_weight, *, continuing, max_iter, early_stopping):
         """Validate, scale and train: a new network, or the current one when ``continuing``."""
+        learning_rate_init = self._renamed("learning_rate", "learning_rate_init", 6)
+        loss = self._loss_name()
         units = self._units_per_layer()
         levels = self._quantile_levels()
         if continuing:
@@ -414,7 +510,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                     "warm_start=False (or clone the estimator) to build a new network."
                 )
             # Its own shuffling and dropout, reproducibly: the seed and the epochs so far.
-            done = len(self.history_["loss"])  # n_iter_, also in files of older versions
+            done = len(self.loss_curve_)  # n_iter_, also in files of older versions
             seed = int(np.random.RandomState([seed, done]).randint(np.iinfo(np.int32).max))
         else:
             self._y_ndim = y_ndim
@@ -460,23 +556,81 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             self.model_,
             X,
             y,
-            epochs=epochs,
+            max_iter=max_iter,
             batch_size=self.batch_size,
             optimizer=self.optimizer,
-            learning_rate=self.learning_rate,
-            loss=self.loss if levels is None else ("quantile", tuple(levels.tolist())),
+            learning_rate_init=learning_rate_init,
+            loss=loss if levels is None else ("quantile", tuple(levels.tolist())),
             seed=seed,
             verbose=self.verbose,
             validation=validation,
             n_iter_no_change=self.n_iter_no_change,
             sample_weight=sample_weight,
         )
-        if continuing:  # a key only while every call had it
-            history = {key: self.history_[key] + values
-                       for key, values in history.items() if key in self.history_}
-        self.history_ = history
-        self.n_iter_ = len(self.history_["loss"])
+        if validation is not None:
+            self._warn_if_not_converged(history["val_loss"], max_iter)
+        if continuing:  # validation scores only while every call had them
+            earlier = self._history()
+            history = {key: earlier[key] + values
+                       for key, values in history.items() if key in earlier}
+        self._set_curves(history)
         return self
+
+    def _warn_if_not_converged(self, val_loss, max_iter):
+        """``ConvergenceWarning`` when early stopping did not end training, as in MLPRegressor.
+
+        Training converged when the validation loss has not improved for the
+        last ``n_iter_no_change`` epochs (the epoch of its minimum is that
+        far back); otherwise all ``max_iter`` epochs ran while it improved.
+        """
+        since_best = len(val_loss) - 1 - int(np.argmin(val_loss))
+        if since_best < self.n_iter_no_change:
+            warnings.warn(
+                f"Maximum iterations ({max_iter}) reached and the optimization hasn't "
+                f"converged yet: the validation loss improved within the last "
+                f"n_iter_no_change={self.n_iter_no_change} epochs. Increase max_iter "
+                "to train longer.",
+                ConvergenceWarning,
+                stacklevel=6,  # the caller of fit, past _train, fit and its two wrappers
+            )
+
+    def _set_curves(self, history):
+        """Set ``loss_curve_``, the validation scores and ``n_iter_`` from a history dict.
+
+        ``history`` is the form the Keras side returns and saved files store:
+        ``{"loss": [...]}``, with ``"val_loss"`` under early stopping.
+        """
+        self.loss_curve_ = [float(value) for value in history["loss"]]
+        val_loss = history.get("val_loss")
+        if val_loss is None:
+            self.validation_scores_ = self.best_validation_score_ = None
+            self.best_loss_ = min(self.loss_curve_) if self.loss_curve_ else None
+        else:  # a score: greater is better
+            self.validation_scores_ = [-float(value) for value in val_loss]
+            self.best_validation_score_ = max(self.validation_scores_, default=None)
+            self.best_loss_ = None
+        self.n_iter_ = len(self.loss_curve_)
+
+    def _history(self):
+        """The curves as a history dict (the form :meth:`_set_curves` reads)."""
+        history = {"loss": list(self.loss_curve_)}
+        if self.validation_scores_ is not None:
+            history["val_loss"] = [-score for score in self.validation_scores_]
+        return history
+
+    @property
+    def history_(self):
+        # Not sklearn's @deprecated: it would warn before an unfitted
+        # estimator's AttributeError, so hasattr(unfitted, "history_") warned.
+        if not hasattr(self, "loss_curve_"):
+            raise AttributeError(f"{type(self).__name__} is not fitted: it has no history_.")
+        warnings.warn(
+            "history_ is deprecated and will be removed in a later release: read "
+            "loss_curve_ and validation_scores_ (minus the validation loss) instead.",
+            FutureWarning,
+            stacklevel=2,
+        )
+        return self._history()
 
     def _check_continuable(self, units, levels):
         """Refuse to continue a network that the current parameters would not build."""
@@ -587,7 +741,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         >>> rng = np.random.RandomState(0)
         >>> X = rng.uniform(size=(64, 3, 1))
         >>> y = X.sum(axis=(1, 2)) + rng.normal(scale=0.1, size=64)
-        >>> model = LSTMRegressor(units=8, epochs=5, loss="quantile",
+        >>> model = LSTMRegressor(units=8, max_iter=5, loss="quantile",
         ...                       quantiles=(0.1, 0.5, 0.9), random_state=0).fit(X, y)
         >>> bands = model.predict_quantiles(X[:4])
         >>> bands.shape

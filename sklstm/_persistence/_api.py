@@ -72,7 +72,7 @@ def save_model(estimator, path):
     >>> from sklstm import LSTMRegressor, load_model, save_model
     >>> X = np.random.RandomState(0).uniform(size=(32, 3, 1))
     >>> y = X.sum(axis=(1, 2))
-    >>> model = LSTMRegressor(units=4, epochs=2, random_state=0).fit(X, y)
+    >>> model = LSTMRegressor(units=4, max_iter=2, random_state=0).fit(X, y)
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "model.sklstm")
     ...     save_model(model, path)
@@ -141,7 +141,7 @@ def load_model(path, *, trusted=None):
     >>> import numpy as np
     >>> from sklstm import LSTMRegressor, load_model, save_model
     >>> X = np.random.RandomState(0).uniform(size=(32, 3, 1))
-    >>> model = LSTMRegressor(units=4, epochs=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
+    >>> model = LSTMRegressor(units=4, max_iter=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
     >>> with tempfile.TemporaryDirectory() as folder:
     ...     path = os.path.join(folder, "model.sklstm")
     ...     save_model(model, path)

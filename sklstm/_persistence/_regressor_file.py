@@ -5,8 +5,11 @@ A zip archive of two members:
 ``estimator.json``
     The format version, the estimator's parameters and its fitted attributes
     other than the network (``n_features_in_``, ``feature_names_in_``,
-    ``n_outputs_``, ``quantiles_``, the target scaler's statistics, ``history_``, whether
-    ``y`` was 1-D), as plain JSON.
+    ``n_outputs_``, ``quantiles_``, the target scaler's statistics, the loss
+    curves as a ``history_`` dict of ``"loss"`` and ``"val_loss"``, whether
+    ``y`` was 1-D), as plain JSON. Parameters of older files under their old
+    names (``epochs``, ``learning_rate``, ``loss="mse"``) load under the new
+    ones.
 ``model.keras``
     The network in Keras's native ``.keras`` format, loaded with
     ``safe_mode=True`` after its config is checked to hold only what sklstm
@@ -55,7 +58,7 @@ from .._neural._format import (
     network_config,
     network_to_bytes,
 )
-from .._neural._regressor import LSTMRegressor
+from .._neural._regressor import DEPRECATED_LOSSES, LSTMRegressor
 from ._archive import open_zip, parse_json, read_member
 
 FORMAT = "sklstm.LSTMRegressor"
@@ -68,7 +71,11 @@ NETWORK_FILE = "model.keras"
 _KNOWN_FITTED = {
     "model_", "n_features_in_", "feature_names_in_", "n_outputs_", "target_scaler_", "history_",
     "input_mean_", "input_scale_", "quantiles_",
+    # stored as "history_" (the loss curves' dict), rebuilt from it
+    "loss_curve_", "validation_scores_", "best_loss_", "best_validation_score_",
 }
+# Parameters of files from sklstm 0.1, under the names that replaced them.
+_RENAMED_PARAMS = {"epochs": "max_iter", "learning_rate": "learning_rate_init"}
 # The input scaling (``scale_inputs``): one number per feature, or None.
 _INPUT_SCALING = ("input_mean_", "input_scale_")
 _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
@@ -76,7 +83,7 @@ _EXTRA_NAME = re.compile(r"[a-z][a-z0-9_]*_\Z")
 # What load_regressor reads at most. A network's members are bounded by what the
 # stored parameters imply: the weights are 4 bytes a weight plus HDF5's
 # bookkeeping; the config a few KiB a layer.
-MAX_DOCUMENT_BYTES = 4 * 2**20  # estimator.json: ~100k epochs of history_
+MAX_DOCUMENT_BYTES = 4 * 2**20  # estimator.json: ~100k epochs of loss curves
 MAX_METADATA_BYTES = 2**12
 CONFIG_BYTES = (2**16, 2**14)  # base, per LSTM layer (one is ~2 KiB)
 WEIGHTS_OVERHEAD_BYTES = (2**16, 2**14)  # base, per LSTM layer (measured ~4 KiB)
@@ -164,7 +171,7 @@ def _describe(estimator):
         "y_ndim": int(estimator._y_ndim),
         "history_": {
             str(key): [float(value) for value in values]
-            for key, values in estimator.history_.items()
+            for key, values in estimator._history().items()
         },
         "target_scaler_": _describe_scaler(estimator.target_scaler_),
     }
@@ -377,9 +384,11 @@ def _rebuild(document):
     history = fitted["history_"]
     if not isinstance(history, dict):
         _fail("history_", "an object", history)
-    estimator.history_ = {
+    if "loss" not in history:
+        _fail("history_", 'an object with a "loss" list', history)
+    estimator._set_curves({
         key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()
-    }
+    })
     estimator.target_scaler_ = _rebuild_scaler(fitted["target_scaler_"], estimator.n_outputs_)
     # The quantiles fitted are those the (checked) parameters give, exactly.
     quantiles = fitted.get("quantiles_")
@@ -422,11 +431,23 @@ def rebuild_params(params):
     known = LSTMRegressor._get_param_names()
     # a parameter missing from an older file keeps its default
     check_keys("params", params, [], known)
+    params = _renamed_params(params)
     estimator = LSTMRegressor(
         **{name: _rebuild_param(name, value) for name, value in params.items()}
     )
     estimator._validate_params()  # the values' ranges, as fit checks them
     return estimator
+
+
+def _renamed_params(params):
+    """``params`` with the names and loss strings of older files replaced by today's."""
+    params = dict(params)
+    for old, new in _RENAMED_PARAMS.items():
+        if new not in params and params.get(old, "deprecated") != "deprecated":
+            params[new] = params.pop(old)
+    if params.get("loss") in DEPRECATED_LOSSES:
+        params["loss"] = DEPRECATED_LOSSES[params["loss"]]
+    return params
 
 
 def _rebuild_param(name, value):
