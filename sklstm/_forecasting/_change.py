@@ -30,7 +30,7 @@ from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history
 from ._season import SeasonalChanges, SeasonalIndices
-from ._season._base import rows_by_series, series_key
+from ._season._base import rows_by_series, series_codes, series_key
 from ._seasonal import target_horizons
 
 # The old spelling of the season (seasonal_period=, season="indices" |
@@ -546,7 +546,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
-            codes, keys = pd.factorize(X.index.droplevel(-1))
+            codes, keys = series_codes(X.index)
             known = np.array([learned.get(series_key(key), np.nan) for key in keys])
             scales = known[codes]
             for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit

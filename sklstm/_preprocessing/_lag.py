@@ -303,7 +303,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         keys = index.droplevel(-1).take(order[starts])
         before = np.full((len(starts), n_history, n_features), self.fill_value, X.dtype)
         if n_history and _is_panel_state(self.next_index_):
-            for number, (key, first) in enumerate(zip(keys, times.take(starts).tolist())):
+            firsts = times.take(starts).tolist()
+            for number, (key, first) in enumerate(zip(keys.tolist(), firsts)):
                 expected = self.next_index_.get(key)
                 try:
                     continues = expected is not None and bool(first == expected)
