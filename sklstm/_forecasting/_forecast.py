@@ -11,6 +11,7 @@ from sklearn import config_context
 from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .._checked import data_checked
 from .._preprocessing._lag import _ranges, _series_of
 from .._timeindex import next_label
 from .._validation import StrictInterval, check_numeric
@@ -237,6 +238,7 @@ def recursive_forecast(
         for step in range(steps):
             if step == 1:
                 context.enter_context(later_steps)
+                context.enter_context(data_checked())  # sklstm's own checks too
             end = kept + step  # rows given to the model, in each block: [begin, end)
             begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
             if panel:

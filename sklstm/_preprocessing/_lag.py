@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._checked import checked_array
 from .._state import fit_context
 from .._timeindex import next_label
 from .._validation import StrictInterval, check_numeric, time_order_breaks
@@ -223,8 +224,12 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         index = _index_of(X)
         layout = _panel_order(index) if _is_panel_index(index) else None
-        check_numeric(X, "X")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        checked = checked_array(self, X)  # a forecast's later step: checked already
+        if checked is None:
+            check_numeric(X, "X")
+            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        else:
+            X = checked
         if layout is not None:  # a panel: every series at once, if in time order
             fast = self._panel_windows(X, index, *layout)
             if fast is not None:
