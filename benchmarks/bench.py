@@ -472,12 +472,28 @@ def _one_epoch(package):
     return {name: 1}
 
 
+def _this_package():
+    """This working tree's sklstm, not one installed elsewhere (``python
+    benchmarks/bench.py`` puts ``benchmarks/`` first on the path, so a plain
+    ``import sklstm`` finds whatever the environment installed)."""
+    import importlib
+
+    root = Path(__file__).resolve().parents[1]
+    loaded = sys.modules.get("sklstm")
+    if loaded is not None and Path(loaded.__file__).resolve().parents[1] != root:
+        raise RuntimeError(f"sklstm was imported from {loaded.__file__}, not from {root}; "
+                           "run the forecast section alone (--only forecast).")
+    sys.path.insert(0, str(root))
+    package = importlib.import_module("sklstm")
+    print(f"  this: {package.__file__}")
+    return package
+
+
 def bench_forecast(args):
     """The 18-step recursive forecast of one series and of every series of an
     M3-shaped panel with the default factory, ``main``'s code against this one,
     per step (each fitted the same way on the same panel)."""
-    import sklstm
-
+    sklstm = _this_package()
     frame, source = m3_shaped_panel(args)
     observed = frame.set_index(["series", "month"])
     one = observed.loc[[frame["series"].iloc[0]]]

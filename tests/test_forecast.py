@@ -506,3 +506,26 @@ def test_too_many_steps_are_refused_before_any_allocation():
     with pytest.raises(ValueError, match=r"steps=1000000000 is too many.*at most 134,217,728"):
         recursive_forecast(model, series, steps=10**9)
     assert len(recursive_forecast(model, series, steps=3)) == 3
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        pd.period_range("2000-01", periods=6, freq="M")[[0, 0, 1, 1, 2, 3]],
+        pd.Index([5, 1, 6, 2, 7, 3], dtype="int32"),
+    ],
+)
+def test_a_panel_is_labelled_as_each_of_its_series_alone(times):
+    panel = pd.DataFrame(
+        {"y": [1.0, 10.0, 2.0, 20.0, 3.0, 30.0]},
+        index=pd.MultiIndex.from_arrays([list("abab") + ["a", "b"], times],
+                                        names=["id", "t"]),
+    )
+    X, y = to_supervised(panel.reset_index(), target="y", id="id", time="t")
+    model = LinearRegression().fit(X, y)
+    forecast = recursive_forecast(model, panel, steps=3)
+    for key, alone in panel.groupby(level="id", sort=False):
+        own = forecast.xs(key, level="id", drop_level=False)
+        expected = recursive_forecast(model, alone, steps=3)
+        assert own.index.equals(expected.index)
+        assert own.index.get_level_values("t").dtype == times.dtype

@@ -25,12 +25,13 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._checked import checked_array
 from .._timeindex import is_panel_index as _is_panel_index
 from .._state import fit_context
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history
 from ._season import SeasonalChanges, SeasonalIndices
-from ._season._base import rows_by_series, series_key
+from ._season._base import rows_by_series, series_codes, series_key
 from ._seasonal import target_horizons
 
 # The old spelling of the season (seasonal_period=, season="indices" |
@@ -446,7 +447,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             of the ``y`` given to :meth:`fit`.
         """
         check_is_fitted(self)
-        self._check_X(X, reset=False)
+        if checked_array(self, X) is None:  # not a forecast's later step
+            self._check_X(X, reset=False)
         X, base = self._base(X, self._level_values(X))
         X, scales = self._scaled(X)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
@@ -546,7 +548,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
-            codes, keys = pd.factorize(X.index.droplevel(-1))
+            codes, keys = series_codes(X.index)
             known = np.array([learned.get(series_key(key), np.nan) for key in keys])
             scales = known[codes]
             for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
@@ -610,10 +612,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             X = np.asarray(X)  # 2-D: _check_X has checked it
             column = X[:, self._level_position(X.shape[1], None)]
         name = "the level column of X"
-        check_numeric(column, name)
-        last = check_array(
-            column, ensure_2d=False, dtype=np.float64, input_name=name, estimator=self
-        ).reshape(-1)
+        if isinstance(column, pd.Series) and checked_array(self, X) is not None:
+            last = column.to_numpy(dtype=np.float64)  # a forecast's later step: checked
+        else:
+            check_numeric(column, name)
+            last = check_array(
+                column, ensure_2d=False, dtype=np.float64, input_name=name, estimator=self
+            ).reshape(-1)
         if self.kind == "log":
             self._check_positive(last, name)
         return last

@@ -11,6 +11,7 @@ from sklearn import config_context
 from sklearn.utils._param_validation import HasMethods, StrOptions, validate_params
 from sklearn.utils.validation import check_is_fitted
 
+from .._checked import data_checked
 from .._timeindex import infer_freq, next_label
 from .._timeindex import ranges as _ranges
 from .._timeindex import series_of as _series_of
@@ -243,6 +244,7 @@ def recursive_forecast(
         for step in range(steps):
             if step == 1:
                 context.enter_context(later_steps)
+                context.enter_context(data_checked())  # sklstm's own checks too
             end = kept + step  # rows given to the model, in each block: [begin, end)
             begin = np.zeros_like(end) if window is None else np.maximum(end - window, 0)
             if panel:
@@ -454,6 +456,9 @@ def _forecast_index(index, series, steps):
     """
     if series[0][1] is None:
         return _future_labels(index, steps)
+    fast = _panel_future_labels(index, series, steps)
+    if fast is not None:
+        return fast
     times, panel_freq = [], None
     for key, _, own in series:
         try:
@@ -476,6 +481,39 @@ def _forecast_index(index, series, steps):
     return pd.MultiIndex.from_arrays(
         [*levels, times[0].append(times[1:])], names=index.names
     )
+
+
+def _panel_future_labels(index, series, steps):
+    """:func:`_forecast_index` of a panel of periods or integers, in one pass.
+
+    The labels the loop over series gives, without a ``next_label`` per
+    series (a thousand series: a thousand index objects); None where the
+    times are of another kind, or some series' times do not increase (the
+    loop then names the series it cannot continue).
+    """
+    times = index.get_level_values(-1)
+    if isinstance(times, pd.PeriodIndex):
+        values = times.asi8
+    elif pd.api.types.is_integer_dtype(times.dtype) and not isinstance(times, pd.RangeIndex):
+        values = times.to_numpy()
+    else:
+        return None
+    rows = [rows for _, rows, _ in series]
+    order = np.concatenate(rows)  # series after series, each in its given order
+    firsts = np.cumsum([0] + [len(r) for r in rows[:-1]])
+    steps_up = np.diff(values[order]) > 0
+    steps_up[firsts[1:] - 1] = True  # from one series to the next: not a step in time
+    if not steps_up.all():
+        return None
+    lasts = values[[r[-1] for r in rows]]
+    ahead = (lasts[:, np.newaxis] + np.arange(1, steps + 1)).ravel()
+    if isinstance(times, pd.PeriodIndex):
+        future = pd.PeriodIndex.from_ordinals(ahead, freq=times.freq)
+    else:
+        future = pd.Index(ahead, dtype=times.dtype)
+    keys = index.droplevel(-1)[[r[0] for r in rows]].repeat(steps)
+    levels = [keys.get_level_values(level) for level in range(keys.nlevels)]
+    return pd.MultiIndex.from_arrays([*levels, future], names=index.names)
 
 
 def _future_labels(index, steps):

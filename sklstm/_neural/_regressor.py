@@ -22,6 +22,7 @@ from sklearn.utils.validation import (
 )
 
 from ._lazy import keras_backend
+from .._checked import checked_array
 from .._state import fit_context
 from .._validation import PositiveInts, StrictInterval, check_numeric, check_sample_weight
 
@@ -831,6 +832,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
     def _validate_X(self, X, *, reset):
         """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
+        checked = None if reset else checked_array(self, X)  # a forecast's later step
+        if checked is not None:
+            return self._check_observed(checked.astype(np.float32)[:, np.newaxis, :])
         check_numeric(X, "X")
         if isinstance(X, (list, tuple)):
             X = np.asarray(X)
@@ -850,6 +854,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                 clean = check_array(X, allow_nd=True, input_name="X", estimator=self, **check)
             X = clean
             self._check_n_features_3d(X, reset=reset)
+        return self._check_observed(X)
+
+    def _check_observed(self, X):
+        """``X`` (3-D), checked to have a time step and an observed step in each sample."""
         if X.shape[1] == 0:
             raise ValueError("X has 0 time steps; each sample needs at least one.")
         empty = np.isnan(X).any(axis=2).all(axis=1)

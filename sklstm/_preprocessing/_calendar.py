@@ -6,6 +6,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checked import checked_array
 from .._state import fit_context
 
 # feature -> (index attribute, smallest value, number of values in a cycle)
@@ -135,13 +136,17 @@ class CalendarFeatures(TransformerMixin, BaseEstimator):
         """
         check_is_fitted(self)
         calendar = self._calendar(X)
-        X = validate_data(
-            self,
-            _as_frame(X),
-            reset=False,
-            dtype=np.float64,
-            ensure_all_finite="allow-nan",
-        )
+        checked = checked_array(self, _as_frame(X), (np.float64,))  # at a forecast's later step
+        if checked is not None:
+            X = checked
+        else:
+            X = validate_data(
+                self,
+                _as_frame(X),
+                reset=False,
+                dtype=np.float64,
+                ensure_all_finite="allow-nan",
+            )
         return np.hstack([X, calendar]) if self.passthrough else calendar
 
     def _calendar(self, X):

@@ -13,6 +13,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._checked import checked_array
 from .._naming import lag_names
 from .._state import fit_context
 from .._timeindex import (
@@ -233,8 +234,12 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         check_is_fitted(self)
         index = _index_of(X)
         layout = panel_order(index) if is_panel_index(index) else None
-        check_numeric(X, "X")
-        X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        checked = checked_array(self, X)  # a forecast's later step: checked already
+        if checked is None:
+            check_numeric(X, "X")
+            X = validate_data(self, X, reset=False, dtype=[np.float64, np.float32])
+        else:
+            X = checked
         if layout is not None:  # a panel: every series at once, if in time order
             fast = self._panel_windows(X, index, *layout)
             if fast is not None:

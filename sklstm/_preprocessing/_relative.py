@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._checked import checked_array
 from .._naming import read_lag
 from .._state import fit_context
 from .._validation import StrictInterval
@@ -207,14 +208,18 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
             NaN stays NaN.
         """
         check_is_fitted(self)
-        X = validate_data(
-            self,
-            X,
-            reset=False,
-            dtype=[np.float64, np.float32],
-            ensure_all_finite="allow-nan",
-            copy=True,
-        )
+        checked = checked_array(self, X)  # a forecast's later step: checked already
+        if checked is not None:
+            X = checked.copy()
+        else:
+            X = validate_data(
+                self,
+                X,
+                reset=False,
+                dtype=[np.float64, np.float32],
+                ensure_all_finite="allow-nan",
+                copy=True,
+            )
         for columns, recent in self._groups:
             block, latest = X[:, columns], X[:, recent]
             if self.kind == "log":

@@ -25,7 +25,7 @@ class _Season(BaseEstimator):
     """Base of the seasonal strategies: reads the time of each row.
 
     Subclasses implement ``_learn(levels, layout)``, ``_base(levels,
-    layout)`` and may set ``n_history_`` (the latest rows of a series the
+    layout)`` (or :meth:`base` itself) and may set ``n_history_`` (the latest rows of a series the
     base reads) in ``_learn``.
     """
 
@@ -96,6 +96,11 @@ class _Season(BaseEstimator):
         A DatetimeIndex is read with the frequency found in :meth:`fit`
         (kept as ``time_freq_``), so that a few rows per series still work.
         """
+        steps = self._time_steps(X, fitting=fitting)  # refuses an X without an index first
+        return rows_by_series(X.index), steps
+
+    def _time_steps(self, X, *, fitting=False):
+        """Each row's time as a step count (see :meth:`_layout`)."""
         if not isinstance(X, pd.DataFrame):
             raise TypeError(
                 f"season={self!r} reads the time of each row from X's index, but X "
@@ -108,7 +113,7 @@ class _Season(BaseEstimator):
         steps, freq = time_steps(times, None if fitting else self.time_freq_)
         if fitting:
             self.time_freq_ = freq
-        return rows_by_series(X.index), steps
+        return steps
 
 
 def rows_by_series(index):
@@ -119,6 +124,19 @@ def rows_by_series(index):
     order, bounds = _panel_order(index)
     keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
     return list(zip(keys, np.split(order, bounds)))
+
+
+def series_codes(index):
+    """Each row's series number and the series' labels, in order of first
+    appearance: ``(codes, keys)``, the rows of ``keys[k]`` where ``codes == k``;
+    ``(None, [None])`` for one series. The layout of :func:`rows_by_series`
+    without an array per series."""
+    if not _is_panel_index(index):
+        return None, [None]
+    codes, keys = pd.factorize(index.droplevel(-1))
+    if (codes < 0).any():
+        _panel_order(index)  # raises: a row without a series label
+    return codes, keys.tolist()
 
 
 def series_key(key):

@@ -3,7 +3,7 @@
 import numpy as np
 
 from .._seasonal import seasonal_indices
-from ._base import _Season, series_key
+from ._base import _Season, series_codes, series_key
 
 
 class SeasonalIndices(_Season):
@@ -91,33 +91,33 @@ class SeasonalIndices(_Season):
         return seasons is not None and (not isinstance(seasons, dict) or bool(seasons))
 
     def base(self, X, levels):
-        # Overridden to read no index when no series has a season.
+        # Overridden to read no index when no series has a season, and to
+        # find each row's series by number, not an array of rows per series.
         if not self._adjusts():
             return None, self._every_output(levels)
-        return super().base(X, levels)
-
-    def _base(self, levels, layout):
-        season = self._season_at(np.r_[0, self.horizons_], layout)
+        steps = self._time_steps(X)  # refuses an X without an index first
+        season = self._season_at(np.r_[0, self.horizons_], series_codes(X.index), steps)
         if self.multiplicative_:
             adjusted = levels / season[:, 0]
             return adjusted, adjusted[:, np.newaxis] * season[:, 1:]
         adjusted = levels - season[:, 0]
         return adjusted, adjusted[:, np.newaxis] + season[:, 1:]
 
-    def _season_at(self, offsets, layout):
+    def _season_at(self, offsets, series, steps):
         """The seasonal index ``offsets`` steps after each row's time: shape
         ``(n_rows, len(offsets))``; 1 (multiplicative) or 0 for a series with
-        no season or not seen in :meth:`fit`."""
-        series, steps = layout
-        ahead = steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)
-        out = np.full(ahead.shape, 1.0 if self.multiplicative_ else 0.0)
+        no season or not seen in :meth:`fit`. ``series``: :func:`series_codes`."""
+        codes, keys = series
+        positions = (steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)) % self.period
+        none = 1.0 if self.multiplicative_ else 0.0
         seasons = self.indices_
-        for key, rows in series:
-            if isinstance(seasons, dict):
-                found = None if key is None else seasons.get(series_key(key))
-            else:
-                found = seasons
+        if not isinstance(seasons, dict):  # fitted on one series: its season for every row
+            return np.full(positions.shape, none) if seasons is None else seasons[positions]
+        if codes is None:  # fitted on a panel, given one series
+            return np.full(positions.shape, none)
+        table = np.full((len(keys), self.period), none)  # each series' indices
+        for number, key in enumerate(keys):
+            found = seasons.get(series_key(key))
             if found is not None:
-                rows = slice(None) if rows is None else rows
-                out[rows] = found[ahead[rows] % self.period]
-        return out
+                table[number] = found
+        return table[codes[:, np.newaxis], positions]
