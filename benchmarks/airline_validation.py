@@ -47,7 +47,6 @@ if not __package__:  # run as a file: import the benchmarks as a package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from benchmarks._common import load_example  # noqa: E402
-
 from sklstm import (  # noqa: E402
     ChangeRegressor,
     SeasonalChanges,
@@ -79,7 +78,8 @@ def base_scores(X, y, folds, decay):
     than a year of history keeps its value.
     """
     model = ChangeRegressor(
-        DummyRegressor(strategy="constant", constant=0.0), kind="log",
+        DummyRegressor(strategy="constant", constant=0.0),
+        kind="log",
         season=SeasonalChanges(SEASON, decay=decay),
     )
     return [
@@ -107,7 +107,10 @@ def lstm_scores(example, X, y, cv, seeds, grid):
     rows = []
     for seed in seeds:
         found = GridSearchCV(
-            example.lstm_model(seed), grid, cv=cv, scoring="neg_root_mean_squared_error",
+            example.lstm_model(seed),
+            grid,
+            cv=cv,
+            scoring="neg_root_mean_squared_error",
             error_score="raise",
         ).fit(X, y)
         results = found.cv_results_
@@ -126,7 +129,6 @@ def global_scores(path, series, folds, quick):
     """The M3 global recipe (seed 0), one step ahead, fitted per fold on M3
     and the fold's airline months."""
     from benchmarks import m3
-
     from sklstm.datasets import load_m3_monthly
 
     data = load_m3_monthly(path)
@@ -153,10 +155,15 @@ def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="the example's tiny grid, for CI")
     parser.add_argument("--seeds", type=int, default=None, help="LSTM seeds (default 3)")
-    parser.add_argument("--test-size", type=int, default=None,
-                        help="months per validation fold (default: the example's folds)")
-    parser.add_argument("--m3", type=Path, default=None,
-                        help="M3 monthly CSV: also the global recipe fitted on M3")
+    parser.add_argument(
+        "--test-size",
+        type=int,
+        default=None,
+        help="months per validation fold (default: the example's folds)",
+    )
+    parser.add_argument(
+        "--m3", type=Path, default=None, help="M3 monthly CSV: also the global recipe fitted on M3"
+    )
     args = parser.parse_args(argv)
     try:
         import statsmodels  # noqa: F401
@@ -178,8 +185,10 @@ def main(argv=None):
     print(f"folds (training rows, validation rows): {[(len(a), len(b)) for a, b in folds]}")
 
     def report(name, scores, extra=""):
-        print(f"{name:<62} {np.mean(scores):6.2f}  folds {np.round(scores, 2).tolist()} {extra}",
-              flush=True)
+        print(
+            f"{name:<62} {np.mean(scores):6.2f}  folds {np.round(scores, 2).tolist()} {extra}",
+            flush=True,
+        )
 
     start = time.perf_counter()
     report("SARIMA(0,1,1)(0,1,1)12 on log", sarima_scores(example, series, folds))

@@ -101,7 +101,10 @@ def sklstm_model(units, epochs, batch_size, seed=0):
     from sklstm import LSTMRegressor
 
     return LSTMRegressor(
-        units=units, max_iter=epochs, batch_size=batch_size, scale_target=False,
+        units=units,
+        max_iter=epochs,
+        batch_size=batch_size,
+        scale_target=False,
         random_state=seed,
     )
 
@@ -117,8 +120,11 @@ def scikeras_model(units, epochs, batch_size):
     except ImportError:
         return None
     return KerasRegressor(
-        model=tutorial_network, model__units=units, epochs=epochs,
-        batch_size=batch_size, verbose=0,
+        model=tutorial_network,
+        model__units=units,
+        epochs=epochs,
+        batch_size=batch_size,
+        verbose=0,
     )
 
 
@@ -129,6 +135,7 @@ def bench_import(args):
     def seconds(code):
         def run():
             subprocess.run([sys.executable, "-c", code], check=True)
+
         return timed(run, repeat=3)
 
     python = seconds("pass")
@@ -138,25 +145,35 @@ def bench_import(args):
     # noisy for it): the cumulative time of "import sklstm" after sklearn.base.
     trace = subprocess.run(
         [sys.executable, "-X", "importtime", "-c", "import sklearn.base; import sklstm"],
-        capture_output=True, text=True, check=True,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stderr.splitlines()
     own_us = int(next(line for line in trace if line.rstrip().endswith("| sklstm")).split("|")[1])
-    report("import", "import sklstm", "import tensorflow", tensorflow, ours,
-           note=f"(nearly all of it is scikit-learn; sklstm's own modules: "
-                f"{own_us / 1e3:.0f} ms)")
+    report(
+        "import",
+        "import sklstm",
+        "import tensorflow",
+        tensorflow,
+        ours,
+        note=f"(nearly all of it is scikit-learn; sklstm's own modules: {own_us / 1e3:.0f} ms)",
+    )
 
 
 def bench_fit(args):
     epochs = 10 if args.quick else 100
     X, y = tutorial_data()
-    print(f"fit: tutorial configuration ({len(X)} samples, look_back 1, LSTM(4), "
-          f"{epochs} epochs, batch_size 1; median of {args.repeat})")
+    print(
+        f"fit: tutorial configuration ({len(X)} samples, look_back 1, LSTM(4), "
+        f"{epochs} epochs, batch_size 1; median of {args.repeat})"
+    )
     # Warm up TensorFlow (its first operation sets up the runtime) on
     # another shape, so no side pays for it.
     keras_model(1, 1, 3).fit(X, y, epochs=1, verbose=0)
     sklstm_model(3, 1, 32).fit(X, y)
-    plain = timed(lambda: keras_model(1, 1, 4).fit(X, y, epochs=epochs, batch_size=1,
-                                                   verbose=0), args.repeat)
+    plain = timed(
+        lambda: keras_model(1, 1, 4).fit(X, y, epochs=epochs, batch_size=1, verbose=0), args.repeat
+    )
     # The first fit of a network shape traces its training loop; later fits
     # of the same shape (the folds and refits of a grid search) reuse it.
     first = timed(lambda: sklstm_model(4, epochs, 1).fit(X, y))
@@ -166,15 +183,19 @@ def bench_fit(args):
     wrapped = scikeras_model(4, epochs, 1)
     if wrapped is not None:
         scikeras = timed(lambda: wrapped.fit(X, y), args.repeat)
-        report("fit", "tutorial fit, first of its shape", "scikeras KerasRegressor",
-               scikeras, first)
+        report(
+            "fit", "tutorial fit, first of its shape", "scikeras KerasRegressor", scikeras, first
+        )
 
     n_samples, epochs = (5_000, 1) if args.quick else (50_000, 2)
     X, y = synthetic(n_samples, 48)
-    print(f"fit: large configuration ({n_samples} samples, look_back 48, LSTM(64), "
-          f"batch 256, {epochs} epochs)")
-    plain = timed(lambda: keras_model(48, 1, 64).fit(X, y, epochs=epochs, batch_size=256,
-                                                     verbose=0))
+    print(
+        f"fit: large configuration ({n_samples} samples, look_back 48, LSTM(64), "
+        f"batch 256, {epochs} epochs)"
+    )
+    plain = timed(
+        lambda: keras_model(48, 1, 64).fit(X, y, epochs=epochs, batch_size=256, verbose=0)
+    )
     ours = timed(lambda: sklstm_model(64, epochs, 256).fit(X, y))  # first of its shape
     report("fit", "large fit", "Keras model.fit", plain, ours)
 
@@ -201,12 +222,23 @@ def bench_predict(args):
         rows = windows[:5]
         ours_s = per_call(lambda: ours.predict(rows))  # noqa: B023 (called in the loop)
         if look_back == 1:
-            report("predict", "predict 5 rows, look_back 1", "Keras model.predict",
-                   per_call(lambda: model.predict(rows, verbose=0)) * 1e3,  # noqa: B023
-                   ours_s * 1e3, unit="ms")
-        report("predict", f"predict 5 rows, look_back {look_back}", "Keras predict_on_batch",
-               per_call(lambda: model.predict_on_batch(rows)) * 1e3,  # noqa: B023
-               ours_s * 1e3, unit="ms", note="(goal: >= 1.5x)")
+            report(
+                "predict",
+                "predict 5 rows, look_back 1",
+                "Keras model.predict",
+                per_call(lambda: model.predict(rows, verbose=0)) * 1e3,  # noqa: B023
+                ours_s * 1e3,
+                unit="ms",
+            )
+        report(
+            "predict",
+            f"predict 5 rows, look_back {look_back}",
+            "Keras predict_on_batch",
+            per_call(lambda: model.predict_on_batch(rows)) * 1e3,  # noqa: B023
+            ours_s * 1e3,
+            unit="ms",
+            note="(goal: >= 1.5x)",
+        )
 
 
 def bench_grid(args):
@@ -217,12 +249,19 @@ def bench_grid(args):
         grid, epochs = {"units": [2, 4], "batch_size": [4, 8]}, 5
     else:
         grid, epochs = {"units": [2, 3, 4, 5], "batch_size": [1, 2, 3, 4, 5]}, 100
-    print(f"grid: {grid}, {epochs} epochs, TimeSeriesSplit(3), refit "
-          "(goal for the first n_jobs=-1 search: under 20 s)")
+    print(
+        f"grid: {grid}, {epochs} epochs, TimeSeriesSplit(3), refit "
+        "(goal for the first n_jobs=-1 search: under 20 s)"
+    )
 
     def search(estimator, n_jobs):
-        return GridSearchCV(estimator, grid, cv=TimeSeriesSplit(3),
-                            scoring="neg_root_mean_squared_error", n_jobs=n_jobs)
+        return GridSearchCV(
+            estimator,
+            grid,
+            cv=TimeSeriesSplit(3),
+            scoring="neg_root_mean_squared_error",
+            n_jobs=n_jobs,
+        )
 
     # A first search pays one-off costs: each joblib worker imports TensorFlow
     # and traces its training loops. The second search of the same grid runs
@@ -232,24 +271,38 @@ def bench_grid(args):
     one = timed(lambda: search(sklstm_model(4, epochs, 1), 1).fit(X, y))
     every = timed(lambda: search(sklstm_model(4, epochs, 1), -1).fit(X, y))
     cores = os.cpu_count()
-    report("grid", f"first grid search, n_jobs=-1 ({cores} cores) vs n_jobs=1",
-           "sklstm n_jobs=1", one_cold, every_cold)
-    report("grid", f"same search again (warm), n_jobs=-1 ({cores} cores) vs n_jobs=1",
-           "sklstm n_jobs=1", one, every)
+    report(
+        "grid",
+        f"first grid search, n_jobs=-1 ({cores} cores) vs n_jobs=1",
+        "sklstm n_jobs=1",
+        one_cold,
+        every_cold,
+    )
+    report(
+        "grid",
+        f"same search again (warm), n_jobs=-1 ({cores} cores) vs n_jobs=1",
+        "sklstm n_jobs=1",
+        one,
+        every,
+    )
     wrapped = scikeras_model(4, epochs, 1)
     if wrapped is not None and (args.quick or args.scikeras_grid):
         scikeras_grid = {"model__units": grid["units"], "batch_size": grid["batch_size"]}
-        scikeras = timed(lambda: GridSearchCV(
-            wrapped, scikeras_grid, cv=TimeSeriesSplit(3),
-            scoring="neg_root_mean_squared_error").fit(X, y))
+        scikeras = timed(
+            lambda: GridSearchCV(
+                wrapped, scikeras_grid, cv=TimeSeriesSplit(3), scoring="neg_root_mean_squared_error"
+            ).fit(X, y)
+        )
         report("grid", "grid search n_jobs=1", "scikeras n_jobs=1", scikeras, one)
 
 
 def bench_memory(args):
     n_fits, n_plain = (20, 10) if args.quick else (100, 30)
     X, y = tutorial_data()
-    print(f"memory: {n_fits} sequential sklstm fits in one process ({n_plain} plain Keras "
-          "fits for the baseline; 5 epochs, batch 8)")
+    print(
+        f"memory: {n_fits} sequential sklstm fits in one process ({n_plain} plain Keras "
+        "fits for the baseline; 5 epochs, batch 8)"
+    )
 
     def run(fit, count):
         fit()  # warm up: TensorFlow's one-off allocations are not growth
@@ -266,12 +319,25 @@ def bench_memory(args):
     # sklstm first: memory the baseline's fits leave behind cannot hide its growth.
     growth, times = run(lambda: sklstm_model(4, 5, 8).fit(X, y), n_fits)
     plain_growth, _ = run(plain_fit, n_plain)
-    report("memory", "RSS growth per fit", "Keras model.fit", plain_growth / n_plain,
-           growth / n_fits, unit="MiB", note=f"(sklstm, {n_fits} fits: {growth:.0f} MiB in all)")
+    report(
+        "memory",
+        "RSS growth per fit",
+        "Keras model.fit",
+        plain_growth / n_plain,
+        growth / n_fits,
+        unit="MiB",
+        note=f"(sklstm, {n_fits} fits: {growth:.0f} MiB in all)",
+    )
     early = statistics.median(times[5:25])
     late = statistics.median(times[-20:])
-    report("memory", "fit time, fits 6-25 vs the last 20 (sklstm)", "early fits", early, late,
-           note="(1.00x = no slow-down)")
+    report(
+        "memory",
+        "fit time, fits 6-25 vs the last 20 (sklstm)",
+        "early fits",
+        early,
+        late,
+        note="(1.00x = no slow-down)",
+    )
 
 
 def bench_shapes(args):
@@ -288,9 +354,11 @@ def bench_shapes(args):
     look_backs, units = (range(1, 4), range(2, 4)) if args.quick else (range(1, 13), range(2, 9))
     shapes = [(n_steps, n_units) for n_steps in look_backs for n_units in units]
     n_fits = 2 * len(shapes) if args.quick else 200
-    print(f"shapes: {n_fits} fits cycling over {len(shapes)} shapes (look_back "
-          f"{look_backs.start}-{look_backs.stop - 1} x units {units.start}-{units.stop - 1}; "
-          "64 samples, 2 epochs, batch 16)")
+    print(
+        f"shapes: {n_fits} fits cycling over {len(shapes)} shapes (look_back "
+        f"{look_backs.start}-{look_backs.stop - 1} x units {units.start}-{units.stop - 1}; "
+        "64 samples, 2 epochs, batch 16)"
+    )
     rng = np.random.RandomState(0)
     series = rng.normal(size=64 + max(look_backs)).astype(np.float32)
 
@@ -311,19 +379,34 @@ def bench_shapes(args):
     gc.collect()
     end_rss = rss_mib()
     n_warm, n_late = len(shapes) - 1, n_fits - len(shapes)
-    report("shapes", "RSS growth per fit, shapes seen before vs first of each shape",
-           "first fits", (warm_rss - start_rss) / n_warm, (end_rss - warm_rss) / n_late,
-           unit="MiB", note=f"(RSS {start_rss:.0f} -> {warm_rss:.0f} -> {end_rss:.0f} MiB)")
+    report(
+        "shapes",
+        "RSS growth per fit, shapes seen before vs first of each shape",
+        "first fits",
+        (warm_rss - start_rss) / n_warm,
+        (end_rss - warm_rss) / n_late,
+        unit="MiB",
+        note=f"(RSS {start_rss:.0f} -> {warm_rss:.0f} -> {end_rss:.0f} MiB)",
+    )
     clear_traces()
     gc.collect()
     cleared_rss = rss_mib()
     # Each shape's first fit traces two functions (an epoch, a forward pass).
     per_trace = (warm_rss - start_rss) / (2 * n_warm)
     freed = (end_rss - cleared_rss) / (2 * len(shapes))
-    print(f"  clear_traces(): RSS {end_rss:.0f} -> {cleared_rss:.0f} MiB "
-          f"({2 * len(shapes)} traced functions dropped)")
-    report("shapes", "RSS per traced function: kept (first fits) vs given back by clear_traces",
-           "kept", per_trace, freed, unit="MiB", note="(1.00x = all given back)")
+    print(
+        f"  clear_traces(): RSS {end_rss:.0f} -> {cleared_rss:.0f} MiB "
+        f"({2 * len(shapes)} traced functions dropped)"
+    )
+    report(
+        "shapes",
+        "RSS per traced function: kept (first fits) vs given back by clear_traces",
+        "kept",
+        per_trace,
+        freed,
+        unit="MiB",
+        note="(1.00x = all given back)",
+    )
 
 
 def bench_lags(args):
@@ -339,8 +422,13 @@ def bench_lags(args):
         del out
         gc.collect()
         ours = timed(lambda: lags.transform(X), repeat=3)
-        report("lags", f"{n_rows:,} rows ({n_rows * 96 * 8 / 2**20:.0f} MiB out)",
-               "numpy copy", copy_s, ours)
+        report(
+            "lags",
+            f"{n_rows:,} rows ({n_rows * 96 * 8 / 2**20:.0f} MiB out)",
+            "numpy copy",
+            copy_s,
+            ours,
+        )
 
 
 def m3_shaped_panel(args):
@@ -368,8 +456,15 @@ def m3_shaped_panel(args):
         log_level = rng.uniform(np.log(20), np.log(20_000))
         walk = np.cumsum(rng.normal(0, 0.04, length))
         season = rng.uniform(0, 0.2) * np.sin(2 * np.pi * (months.month - rng.randint(12)) / 12)
-        parts.append(pd.DataFrame({"series": f"S{number}", "month": months,
-                                   "value": np.exp(log_level + walk + season)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "series": f"S{number}",
+                    "month": months,
+                    "value": np.exp(log_level + walk + season),
+                }
+            )
+        )
     return pd.concat(parts), "synthetic, the shape of M3 monthly"
 
 
@@ -385,31 +480,42 @@ def bench_panel(args):
     X, y = to_supervised(frame, target="value", id="series", time="month")
     # The recipe's inputs: 24 log lags relative to the current value, one LSTM
     # step; its target: the log change to the next month.
-    forecaster = make_lstm_forecaster(look_back, kind="log", units=units, max_iter=1,
-                                      batch_size=256, random_state=0).fit(X, y)
+    forecaster = make_lstm_forecaster(
+        look_back, kind="log", units=units, max_iter=1, batch_size=256, random_state=0
+    ).fit(X, y)
     windows = forecaster.regressor_[:-1].transform(X).to_numpy(dtype=np.float32)
     change = np.log(y.to_numpy() / X["value"].to_numpy()).astype(np.float32)
     n_series = frame["series"].nunique()
-    print(f"panel: {source}, {n_series} series, {len(windows):,} windows of {look_back} "
-          f"lags ({windows.nbytes / 2**20:.1f} MiB as float32), LSTM({units}), "
-          f"{epochs} epochs")
+    print(
+        f"panel: {source}, {n_series} series, {len(windows):,} windows of {look_back} "
+        f"lags ({windows.nbytes / 2**20:.1f} MiB as float32), LSTM({units}), "
+        f"{epochs} epochs"
+    )
     keras_windows = windows.reshape(len(windows), 1, look_back)
     # Warm up both (TensorFlow's set-up; sklstm traces each layout once) on a
     # slice of the same shape, so neither side pays a one-off cost below.
-    keras_model(1, look_back, units).fit(keras_windows[:512], change[:512], epochs=1,
-                                         batch_size=256, verbose=0)
+    keras_model(1, look_back, units).fit(
+        keras_windows[:512], change[:512], epochs=1, batch_size=256, verbose=0
+    )
     sklstm_model(units, 1, 256).fit(windows[:512], change[:512])
     for batch_size in batch_sizes:
+
         def plain():
-            keras_model(1, look_back, units).fit(keras_windows, change, epochs=epochs,
-                                                 batch_size=batch_size, verbose=0)
+            keras_model(1, look_back, units).fit(
+                keras_windows, change, epochs=epochs, batch_size=batch_size, verbose=0
+            )
 
         def ours():
             sklstm_model(units, epochs, batch_size).fit(windows, change)
 
         plain_s, ours_s = timed(plain), timed(ours)
-        report("panel", f"global fit, {len(windows):,} windows, batch {batch_size}",
-               "Keras model.fit", plain_s, ours_s)
+        report(
+            "panel",
+            f"global fit, {len(windows):,} windows, batch {batch_size}",
+            "Keras model.fit",
+            plain_s,
+            ours_s,
+        )
     # Memory: each fit in a fresh process (in this one, a fit reuses memory
     # the fits before it freed), as the peak RSS growth during the fit in
     # units of the window tensor. More epochs must not need more: no copy of
@@ -420,19 +526,36 @@ def bench_panel(args):
         np.save(Path(folder) / "change.npy", change)
 
         def peak(kind, n_epochs):
-            command = [sys.executable, __file__, "--fit-peak", kind, str(n_epochs), str(big),
-                       str(units), folder]
+            command = [
+                sys.executable,
+                __file__,
+                "--fit-peak",
+                kind,
+                str(n_epochs),
+                str(big),
+                str(units),
+                folder,
+            ]
             out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
             return float(out.split()[-1])
 
         plain_peak, ours_peak, longer = (
-            peak("keras", epochs), peak("sklstm", epochs), peak("sklstm", 3 * epochs))
+            peak("keras", epochs),
+            peak("sklstm", epochs),
+            peak("sklstm", 3 * epochs),
+        )
     size = windows.nbytes / 2**20
-    report("panel", f"peak RSS growth during a fit, batch {big}, {epochs} epochs "
-           "(fresh processes)", "Keras model.fit", plain_peak, ours_peak, unit="MiB",
-           note=f"(window tensor {size:.1f} MiB: Keras {plain_peak / size:.1f}x it, "
-                f"sklstm {ours_peak / size:.1f}x; sklstm at {3 * epochs} epochs "
-                f"{longer:.1f} MiB)")
+    report(
+        "panel",
+        f"peak RSS growth during a fit, batch {big}, {epochs} epochs (fresh processes)",
+        "Keras model.fit",
+        plain_peak,
+        ours_peak,
+        unit="MiB",
+        note=f"(window tensor {size:.1f} MiB: Keras {plain_peak / size:.1f}x it, "
+        f"sklstm {ours_peak / size:.1f}x; sklstm at {3 * epochs} epochs "
+        f"{longer:.1f} MiB)",
+    )
 
     n_loop = 20 if args.quick else 100
     observed = frame.set_index(["series", "month"])
@@ -445,8 +568,14 @@ def bench_panel(args):
         for _, alone in observed[some].groupby(level="series", sort=False):
             recursive_forecast(forecaster, alone, steps=18)
 
-    report("panel", f"18-step forecast of {n_loop} series", "one call per series",
-           timed(loop), timed(one_pass), note="(one predict per step for all series)")
+    report(
+        "panel",
+        f"18-step forecast of {n_loop} series",
+        "one call per series",
+        timed(loop),
+        timed(one_pass),
+        note="(one predict per step for all series)",
+    )
     every = timed(lambda: recursive_forecast(forecaster, observed, steps=18))
     print(f"  18-step forecast of all {n_series} series in one pass: {every:.3g} s")
 
@@ -458,8 +587,9 @@ def _main_package():
 
     folder = Path(tempfile.mkdtemp(prefix="sklstm_main_"))
     root = Path(__file__).resolve().parents[1]
-    archive = subprocess.run(["git", "-C", str(root), "archive", "main", "sklstm"],
-                             check=True, capture_output=True).stdout
+    archive = subprocess.run(
+        ["git", "-C", str(root), "archive", "main", "sklstm"], check=True, capture_output=True
+    ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     (folder / "sklstm").rename(folder / "sklstm_main")
     sys.path.insert(0, str(folder))
@@ -481,8 +611,10 @@ def _this_package():
     root = Path(__file__).resolve().parents[1]
     loaded = sys.modules.get("sklstm")
     if loaded is not None and Path(loaded.__file__).resolve().parents[1] != root:
-        raise RuntimeError(f"sklstm was imported from {loaded.__file__}, not from {root}; "
-                           "run the forecast section alone (--only forecast).")
+        raise RuntimeError(
+            f"sklstm was imported from {loaded.__file__}, not from {root}; "
+            "run the forecast section alone (--only forecast)."
+        )
     sys.path.insert(0, str(root))
     package = importlib.import_module("sklstm")
     print(f"  this: {package.__file__}")
@@ -507,14 +639,22 @@ def bench_forecast(args):
         ).fit(X, y)
         package.recursive_forecast(model, one, steps=2)  # warm up (tracing)
         per_step[name] = [
-            timed(lambda p=package, m=model, d=data: p.recursive_forecast(m, d, steps=steps),
-                  args.repeat) / steps
+            timed(
+                lambda p=package, m=model, d=data: p.recursive_forecast(m, d, steps=steps),
+                args.repeat,
+            )
+            / steps
             for data in (one, observed)
         ]
     print(f"forecast: {source}, {n_series} series, default factory (seasonal_period=12)")
     for position, what in enumerate(["one series", f"all {n_series} series"]):
-        report("forecast", f"{steps}-step recursive forecast of {what}, per step",
-               "main", per_step["main"][position], per_step["this"][position])
+        report(
+            "forecast",
+            f"{steps}-step recursive forecast of {what}, per step",
+            "main",
+            per_step["main"][position],
+            per_step["this"][position],
+        )
 
 
 def bench_panel_scale(args):
@@ -531,8 +671,13 @@ def bench_panel_scale(args):
     n_series, n_rows = (2_000, 10) if args.quick else (100_000, 10)
     n = n_series * n_rows
     values = np.random.RandomState(0).normal(size=n)
-    panel = pd.DataFrame({"id": np.repeat(np.arange(n_series), n_rows),
-                          "t": np.tile(np.arange(n_rows), n_series), "y": values})
+    panel = pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n_series), n_rows),
+            "t": np.tile(np.arange(n_rows), n_series),
+            "y": values,
+        }
+    )
     one = pd.DataFrame({"id": 0, "t": np.arange(n), "y": values})
     what = f"{n_series:,} series x {n_rows} rows"
     base = f"1 series x {n:,} rows"
@@ -541,17 +686,32 @@ def bench_panel_scale(args):
     def pairs(frame):
         return lambda: to_supervised(frame, id="id", time="t", target="y")
 
-    report("panel_scale", f"to_supervised, {what}", base,
-           timed(pairs(one), args.repeat), timed(pairs(panel), args.repeat))
-    lagged = {name: frame.set_index(["id", "t"])[["y"]]
-              for name, frame in [("one", one), ("panel", panel)]}
+    report(
+        "panel_scale",
+        f"to_supervised, {what}",
+        base,
+        timed(pairs(one), args.repeat),
+        timed(pairs(panel), args.repeat),
+    )
+    lagged = {
+        name: frame.set_index(["id", "t"])[["y"]]
+        for name, frame in [("one", one), ("panel", panel)]
+    }
     fits = {name: LagFeaturizer(look_back=3).fit(X) for name, X in lagged.items()}
-    report("panel_scale", f"LagFeaturizer(look_back=3).fit, {what}", base,
-           timed(lambda: LagFeaturizer(look_back=3).fit(lagged["one"]), args.repeat),
-           timed(lambda: LagFeaturizer(look_back=3).fit(lagged["panel"]), args.repeat))
-    report("panel_scale", f"LagFeaturizer(look_back=3).transform, {what}", base,
-           timed(lambda: fits["one"].transform(lagged["one"]), args.repeat),
-           timed(lambda: fits["panel"].transform(lagged["panel"]), args.repeat))
+    report(
+        "panel_scale",
+        f"LagFeaturizer(look_back=3).fit, {what}",
+        base,
+        timed(lambda: LagFeaturizer(look_back=3).fit(lagged["one"]), args.repeat),
+        timed(lambda: LagFeaturizer(look_back=3).fit(lagged["panel"]), args.repeat),
+    )
+    report(
+        "panel_scale",
+        f"LagFeaturizer(look_back=3).transform, {what}",
+        base,
+        timed(lambda: fits["one"].transform(lagged["one"]), args.repeat),
+        timed(lambda: fits["panel"].transform(lagged["panel"]), args.repeat),
+    )
     singles = pd.DataFrame({"id": np.arange(n), "t": 0, "y": values})
 
     def refused():
@@ -563,8 +723,13 @@ def bench_panel_scale(args):
 
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        report("panel_scale", f"to_supervised refusing {n:,} one-row series", base,
-               timed(pairs(one), args.repeat), timed(refused, args.repeat))
+        report(
+            "panel_scale",
+            f"to_supervised refusing {n:,} one-row series",
+            base,
+            timed(pairs(one), args.repeat),
+            timed(refused, args.repeat),
+        )
 
 
 def fit_peak(kind, epochs, batch_size, units, folder):
@@ -574,24 +739,34 @@ def fit_peak(kind, epochs, batch_size, units, folder):
     n_steps = windows.shape[1]
     if kind == "keras":
         windows = windows.reshape(len(windows), 1, n_steps)
-        keras_model(1, n_steps, units).fit(windows[:512], change[:512], epochs=1,
-                                           batch_size=batch_size, verbose=0)
+        keras_model(1, n_steps, units).fit(
+            windows[:512], change[:512], epochs=1, batch_size=batch_size, verbose=0
+        )
 
         def fit():
-            keras_model(1, n_steps, units).fit(windows, change, epochs=epochs,
-                                               batch_size=batch_size, verbose=0)
+            keras_model(1, n_steps, units).fit(
+                windows, change, epochs=epochs, batch_size=batch_size, verbose=0
+            )
     else:
         sklstm_model(units, 1, batch_size).fit(windows[:512], change[:512])
 
         def fit():
             sklstm_model(units, epochs, batch_size).fit(windows, change)
+
     print(peak_rss_growth_mib(fit))
 
 
 SECTIONS = {
-    "import": bench_import, "fit": bench_fit, "predict": bench_predict,
-    "grid": bench_grid, "memory": bench_memory, "shapes": bench_shapes, "lags": bench_lags,
-    "panel": bench_panel, "forecast": bench_forecast, "panel_scale": bench_panel_scale,
+    "import": bench_import,
+    "fit": bench_fit,
+    "predict": bench_predict,
+    "grid": bench_grid,
+    "memory": bench_memory,
+    "shapes": bench_shapes,
+    "lags": bench_lags,
+    "panel": bench_panel,
+    "forecast": bench_forecast,
+    "panel_scale": bench_panel_scale,
 }
 
 
@@ -600,11 +775,16 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="tiny sizes, for CI")
     parser.add_argument("--only", choices=sorted(SECTIONS), action="append")
     parser.add_argument("--repeat", type=int, default=None, help="timing repeats")
-    parser.add_argument("--m3", type=Path, default=None, metavar="PATH",
-                        help="panel section: the M3 monthly CSV (default: synthetic data "
-                             "of its shape)")
-    parser.add_argument("--scikeras-grid", action="store_true",
-                        help="also run the grid with scikeras (slow)")
+    parser.add_argument(
+        "--m3",
+        type=Path,
+        default=None,
+        metavar="PATH",
+        help="panel section: the M3 monthly CSV (default: synthetic data of its shape)",
+    )
+    parser.add_argument(
+        "--scikeras-grid", action="store_true", help="also run the grid with scikeras (slow)"
+    )
     parser.add_argument("--fit-peak", nargs=5, help=argparse.SUPPRESS)  # a child process
     args = parser.parse_args(argv)
     if args.fit_peak:
@@ -617,8 +797,10 @@ def main(argv=None):
     print("\n| section | measure | baseline | baseline | sklstm | ratio (baseline / sklstm) |")
     print("|---|---|---|---|---|---|")
     for section, what, base, base_v, ours_v, ratio, unit, _ in ROWS:
-        print(f"| {section} | {what} | {base} | {base_v:.4g} {unit} | {ours_v:.4g} {unit} | "
-              f"{ratio:.2f}x |")
+        print(
+            f"| {section} | {what} | {base} | {base_v:.4g} {unit} | {ours_v:.4g} {unit} | "
+            f"{ratio:.2f}x |"
+        )
 
 
 if __name__ == "__main__":

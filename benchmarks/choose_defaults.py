@@ -25,8 +25,8 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from sklearn.base import clone
-from sklearn.linear_model import Ridge
 from sklearn.impute import SimpleImputer
+from sklearn.linear_model import Ridge
 from sklearn.metrics import root_mean_squared_error
 
 from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised
@@ -56,7 +56,8 @@ CANDIDATES = {
     "kind=log": {"kind": "log"},
     "seasonal_period=12": {"seasonal_period": 12},
     "seasonal_period=12, season not taken out": (
-        {"seasonal_period": 12}, {"seasonal_period": None}
+        {"seasonal_period": 12},
+        {"seasonal_period": None},
     ),
     "one step per lag": ({}, STEPS),
     "one step per lag, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
@@ -136,10 +137,14 @@ def main(argv=None):
         )
         if args.csv is not None:
             pd.DataFrame(rows).to_csv(args.csv, index=False)
-    table = pd.DataFrame(rows).groupby("method", sort=False)["ratio"].agg(
-        geo_mean=lambda r: float(np.exp(np.log(r).mean())),
-        median="median",
-        beats_persistence=lambda r: f"{int((r < 1).sum())}/{len(r)}",
+    table = (
+        pd.DataFrame(rows)
+        .groupby("method", sort=False)["ratio"]
+        .agg(
+            geo_mean=lambda r: float(np.exp(np.log(r).mean())),
+            median="median",
+            beats_persistence=lambda r: f"{int((r < 1).sum())}/{len(r)}",
+        )
     )
     print(
         f"\nValidation RMSE / persistence RMSE, last {VALIDATION} training months of "

@@ -69,7 +69,9 @@ def crafted_files(valid, bomb):
         return as_zip({**outer, "estimator.json": json.dumps(changed)})
 
     def with_inner(name, data=None, padding=None):
-        return as_zip({**outer, "model.keras": as_zip({**inner, name: data or inner[name]}, padding)})
+        return as_zip(
+            {**outer, "model.keras": as_zip({**inner, name: data or inner[name]}, padding)}
+        )
 
     config = json.loads(inner["config.json"])
     lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
@@ -84,8 +86,9 @@ def crafted_files(valid, bomb):
     yield "bomb in estimator.json", as_zip(outer, ("estimator.json", b" ", bomb))
     yield "bomb in model.keras", as_zip(outer, ("model.keras", b"\0", bomb))
     yield "bomb in config.json", with_inner("config.json", padding=("config.json", b" ", bomb))
-    yield "bomb in weights", with_inner(
-        "model.weights.h5", padding=("model.weights.h5", b"\0", bomb)
+    yield (
+        "bomb in weights",
+        with_inner("model.weights.h5", padding=("model.weights.h5", b"\0", bomb)),
     )
     yield "params units=4096", with_document(lambda d: d["params"].__setitem__("units", 4096))
     yield "config units=4096", with_inner("config.json", json.dumps(config).encode())
@@ -95,8 +98,9 @@ def crafted_files(valid, bomb):
     )
     yield "nesting 10**5 deep", as_zip({**outer, "estimator.json": nested})
     yield "zip of 40,000 entries", many_entries(40_000)
-    yield "400-digit integer", with_document(
-        lambda d: d["fitted"]["history_"].__setitem__("loss", [10**400])
+    yield (
+        "400-digit integer",
+        with_document(lambda d: d["fitted"]["history_"].__setitem__("loss", [10**400])),
     )
 
 
@@ -112,15 +116,26 @@ def many_entries(count):
 
 
 def node(cls, module, loader, node_id, **fields):
-    return {"__class__": cls, "__module__": module, "__loader__": loader, **fields,
-            "__id__": node_id}
+    return {
+        "__class__": cls,
+        "__module__": module,
+        "__loader__": loader,
+        **fields,
+        "__id__": node_id,
+    }
 
 
 def skops_only(schema, **extra):
     """A composite file of no regressors whose skops part is ``schema``."""
     document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
-    return as_zip({"format.json": json.dumps(document), "estimator.skops": as_zip(
-        {"schema.json": json.dumps({**schema, "protocol": 2}), **extra})})
+    return as_zip(
+        {
+            "format.json": json.dumps(document),
+            "estimator.skops": as_zip(
+                {"schema.json": json.dumps({**schema, "protocol": 2}), **extra}
+            ),
+        }
+    )
 
 
 def crafted_schemas(pipeline):
@@ -132,26 +147,44 @@ def crafted_schemas(pipeline):
     yield "ids reused 40 deep", skops_only(level), None
     array = io.BytesIO()
     np.save(array, np.zeros(2**17 - 32))  # just under 1 MiB
-    nodes = [node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
-             for i in range(1500)]
-    yield "1 MiB .npy named 1500x", skops_only(
-        node("list", "builtins", "ListNode", 1, content=nodes), **{"a.npy": array.getvalue()}
-    ), None
+    nodes = [
+        node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
+        for i in range(1500)
+    ]
+    yield (
+        "1 MiB .npy named 1500x",
+        skops_only(
+            node("list", "builtins", "ListNode", 1, content=nodes), **{"a.npy": array.getvalue()}
+        ),
+        None,
+    )
     import skops.io
 
     data = members(skops.io.dumps(pipeline))
-    schema = data["schema.json"].decode().replace(
-        '"__module__": "sklstm._neural._regressor"', '"__module__": "sklstm"')
+    schema = (
+        data["schema.json"]
+        .decode()
+        .replace('"__module__": "sklstm._neural._regressor"', '"__module__": "sklstm"')
+    )
     document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
     aliased = as_zip({**data, "schema.json": schema})
-    yield "sklstm.LSTMRegressor", as_zip(
-        {"format.json": json.dumps(document), "estimator.skops": aliased}
-    ), ["sklstm.LSTMRegressor"]
-    numbers = [node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
-               for i, v in enumerate([0.0, 5.0])]
+    yield (
+        "sklstm.LSTMRegressor",
+        as_zip({"format.json": json.dumps(document), "estimator.skops": aliased}),
+        ["sklstm.LSTMRegressor"],
+    )
+    numbers = [
+        node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
+        for i, v in enumerate([0.0, 5.0])
+    ]
     pair = [node("list", "builtins", "ListNode", 30 + i, content=[numbers[i]]) for i in (0, 1)]
-    call = node("mean_squared_error", "sklearn.metrics._regression", "ConstructorFromReduceNode",
-                1, content=node("tuple", "builtins", "TupleNode", 2, content=pair))
+    call = node(
+        "mean_squared_error",
+        "sklearn.metrics._regression",
+        "ConstructorFromReduceNode",
+        1,
+        content=node("tuple", "builtins", "TupleNode", 2, content=pair),
+    )
     yield "metric called at load", skops_only(call), None
 
 
@@ -163,14 +196,21 @@ def crafted_pipeline_files(valid, bomb):
     network = members(regressor["model.keras"])
 
     def with_skops(name, data=None, padding=None):
-        return as_zip({**outer, "estimator.skops": as_zip(
-            {**skops_part, name: skops_part[name] if data is None else data}, padding)})
+        return as_zip(
+            {
+                **outer,
+                "estimator.skops": as_zip(
+                    {**skops_part, name: skops_part[name] if data is None else data}, padding
+                ),
+            }
+        )
 
     config = json.loads(network["config.json"])
     lstm = next(layer for layer in config["config"]["layers"] if layer["class_name"] == "LSTM")
     lstm["config"]["units"] = 4096
-    tampered = as_zip({**regressor, "model.keras": as_zip(
-        {**network, "config.json": json.dumps(config)})})
+    tampered = as_zip(
+        {**regressor, "model.keras": as_zip({**network, "config.json": json.dumps(config)})}
+    )
     array = next(name for name in skops_part if name.endswith(".npy"))
     header = io.BytesIO()
     np.lib.format.write_array_header_1_0(
@@ -182,19 +222,40 @@ def crafted_pipeline_files(valid, bomb):
     yield ".npy declaring 2**30", with_skops(array, header.getvalue() + skops_part[array][-8:])
     yield "skops nested 10**5", with_skops("schema.json", b"[" * 10**5 + b"]" * 10**5)
     yield "tampered network", as_zip({**outer, "regressors/0.sklstm": tampered})
+
     def stored_schema(schema):  # stored, not deflated: no bomb, the largest schema read
         stored = zipfile.ZIP_STORED
-        return as_zip({**outer, "estimator.skops": as_zip(
-            {**skops_part, "schema.json": schema}, compression=stored)}, compression=stored)
+        return as_zip(
+            {
+                **outer,
+                "estimator.skops": as_zip(
+                    {**skops_part, "schema.json": schema}, compression=stored
+                ),
+            },
+            compression=stored,
+        )
 
     # the most Python objects a schema within its 4 MiB cap can make
     empty = b"[" + b"{}," * (2**22 // 3 - 1) + b"{}]"
     yield "4 MiB schema of {}", stored_schema(empty)
-    node = {"__class__": "int", "__module__": "builtins", "__loader__": "JsonNode",
-            "content": "1", "is_json": True, "__id__": 1}
+    node = {
+        "__class__": "int",
+        "__module__": "builtins",
+        "__loader__": "JsonNode",
+        "content": "1",
+        "is_json": True,
+        "__id__": 1,
+    }
     schema = json.loads(skops_part["schema.json"])
-    many = json.dumps({**schema, "__class__": "list", "__module__": "builtins",
-                       "__loader__": "ListNode", "content": [node] * (2**14 - 8)})
+    many = json.dumps(
+        {
+            **schema,
+            "__class__": "list",
+            "__module__": "builtins",
+            "__loader__": "ListNode",
+            "content": [node] * (2**14 - 8),
+        }
+    )
     yield "2**14 skops nodes", stored_schema(many.encode())
 
 
@@ -212,25 +273,41 @@ def main():
     X = rng.uniform(size=(64, 4, 2))
     model = LSTMRegressor(units=32, max_iter=2, random_state=0).fit(X, X.sum(axis=(1, 2)))
     series = rng.uniform(size=(64, 2))
-    pipe = Pipeline([("scale", MinMaxScaler()), ("lags", LagFeaturizer(look_back=3)),
-                     ("seq", SequenceReshaper()),
-                     ("lstm", LSTMRegressor(units=32, max_iter=2, random_state=0))])
+    pipe = Pipeline(
+        [
+            ("scale", MinMaxScaler()),
+            ("lags", LagFeaturizer(look_back=3)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=32, max_iter=2, random_state=0)),
+        ]
+    )
     pipe.fit(series, series.sum(axis=1))
     bomb = 2**26 if args.quick else 2**30
     with tempfile.TemporaryDirectory() as folder:
         groups = []
-        schemas = lambda valid, bomb: crafted_schemas(pipe)
-        for label, estimator, craft in [("LSTMRegressor", model, crafted_files),
-                                        ("Pipeline", pipe, crafted_pipeline_files),
-                                        ("Pipeline (skops schema)", pipe, schemas)]:
+
+        def schemas(valid, bomb):
+            return crafted_schemas(pipe)
+
+        for label, estimator, craft in [
+            ("LSTMRegressor", model, crafted_files),
+            ("Pipeline", pipe, crafted_pipeline_files),
+            ("Pipeline (skops schema)", pipe, schemas),
+        ]:
             path = os.path.join(folder, f"{len(groups)}.sklstm")
             save_model(estimator, path)
             with open(path, "rb") as file:
                 valid = file.read()
             crafted = []  # written first: making the bombs must not raise the peaks measured
             for index, (name, data, *trusted) in enumerate(craft(valid, bomb)):
-                crafted.append((name, os.path.join(folder, f"{len(groups)}-{index}.sklstm"),
-                                len(data), trusted[0] if trusted else None))
+                crafted.append(
+                    (
+                        name,
+                        os.path.join(folder, f"{len(groups)}-{index}.sklstm"),
+                        len(data),
+                        trusted[0] if trusted else None,
+                    )
+                )
                 with open(crafted[-1][1], "wb") as file:
                     file.write(data)
                 del data
@@ -245,7 +322,10 @@ def main():
         for label, seconds in normals.items():
             print(f"normal load of a saved {label}: {seconds:.3f} s")
         print(f"peak RSS after the normal loads: {normal_peak:.0f} MiB")
-        print(f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}{'x normal':>10}{'RSS over':>10}")
+        print(
+            f"{'crafted file':<24}{'size KiB':>10}{'refused in':>12}"
+            f"{'x normal':>10}{'RSS over':>10}"
+        )
         for label, _, crafted in groups:
             print(f"-- {label} files (x normal: against its normal load)")
             for name, crafted_path, size, trusted in crafted:
@@ -258,8 +338,11 @@ def main():
                 seconds = time.perf_counter() - start
                 over = peak_rss_mib() - normal_peak
                 normal = normals[label]
-                print(f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s"
-                      f"{seconds / normal:>10.1f}{over:>9.0f}M  {outcome}", flush=True)
+                print(
+                    f"{name:<24}{size / 1024:>10.0f}{seconds:>11.3f}s"
+                    f"{seconds / normal:>10.1f}{over:>9.0f}M  {outcome}",
+                    flush=True,
+                )
     return 0
 
 

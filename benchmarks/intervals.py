@@ -136,19 +136,31 @@ def airline(epochs, seed):
     growth = np.log(passengers).diff().dropna().rename("growth")
     look_back = 12
     windows = (
-        LagFeaturizer(look_back=look_back).set_output(transform="pandas")
-        .fit_transform(growth.to_frame()).iloc[look_back - 1 :]
+        LagFeaturizer(look_back=look_back)
+        .set_output(transform="pandas")
+        .fit_transform(growth.to_frame())
+        .iloc[look_back - 1 :]
     )
     X, y = to_supervised(windows, target="growth_lag0")
     n_train, n_cal = int(len(X) * 0.6), int(len(X) * 0.8)
     X_train, X_cal, X_test = X.iloc[:n_train], X.iloc[n_train:n_cal], X.iloc[n_cal:]
     y_train, y_cal, y_test = y.iloc[:n_train], y.iloc[n_train:n_cal], y.iloc[n_cal:]
-    point = Pipeline([
-        ("scale", StandardScaler()),
-        ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=8, max_iter=epochs, batch_size=8, learning_rate_init=0.01,
-                               random_state=seed)),
-    ])
+    point = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("seq", SequenceReshaper()),
+            (
+                "lstm",
+                LSTMRegressor(
+                    units=8,
+                    max_iter=epochs,
+                    batch_size=8,
+                    learning_rate_init=0.01,
+                    random_state=seed,
+                ),
+            ),
+        ]
+    )
     base = passengers.loc[X_test.index].to_numpy()
     truth = passengers.loc[X_test.index + 1].to_numpy()
 
@@ -164,8 +176,9 @@ def airline(epochs, seed):
     online = TimeSeriesRegressor(model, method="enbpi", cv="prefit").fit(X_cal, y_cal)
     online_bounds = np.empty((len(X_test), 2))
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message=r"\s*This function behavior",
-                                category=UserWarning)
+        warnings.filterwarnings(
+            "ignore", message=r"\s*This function behavior", category=UserWarning
+        )
         for i in range(len(X_test)):
             month = X_test.iloc[i : i + 1]
             _, b = online.predict(month, confidence_level=CONFIDENCE)
@@ -180,14 +193,22 @@ def airline(epochs, seed):
     results["quantile LSTM (train)"] = score(
         *to_passengers(bands[test_rows, 0], bands[test_rows, 2]), truth
     )
-    results["quantile LSTM (train) + MAPIE CQR"] = score(*to_passengers(
-        *conformalized_quantiles(bands, np.arange(n_train, n_cal), test_rows, y_cal)
-    ), truth)
+    results["quantile LSTM (train) + MAPIE CQR"] = score(
+        *to_passengers(
+            *conformalized_quantiles(bands, np.arange(n_train, n_cal), test_rows, y_cal)
+        ),
+        truth,
+    )
 
     X_fit, y_fit = X.iloc[:n_cal], y.iloc[:n_cal]
-    stopped = clone(quantile).set_params(
-        lstm__early_stopping=True, lstm__validation_fraction=(n_cal - n_train) / n_cal,
-    ).fit(X_fit, y_fit)
+    stopped = (
+        clone(quantile)
+        .set_params(
+            lstm__early_stopping=True,
+            lstm__validation_fraction=(n_cal - n_train) / n_cal,
+        )
+        .fit(X_fit, y_fit)
+    )
     bands = stopped[-1].predict_quantiles(stopped[:-1].transform(X_test))
     name = f"quantile LSTM (train+cal, stopped at {stopped[-1].n_iter_})"
     results[name] = score(*to_passengers(bands[:, 0], bands[:, 2]), truth)
@@ -213,8 +234,13 @@ def m3_series(train, test, seed, quick, ahead):
     out = {}
 
     def quantile_model(**more):
-        return make_lstm_forecaster(seasonal_period=12, loss="quantile", quantiles=LEVELS,
-                                    random_state=seed, **{**params, **more})
+        return make_lstm_forecaster(
+            seasonal_period=12,
+            loss="quantile",
+            quantiles=LEVELS,
+            random_state=seed,
+            **{**params, **more},
+        )
 
     X, y = to_supervised(train)
     one_step = quantile_model().fit(X, y)
@@ -268,8 +294,10 @@ def m3(data, n_series, seed, quick, log, ahead=False):
             per_method_ahead.setdefault(name, []).append((coverage, 100 * width / level))
         if number % 10 == 0:
             log(f"  M3: {number}/{len(ids)} series, {time.perf_counter() - started:.0f} s")
-    summary = [{name: tuple(np.mean(v, axis=0)) for name, v in found.items()}
-               for found in (per_method, per_method_ahead)]
+    summary = [
+        {name: tuple(np.mean(v, axis=0)) for name, v in found.items()}
+        for found in (per_method, per_method_ahead)
+    ]
     return *summary, len(ids)
 
 
@@ -282,20 +310,28 @@ def main(argv=None):
     parser.add_argument("--quick", action="store_true", help="smoke run: 2 series, tiny nets")
     parser.add_argument("--skip-m3", action="store_true")
     parser.add_argument("--skip-airline", action="store_true")
-    parser.add_argument("--ahead", action="store_true",
-                        help="also 18 steps ahead: recursive vs direct quantiles (M3)")
+    parser.add_argument(
+        "--ahead",
+        action="store_true",
+        help="also 18 steps ahead: recursive vs direct quantiles (M3)",
+    )
     args = parser.parse_args(argv)
     if args.quick:
         args.series, args.epochs = min(args.series, 2), 5
     log = lambda s: print(s, file=sys.stderr, flush=True)  # noqa: E731
-    print(f"python {platform.python_version()}, {os.cpu_count()} CPUs; "
-          f"nominal coverage {CONFIDENCE:.2f}", flush=True)
+    print(
+        f"python {platform.python_version()}, {os.cpu_count()} CPUs; "
+        f"nominal coverage {CONFIDENCE:.2f}",
+        flush=True,
+    )
 
     if not args.skip_airline:
         started = time.perf_counter()
         results, n_test = airline(args.epochs, args.seed)
-        print(f"\nAirline, {n_test} test months, one month ahead "
-              f"({time.perf_counter() - started:.0f} s)")
+        print(
+            f"\nAirline, {n_test} test months, one month ahead "
+            f"({time.perf_counter() - started:.0f} s)"
+        )
         print(f"{'method':42} {'coverage':>8} {'mean width (passengers)':>24}")
         for name, (coverage, width) in results.items():
             print(f"{name:42} {coverage:8.2f} {width:24.1f}")
@@ -305,17 +341,20 @@ def main(argv=None):
     if not args.data.exists():
         parser.error(f"no file {args.data}: pass --data PATH/m3_monthly.csv")
     started = time.perf_counter()
-    results, ahead, n_series = m3(args.data, args.series, args.seed, args.quick, log,
-                                  args.ahead)
-    print(f"\nM3 monthly, {n_series} series (seed {args.seed}), the 18 test months one "
-          f"step ahead ({time.perf_counter() - started:.0f} s)")
+    results, ahead, n_series = m3(args.data, args.series, args.seed, args.quick, log, args.ahead)
+    print(
+        f"\nM3 monthly, {n_series} series (seed {args.seed}), the 18 test months one "
+        f"step ahead ({time.perf_counter() - started:.0f} s)"
+    )
     print(f"{'method':42} {'coverage':>8} {'mean width (% of level)':>24}")
     for name, (coverage, width) in results.items():
         print(f"{name:42} {coverage:8.3f} {width:24.1f}")
 
     if ahead:
-        print("\nM3 monthly, the same series, the 18 test months forecast from the last "
-              "training month")
+        print(
+            "\nM3 monthly, the same series, the 18 test months forecast from the last "
+            "training month"
+        )
         print(f"{'method':42} {'coverage':>8} {'mean width (% of level)':>24}")
         for name, (coverage, width) in ahead.items():
             print(f"{name:42} {coverage:8.3f} {width:24.1f}")

@@ -139,9 +139,7 @@ def statsforecast_method(make):
         multi = model.predict(h=len(test))["mean"]
         # forward: the parameters fitted on the training part, applied to
         # the actual history up to each test month
-        one_step = [
-            model.forward(y=full[:k], h=1)["mean"][0] for k in range(len(train), len(full))
-        ]
+        one_step = [model.forward(y=full[:k], h=1)["mean"][0] for k in range(len(train), len(full))]
         return np.asarray(multi), np.asarray(one_step)
 
     return run
@@ -380,7 +378,10 @@ def global_method(
         h = HORIZON
         X, Y = by_time(
             *to_supervised(
-                aligned_panel(m3, ids), target="y", id="series", time="month",
+                aligned_panel(m3, ids),
+                target="y",
+                id="series",
+                time="month",
                 horizon=range(1, h + 1),
             )
         )
@@ -411,6 +412,7 @@ def global_method(
         # the one-step forecasts of the test months.
         full = aligned_panel(m3, ids, with_test=True).set_index(["series", "month"])[["y"]]
         full = full.groupby(level="series", sort=False).tail(h + 60)  # enough history
+
         def forecasts(fitted):
             predictions = np.asarray(fitted.predict(full)).reshape(len(full), h)
             out = {}
@@ -465,21 +467,32 @@ def methods(args):
             )
         search = not args.no_search
         found["global Ridge (direct)"] = global_method(
-            lambda: global_ridge(args.seed, args.quick), RIDGE_GRID, RIDGE_CHOSEN,
-            search=search, log=_log,
+            lambda: global_ridge(args.seed, args.quick),
+            RIDGE_GRID,
+            RIDGE_CHOSEN,
+            search=search,
+            log=_log,
         )
         if args.seeds > 1 and not search:
             # One fit of N seeds: the plain row is its first member (the
             # member's seed is drawn by average_seeds from --seed).
             seeds = found[f"global LSTM, mean of {args.seeds} seeds"] = global_method(
-                lambda: global_lstm(args.seed, args.quick), GLOBAL_GRID, GLOBAL_CHOSEN,
-                search=False, seeds=args.seeds, random_state=args.seed, log=_log,
+                lambda: global_lstm(args.seed, args.quick),
+                GLOBAL_GRID,
+                GLOBAL_CHOSEN,
+                search=False,
+                seeds=args.seeds,
+                random_state=args.seed,
+                log=_log,
             )
             found["global LSTM (direct)"] = first_member_of(seeds)
             return found
         lstm = found["global LSTM (direct)"] = global_method(
-            lambda: global_lstm(args.seed, args.quick), GLOBAL_GRID, GLOBAL_CHOSEN,
-            search=search, log=_log,
+            lambda: global_lstm(args.seed, args.quick),
+            GLOBAL_GRID,
+            GLOBAL_CHOSEN,
+            search=search,
+            log=_log,
         )
         if args.seeds > 1:
             found[f"global LSTM, mean of {args.seeds} seeds"] = global_method(
@@ -548,8 +561,10 @@ def evaluate(m3, ids, runners, *, log=print, combine=()):
     for first, second in combine:
         if first in forecasts and second in forecasts:
             mean = {
-                key: tuple((np.asarray(a) + np.asarray(b)) / 2 for a, b in zip(
-                    forecasts[first][key], forecasts[second][key]))
+                key: tuple(
+                    (np.asarray(a) + np.asarray(b)) / 2
+                    for a, b in zip(forecasts[first][key], forecasts[second][key])
+                )
                 for key in ids
             }
             name = f"mean({first}, {second})"

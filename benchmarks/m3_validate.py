@@ -55,11 +55,19 @@ def main(argv=None):
     parser.add_argument("--set", action="append", default=[], metavar="KEY=VALUE")
     parser.add_argument("--half-life", type=float, default=None, help="years; time-decay weights")
     parser.add_argument("--seeds", type=int, default=1, help="average_seeds of N copies")
-    parser.add_argument("--vary", action="append", default=[], metavar="KEY=V1,V2,...",
-                        help="one value per member of the --seeds ensemble (as many); "
-                        "repeat for several keys")
-    parser.add_argument("--train-on", choices=["sample", "paper", "all"], default="sample",
-                        help="fit on the sample's series, the 1045, or all 1428")
+    parser.add_argument(
+        "--vary",
+        action="append",
+        default=[],
+        metavar="KEY=V1,V2,...",
+        help="one value per member of the --seeds ensemble (as many); repeat for several keys",
+    )
+    parser.add_argument(
+        "--train-on",
+        choices=["sample", "paper", "all"],
+        default="sample",
+        help="fit on the sample's series, the 1045, or all 1428",
+    )
     args = parser.parse_args(argv)
 
     from sklearn.model_selection import GridSearchCV
@@ -77,14 +85,19 @@ def main(argv=None):
     h = m3.HORIZON
     X, Y = m3.by_time(
         *to_supervised(
-            m3.aligned_panel(data, trained_on), target="y", id="series", time="month",
+            m3.aligned_panel(data, trained_on),
+            target="y",
+            id="series",
+            time="month",
             horizon=range(1, h + 1),
         )
     )
     changes = dict(m3.GLOBAL_CHOSEN)
     changes.update(dict(item.split("=", 1) for item in args.set))
-    changes = {key: parse_value(value) if isinstance(value, str) else value
-               for key, value in changes.items()}
+    changes = {
+        key: parse_value(value) if isinstance(value, str) else value
+        for key, value in changes.items()
+    }
     grid = m3.seq_grid({key: [value] for key, value in changes.items()})
     model = m3.global_lstm(args.seed, False).set_params(
         **{key: values[0] for key, values in grid.items()}

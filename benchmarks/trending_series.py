@@ -24,8 +24,7 @@ def cases(n=120, seed=42):
         "linear + season + noise": 50 + 1.5 * t + 10 * season + rng.normal(0, 2, n),
         "exponential growth": 100 * 1.02**t * (1 + rng.normal(0, 0.01, n)),
         "random walk with drift": 200 + np.cumsum(1 + rng.normal(0, 1, n)),
-        "multiplicative season": 100 * 1.015**t * (1 + 0.2 * season)
-        * (1 + rng.normal(0, 0.02, n)),
+        "multiplicative season": 100 * 1.015**t * (1 + 0.2 * season) * (1 + rng.normal(0, 0.02, n)),
         "damped trend, big noise": 300 + 40 * np.log1p(t) + rng.normal(0, 5, n),
     }
 

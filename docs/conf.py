@@ -96,5 +96,3 @@ sphinx_gallery_conf = {
     "abort_on_example_error": True,
     "show_memory": False,
 }
-
-

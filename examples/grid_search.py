@@ -83,9 +83,7 @@ def main(argv=None):
     ).sort_values("rank")
     print("Validation RMSE (passengers), TimeSeriesSplit folds of the training part:")
     print(table.to_string(index=False, float_format="%.2f"))
-    test_rmse = root_mean_squared_error(
-        y.iloc[n_train:], search.predict(X.iloc[n_train:])
-    )
+    test_rmse = root_mean_squared_error(y.iloc[n_train:], search.predict(X.iloc[n_train:]))
     print(f"Best: {search.best_params_}; its test RMSE: {test_rmse:.2f} passengers")
 
     # Mean validation RMSE of each candidate: units down, batch size across.
@@ -95,8 +93,14 @@ def main(argv=None):
     image = ax.imshow(values, cmap="viridis_r")
     for i, j in np.ndindex(values.shape):
         dark = image.norm(values[i, j]) > 0.5  # viridis_r: dark for a high RMSE
-        ax.text(j, i, f"{values[i, j]:.1f}", ha="center", va="center",
-                color="white" if dark else "black")
+        ax.text(
+            j,
+            i,
+            f"{values[i, j]:.1f}",
+            ha="center",
+            va="center",
+            color="white" if dark else "black",
+        )
     ax.set_xticks(range(grid_rmse.shape[1]), grid_rmse.columns)
     ax.set_yticks(range(grid_rmse.shape[0]), grid_rmse.index)
     ax.set_xlabel("batch_size")
@@ -111,6 +115,7 @@ def main(argv=None):
     fig.tight_layout()
     fig.savefig(args.output, dpi=100)
     print(f"Plot written to {args.output}")
+
 
 if __name__ == "__main__":
     main()

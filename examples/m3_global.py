@@ -102,8 +102,7 @@ if args.quick:
     ids = list(m3.info.index) if path == SAMPLE else ids[:: len(ids) // 30][:30]
 
 frame = long_table(m3, ids)
-X, Y = to_supervised(frame, target="y", id="series", time="month",
-                     horizon=range(1, HORIZON + 1))
+X, Y = to_supervised(frame, target="y", id="series", time="month", horizon=range(1, HORIZON + 1))
 order = np.argsort(X.index.get_level_values("month"), kind="stable")
 X, Y = X.iloc[order], Y.iloc[order]  # time order: early stopping on the latest
 print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
@@ -112,8 +111,15 @@ print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
 # over PanelSplit, then units=128 on validation): 13 months, relative to
 # the mean of the last 12, one LSTM step per month.
 model = make_lstm_forecaster(
-    13, seasonal_period=12, kind="log", reference=12, units=128, loss="absolute_error",
-    early_stopping=True, max_iter=3 if args.quick else 100, batch_size=128,
+    13,
+    seasonal_period=12,
+    kind="log",
+    reference=12,
+    units=128,
+    loss="absolute_error",
+    early_stopping=True,
+    max_iter=3 if args.quick else 100,
+    batch_size=128,
     random_state=0,
 ).set_params(regressor__seq=SequenceReshaper())
 model.fit(X, Y)
@@ -142,16 +148,17 @@ for name, values in scores.items():
 print(f"run time {time.perf_counter() - started:.0f} s")
 
 fig, axes = plt.subplots(2, 2, figsize=(10, 6))
-colors = {"global LSTM": "tab:blue", "theta": "tab:green",
-          "mean(global LSTM, theta)": "tab:red"}
+colors = {"global LSTM": "tab:blue", "theta": "tab:green", "mean(global LSTM, theta)": "tab:red"}
 for ax, key in zip(axes.ravel(), ids[:: max(len(ids) // 4, 1)]):
     train, test = m3.train[key], m3.test[key]
-    ax.plot(train.index[-48:].to_timestamp(), train.iloc[-48:], color="black",
-            label="training part")
+    ax.plot(
+        train.index[-48:].to_timestamp(), train.iloc[-48:], color="black", label="training part"
+    )
     ax.plot(test.index.to_timestamp(), test, color="grey", label="test months")
     for name, forecast in forecasts.items():
-        ax.plot(test.index.to_timestamp(), forecast.loc[key].to_numpy(),
-                color=colors[name], label=name)
+        ax.plot(
+            test.index.to_timestamp(), forecast.loc[key].to_numpy(), color=colors[name], label=name
+        )
     ax.set_title(f"{key} ({m3.info.loc[key, 'category'].lower()})")
 axes[0, 0].legend(loc="best", fontsize="small")
 fig.suptitle("One LSTM for all series: 18-month forecasts of M3 monthly series")

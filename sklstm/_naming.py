@@ -23,9 +23,7 @@ import re
 _LAG = re.compile(r"(?P<feature>.*)_lag(?P<lag>[0-9]+)\Z", re.DOTALL)
 # Also "lag_<k>" (skforecast) and "<prefix>__<feature>_lag_<k>" (a
 # ColumnTransformer around either), in any case.
-_ANY_LAG = re.compile(
-    r"(?:(?P<feature>.+?)_+)?lag_?(?P<lag>[0-9]+)\Z", re.IGNORECASE | re.DOTALL
-)
+_ANY_LAG = re.compile(r"(?:(?P<feature>.+?)_+)?lag_?(?P<lag>[0-9]+)\Z", re.IGNORECASE | re.DOTALL)
 _HORIZON = re.compile(r"(?P<name>.*)_t\+(?P<horizon>[0-9]+)\Z", re.DOTALL)
 
 

@@ -40,9 +40,9 @@ def fit_context(*, prefer_skip_nested_validation):
     """
 
     def decorator(fit):
-        validated_fit = _fit_context(
-            prefer_skip_nested_validation=prefer_skip_nested_validation
-        )(fit)
+        validated_fit = _fit_context(prefer_skip_nested_validation=prefer_skip_nested_validation)(
+            fit
+        )
 
         @functools.wraps(fit)
         def wrapper(self, *args, **kwargs):
@@ -59,5 +59,3 @@ def fit_context(*, prefer_skip_nested_validation):
         return wrapper
 
     return decorator
-
-

@@ -139,9 +139,7 @@ def check_sample_weight(sample_weight, X):
 
 def _check_values(dtype, values, where):
     kind = getattr(dtype, "kind", "O")
-    if kind in "Mm" or isinstance(dtype, pd.PeriodDtype) or (
-        isinstance(dtype, pd.DatetimeTZDtype)
-    ):
+    if kind in "Mm" or isinstance(dtype, (pd.PeriodDtype, pd.DatetimeTZDtype)):
         _refuse_times(where, str(dtype))
     if kind in "US":
         _refuse_text(where)

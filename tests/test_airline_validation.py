@@ -1,6 +1,5 @@
 """The fixed rules and the season rows of benchmarks/airline_validation.py."""
 
-
 import numpy as np
 import pandas as pd
 import pytest
@@ -65,13 +64,17 @@ def test_lstm_scores_give_the_best_candidate_and_the_best_of_each_season_mode():
     X, y = supervised(growing_season(60) * np.random.default_rng(0).uniform(0.95, 1.05, 60))
     grid = [
         {"regressor__lstm__alpha": [1.0, 10.0], "seasonal_period": [None]},
-        {"regressor__lstm__alpha": [1.0], "seasonal_period": [12],
-         "season": ["indices", "changes"]},
+        {
+            "regressor__lstm__alpha": [1.0],
+            "seasonal_period": [12],
+            "season": ["indices", "changes"],
+        },
     ]
     rows = bench.lstm_scores(RidgeExample, X, y, TimeSeriesSplit(2, test_size=12), [0], grid)
     names = [name for _, name, _, _ in rows]
     assert names[0] == "best candidate" and sorted(names[1:]) == [
-        "best with season left to the network", 'best with season="changes"',
+        "best with season left to the network",
+        'best with season="changes"',
         "best with seasonal indices",
     ]
     by_name = {name: params for _, name, _, params in rows}

@@ -18,9 +18,9 @@ from sklstm import (
     ChangeRegressor,
     LagFeaturizer,
     LSTMRegressor,
-    SequenceReshaper,
     SeasonalChanges,
     SeasonalIndices,
+    SequenceReshaper,
     to_supervised,
 )
 
@@ -121,9 +121,7 @@ def test_x_reaches_the_pipeline_unchanged_so_lags_get_their_history():
         name="y",
     )
     X, y = to_supervised(series)
-    pipe = Pipeline(
-        [("lags", LagFeaturizer(look_back=3, fill_value=0.0)), ("reg", Ridge())]
-    )
+    pipe = Pipeline([("lags", LagFeaturizer(look_back=3, fill_value=0.0)), ("reg", Ridge())])
     model = ChangeRegressor(pipe).fit(X[:40], y[:40])
     # The test rows continue the training index: their first lags come from
     # the training data, exactly as when predicting on the whole series.
@@ -200,9 +198,7 @@ def test_wraps_an_lstm_pipeline():
     )
     model = ChangeRegressor(pipe).fit(X, y)
     inner = clone(pipe).fit(X, y - X["y"])
-    np.testing.assert_allclose(
-        model.predict(X), X["y"].to_numpy() + inner.predict(X), rtol=1e-6
-    )
+    np.testing.assert_allclose(model.predict(X), X["y"].to_numpy() + inner.predict(X), rtol=1e-6)
 
 
 def test_tags_come_from_the_regressor():
@@ -210,9 +206,7 @@ def test_tags_come_from_the_regressor():
     assert get_tags(ChangeRegressor(Ridge())).target_tags.multi_output
     assert not get_tags(ChangeRegressor(SVR())).target_tags.multi_output
     assert not get_tags(ChangeRegressor(Ridge())).input_tags.allow_nan
-    assert get_tags(
-        ChangeRegressor(HistGradientBoostingRegressor())
-    ).input_tags.allow_nan
+    assert get_tags(ChangeRegressor(HistGradientBoostingRegressor())).input_tags.allow_nan
     assert get_tags(ChangeRegressor(Ridge(), kind="log")).target_tags.positive_only
     assert not get_tags(ChangeRegressor(Ridge())).target_tags.positive_only
 
@@ -274,12 +268,19 @@ def test_the_level_must_be_finite():
     "X, y, error, match",
     [
         (np.ones((3, 1)), np.array(["1", "2", "3"]), ValueError, "y holds text"),
-        (pd.DataFrame({"a": ["1", "2", "3"]}, dtype=object), np.ones(3), ValueError,
-         "level column of X holds text"),
-        (pd.DataFrame({"d": pd.date_range("2020", periods=3)}), np.ones(3), TypeError,
-         "level column of X holds dates"),
-        (np.ones((3, 1)), pd.Series(pd.date_range("2020", periods=3)), TypeError,
-         "y holds dates"),
+        (
+            pd.DataFrame({"a": ["1", "2", "3"]}, dtype=object),
+            np.ones(3),
+            ValueError,
+            "level column of X holds text",
+        ),
+        (
+            pd.DataFrame({"d": pd.date_range("2020", periods=3)}),
+            np.ones(3),
+            TypeError,
+            "level column of X holds dates",
+        ),
+        (np.ones((3, 1)), pd.Series(pd.date_range("2020", periods=3)), TypeError, "y holds dates"),
     ],
 )
 def test_text_and_dates_are_not_silently_turned_into_numbers(X, y, error, match):
@@ -314,7 +315,9 @@ def test_a_failed_refit_leaves_it_unfitted_and_keeps_settings():
     from sklearn.exceptions import NotFittedError
     from sklearn.linear_model import LinearRegression
 
-    model = ChangeRegressor(LinearRegression()).fit(np.arange(5.0).reshape(-1, 1), np.arange(1.0, 6.0))
+    model = ChangeRegressor(LinearRegression()).fit(
+        np.arange(5.0).reshape(-1, 1), np.arange(1.0, 6.0)
+    )
     with pytest.raises(ValueError):
         model.fit(np.ones((5, 2)), np.arange(5.0))  # two columns and no level
     with pytest.raises(NotFittedError):
@@ -352,11 +355,13 @@ def test_quantiles_of_the_change_map_to_quantiles_of_the_level(kind, horizons):
 
 def test_an_lstm_pipeline_with_quantile_loss_gives_level_quantiles():
     X, y = to_supervised(trend(60))
-    pipe = Pipeline([
-        ("lags", LagFeaturizer(look_back=3)),
-        ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=4, max_iter=3, loss="quantile", random_state=0)),
-    ])
+    pipe = Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=3)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=4, max_iter=3, loss="quantile", random_state=0)),
+        ]
+    )
     model = ChangeRegressor(pipe, kind="log")
     assert hasattr(model, "predict_quantiles")  # the pipeline's last step has it
     model.fit(X, y)

@@ -34,9 +34,11 @@ def monthly_panel(n_series=3, length=40, seed=0):
     frames = []
     for i in range(n_series):
         months = pd.period_range("2015-01", periods=length - 3 * i, freq="M")
-        values = (10.0 ** (i + 1)) * np.exp(
-            np.cumsum(rng.normal(0.01, 0.03, len(months)))
-        ) * (1 + 0.2 * np.sin(2 * np.pi * months.month / 12))
+        values = (
+            (10.0 ** (i + 1))
+            * np.exp(np.cumsum(rng.normal(0.01, 0.03, len(months))))
+            * (1 + 0.2 * np.sin(2 * np.pi * months.month / 12))
+        )
         frames.append(pd.DataFrame({"series": f"s{i}", "month": months, "y": values}))
     return pd.concat(frames, ignore_index=True)
 
@@ -96,8 +98,7 @@ def test_an_interleaved_panel_keeps_the_order_of_first_appearance(panel, direct_
     renamed = panel.replace({"series": {"s0": "b", "s1": "a", "s2": "c"}})
     shuffled = renamed.sort_values("month", kind="stable").set_index(["series", "month"])
     assert list(shuffled.index.get_level_values("series")[:3]) == ["b", "a", "c"]
-    X, Y = to_supervised(renamed, target="y", id="series", time="month",
-                         horizon=range(1, H + 1))
+    X, Y = to_supervised(renamed, target="y", id="series", time="month", horizon=range(1, H + 1))
     model = lagged_ridge().fit(X, Y)
     forecast = direct_forecast(model, shuffled)
     assert list(forecast.index.get_level_values("series").unique()) == ["b", "a", "c"]
@@ -110,11 +111,13 @@ def test_direct_forecast_window_of_a_fitted_search_is_the_chosen_look_back():
 
     series = pd.Series(np.sin(np.arange(80) / 2.0) + np.arange(80) / 20, name="y")
     X, Y = to_supervised(series, horizon=range(1, H + 1))
-    search = GridSearchCV(lagged_ridge(), {"lagfeaturizer__look_back": [1, 10]},
-                          cv=TimeSeriesSplit(3)).fit(X, Y)
+    search = GridSearchCV(
+        lagged_ridge(), {"lagfeaturizer__look_back": [1, 10]}, cv=TimeSeriesSplit(3)
+    ).fit(X, Y)
     assert search.best_params_ == {"lagfeaturizer__look_back": 10}
-    np.testing.assert_allclose(direct_forecast(search, series),
-                               direct_forecast(search, series, window=None))
+    np.testing.assert_allclose(
+        direct_forecast(search, series), direct_forecast(search, series, window=None)
+    )
 
 
 def test_direct_forecast_of_a_one_step_model_equals_recursive_first_step():
@@ -128,7 +131,9 @@ def test_direct_forecast_of_a_one_step_model_equals_recursive_first_step():
 
 def test_direct_forecast_refuses_bad_input(direct_model):
     with pytest.raises(ValueError, match="data is empty"):
-        direct_forecast(LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]), pd.Series([], dtype=float))
+        direct_forecast(
+            LinearRegression().fit([[0.0], [1.0]], [0.0, 1.0]), pd.Series([], dtype=float)
+        )
     three = pd.DataFrame({"a": [1.0, 2.0], "b": [3.0, 4.0]})
     with pytest.raises(ValueError, match="target="):
         direct_forecast(LinearRegression().fit(three, [0.0, 1.0]), three)
@@ -161,8 +166,12 @@ def test_combine_forecasts_refuses_what_does_not_line_up():
         combine_forecasts([a, a.to_numpy()])
     with pytest.raises(ValueError, match="two or more"):
         combine_forecasts([a])
-    for weights, message in [([1.0], "one weight per forecast"), ([0, 0], "all zero"),
-                             ([-1, 2], "non-negative"), ([np.nan, 1], "finite")]:
+    for weights, message in [
+        ([1.0], "one weight per forecast"),
+        ([0, 0], "all zero"),
+        ([-1, 2], "non-negative"),
+        ([np.nan, 1], "finite"),
+    ]:
         with pytest.raises(ValueError, match=message):
             combine_forecasts([a, a], weights=weights)
 
@@ -325,8 +334,9 @@ def test_theta_forecast_of_huge_values_is_the_scaled_forecast(panel):
     # statsforecast's sums of squares overflow from about 1e154 (a bare Exception).
     series = panel.loc[panel["series"] == "s0", "y"].reset_index(drop=True)
     small = theta_forecast(series, 3, seasonal_period=12)
-    np.testing.assert_allclose(theta_forecast(series * 1e200, 3, seasonal_period=12),
-                               small * 1e200, rtol=1e-9)
+    np.testing.assert_allclose(
+        theta_forecast(series * 1e200, 3, seasonal_period=12), small * 1e200, rtol=1e-9
+    )
     rising = pd.Series(np.linspace(1e307, 1.7e308, 20))
     with pytest.raises(ValueError, match="beyond the range of float64"):
         theta_forecast(rising, 50)

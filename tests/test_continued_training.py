@@ -5,7 +5,7 @@ import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
-from sklstm import LSTMRegressor, load_model, save_model
+from sklstm import load_model, save_model
 
 
 @pytest.fixture(scope="module")
@@ -76,7 +76,11 @@ def test_partial_fit_builds_on_the_first_call_and_then_freezes_the_scaling(tiny,
     X, y = data
     model = tiny().partial_fit(X, y)
     assert model.n_iter_ == 1 and len(model.loss_curve_) == 1
-    mean, scale, target = model.input_mean_.copy(), model.input_scale_.copy(), model.target_scaler_.mean_.copy()
+    mean, scale, target = (
+        model.input_mean_.copy(),
+        model.input_scale_.copy(),
+        model.target_scaler_.mean_.copy(),
+    )
     model.partial_fit(X + 10.0, y + 10.0)
     np.testing.assert_array_equal(model.input_mean_, mean)
     np.testing.assert_array_equal(model.input_scale_, scale)

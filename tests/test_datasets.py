@@ -14,8 +14,6 @@ SAMPLE = Path(__file__).parent / "data" / "m3_monthly_sample.csv"  # 5 series co
 HEADER = "series,category,start_year,start_month,n_train,horizon,values\n"
 
 
-
-
 def test_load_airline():
     y = load_airline()
     assert isinstance(y, pd.Series) and y.name == "passengers"

@@ -121,16 +121,15 @@ def test_forecast_values_continue_the_period_index(airline):
     assert_dates(display.forecast_line_, expected)
     pd.testing.assert_series_equal(
         display.y_forecast,
-        pd.Series([500.0, 510.0], index=pd.period_range("1961-01", periods=2, freq="M",
-                                                        name="Month")),
+        pd.Series(
+            [500.0, 510.0], index=pd.period_range("1961-01", periods=2, freq="M", name="Month")
+        ),
     )
 
 
 def test_forecast_series_is_drawn_at_its_own_index(airline):
     _, y = airline
-    forecast = pd.Series(
-        [1.0, 2.0, 3.0], index=pd.period_range("1961-03", periods=3, freq="M")
-    )
+    forecast = pd.Series([1.0, 2.0, 3.0], index=pd.period_range("1961-03", periods=3, freq="M"))
     display = ForecastDisplay.from_predictions(y, y, y_forecast=forecast)
     assert_dates(display.forecast_line_, ["1961-03-01", "1961-04-01", "1961-05-01"])
     np.testing.assert_array_equal(display.forecast_line_.get_ydata(), [1.0, 2.0, 3.0])
@@ -316,8 +315,10 @@ Y = np.arange(5.0)
         (lambda: ForecastDisplay.from_predictions(Y, Y, y_forecast=5.0), "y_forecast"),
         (lambda: ForecastDisplay.from_predictions(5.0, Y), "y_true"),
         (lambda: ForecastDisplay.from_estimator(object(), Y[:, None], Y), "estimator"),
-        (lambda: ForecastDisplay.from_estimator(
-            LSTMRegressor(), Y[:, None], Y, train_size=-1), "train_size"),
+        (
+            lambda: ForecastDisplay.from_estimator(LSTMRegressor(), Y[:, None], Y, train_size=-1),
+            "train_size",
+        ),
         (lambda: LossCurveDisplay.from_history([1.0, 0.5]), "history"),
         (lambda: LossCurveDisplay.from_history({"loss": [1.0]}, log_scale="yes"), "log_scale"),
         (lambda: LossCurveDisplay.from_history({"loss": [1.0]}, loss_name=1), "loss_name"),
@@ -333,7 +334,11 @@ def test_factories_reject_bad_arguments_by_name(call, parameter):
 def test_style_aliases_override_the_defaults():
     # "c" and "ls" are matplotlib aliases of the defaults' "color"/"linestyle"
     display = ForecastDisplay.from_predictions(
-        Y, Y, horizon=0, y_forecast=[1.0], actual_kwargs={"c": "red"},
+        Y,
+        Y,
+        horizon=0,
+        y_forecast=[1.0],
+        actual_kwargs={"c": "red"},
         forecast_kwargs={"ls": "-"},
     )
     assert display.actual_line_.get_color() == "red"

@@ -85,4 +85,3 @@ def test_docs_cite_nothing_a_reader_cannot_see(page):
 def test_every_example_draws_a_figure_for_the_gallery(example):
     # sphinx-gallery shows the figures a script leaves open.
     assert "plt.subplots(" in example.read_text()
-

@@ -228,10 +228,15 @@ def _panel(lengths, freq="M", shuffle=True, seed=0):
         times = pd.period_range(start, periods=length, freq="M")
         if freq != "M":
             times = times.to_timestamp()
-        parts.append(pd.DataFrame(
-            {"store": key, "month": times,
-             "sales": 10.0 * (number + 1) + np.cumsum(rng.normal(size=length))}
-        ))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "store": key,
+                    "month": times,
+                    "sales": 10.0 * (number + 1) + np.cumsum(rng.normal(size=length)),
+                }
+            )
+        )
     frame = pd.concat(parts, ignore_index=True)
     if shuffle:  # the series' rows interleaved, each series still in time order
         frame = frame.sort_values("month", kind="stable")
@@ -245,21 +250,27 @@ def _one_series_forecast(estimator, observed, steps):
     for _ in range(steps):
         out.append(float(np.asarray(estimator.predict(observed))[-1]))
         key, last = observed.index[-1]
-        step = observed.index.get_level_values(-1)[-3:].inferred_freq if not isinstance(
-            last, pd.Period) else None
+        step = (
+            observed.index.get_level_values(-1)[-3:].inferred_freq
+            if not isinstance(last, pd.Period)
+            else None
+        )
         label = last + (1 if step is None else pd.tseries.frequencies.to_offset(step))
-        row = pd.DataFrame({"sales": [out[-1]]},
-                           index=pd.MultiIndex.from_tuples([(key, label)],
-                                                           names=observed.index.names))
+        row = pd.DataFrame(
+            {"sales": [out[-1]]},
+            index=pd.MultiIndex.from_tuples([(key, label)], names=observed.index.names),
+        )
         observed = pd.concat([observed, row])
     return np.asarray(out)
 
 
 def _lag_ridge(look_back=5):
-    return Pipeline([
-        ("lags", LagFeaturizer(look_back=look_back, fill_value=0.0)),
-        ("ridge", Ridge(alpha=0.5)),
-    ])
+    return Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=look_back, fill_value=0.0)),
+            ("ridge", Ridge(alpha=0.5)),
+        ]
+    )
 
 
 @pytest.mark.parametrize("freq", ["M", "MS"])
@@ -278,8 +289,11 @@ def test_a_panel_is_forecast_series_by_series_in_one_pass(freq):
         alone = observed.xs(key, level="store", drop_level=False).sort_index()
         times = alone.index.get_level_values("month")
         # each series continues from its own last time, at the index's frequency
-        expected = (pd.period_range(times[-1] + 1, periods=6, freq="M") if freq == "M"
-                    else pd.date_range(times[-1], periods=7, freq=freq)[1:])
+        expected = (
+            pd.period_range(times[-1] + 1, periods=6, freq="M")
+            if freq == "M"
+            else pd.date_range(times[-1], periods=7, freq=freq)[1:]
+        )
         assert forecast.loc[key].index.equals(expected)
         np.testing.assert_allclose(
             forecast.loc[key].to_numpy(), _one_series_forecast(model, alone, 6), rtol=1e-12
@@ -324,12 +338,14 @@ def test_one_predict_call_per_step_for_all_series():
 def test_an_lstm_pipeline_forecasts_a_panel_as_each_series_alone():
     frame = _panel({"a": 30, "b": 20, "c": 26})
     X, y = to_supervised(frame, target="sales", id="store", time="month")
-    model = Pipeline([
-        ("scale", StandardScaler().set_output(transform="pandas")),
-        ("lags", LagFeaturizer(look_back=4)),
-        ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=3, max_iter=2, random_state=0)),
-    ]).fit(X, y)
+    model = Pipeline(
+        [
+            ("scale", StandardScaler().set_output(transform="pandas")),
+            ("lags", LagFeaturizer(look_back=4)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=3, max_iter=2, random_state=0)),
+        ]
+    ).fit(X, y)
     observed = frame.set_index(["store", "month"])
     forecast = recursive_forecast(model, observed, steps=4)
     for key in ["a", "b", "c"]:
@@ -388,12 +404,18 @@ def test_a_series_shorter_than_the_window_gives_the_whole_history_forecast():
 
 
 def _quantile_pipeline(**params):
-    return Pipeline([
-        ("lags", LagFeaturizer(look_back=3)),
-        ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(**{"units": 4, "max_iter": 3, "loss": "quantile",
-                                  "random_state": 0, **params})),
-    ])
+    return Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=3)),
+            ("seq", SequenceReshaper()),
+            (
+                "lstm",
+                LSTMRegressor(
+                    **{"units": 4, "max_iter": 3, "loss": "quantile", "random_state": 0, **params}
+                ),
+            ),
+        ]
+    )
 
 
 @pytest.mark.filterwarnings("ignore:X does not have valid feature names")  # the array call
@@ -412,8 +434,10 @@ def test_return_quantiles_feeds_the_median_back(wrap):
     )
     assert (np.diff(bands.to_numpy(), axis=1) >= 0).all()
     # step 1 is the model's own quantiles for the last observed row
-    quantiles = model.predict_quantiles(series.to_frame()) if wrap else (
-        model[-1].predict_quantiles(model[:-1].transform(series.to_frame()))
+    quantiles = (
+        model.predict_quantiles(series.to_frame())
+        if wrap
+        else (model[-1].predict_quantiles(model[:-1].transform(series.to_frame())))
     )
     np.testing.assert_allclose(bands.iloc[0].to_numpy(), quantiles[-1], rtol=1e-12)
     # arrays in, an array out
@@ -451,10 +475,13 @@ def test_return_quantiles_of_a_panel_keep_the_series_and_time_index():
         )
 
 
-@pytest.mark.parametrize("data, match", [
-    (np.arange(12) + 0j, "complex numbers"),
-    (pd.Series(["1"] * 12, name="y"), "holds text"),
-])
+@pytest.mark.parametrize(
+    "data, match",
+    [
+        (np.arange(12) + 0j, "complex numbers"),
+        (pd.Series(["1"] * 12, name="y"), "holds text"),
+    ],
+)
 def test_data_that_is_not_real_numbers_is_refused_by_name(data, match):
     model = _lag_ridge(3).fit(*to_supervised(pd.Series(np.arange(12.0), name="y")))
     with pytest.raises(ValueError, match=match):
@@ -486,14 +513,14 @@ def test_the_window_comes_from_the_fitted_hook_not_from_parameter_names():
     X, y = to_supervised(series)
     model = ChangeRegressor(_lag_ridge(look_back=6)).fit(X, y)
     assert model.n_history_ == 6 == n_history(model.regressor_)
-    seasonal = ChangeRegressor(
-        _lag_ridge(look_back=3), season=SeasonalChanges(4)
-    ).fit(X.set_axis(pd.period_range("2000Q1", periods=len(X), freq="Q")), y)
+    seasonal = ChangeRegressor(_lag_ridge(look_back=3), season=SeasonalChanges(4)).fit(
+        X.set_axis(pd.period_range("2000Q1", periods=len(X), freq="Q")), y
+    )
     assert seasonal.n_history_ == seasonal.season_.reach_ + 1 > 3
     # meta-estimators are read through their documented fitted parts
-    search = GridSearchCV(
-        _lag_ridge(), {"lags__look_back": [2, 7]}, cv=TimeSeriesSplit(2)
-    ).fit(X, y)
+    search = GridSearchCV(_lag_ridge(), {"lags__look_back": [2, 7]}, cv=TimeSeriesSplit(2)).fit(
+        X, y
+    )
     assert n_history(search) == search.best_params_["lags__look_back"]
     with pytest.raises(ValueError, match="n_history_ must be a positive int"):
         n_history(type("Bad", (), {"n_history_": 0})())
@@ -511,15 +538,14 @@ def test_too_many_steps_are_refused_before_any_allocation():
 @pytest.mark.parametrize(
     "times",
     [
-        pd.period_range("2000-01", periods=6, freq="M")[[0, 0, 1, 1, 2, 3]],
+        pd.period_range("2000-01", periods=6, freq="M")[[0, 1, 1, 2, 2, 3]],
         pd.Index([5, 1, 6, 2, 7, 3], dtype="int32"),
     ],
 )
 def test_a_panel_is_labelled_as_each_of_its_series_alone(times):
     panel = pd.DataFrame(
         {"y": [1.0, 10.0, 2.0, 20.0, 3.0, 30.0]},
-        index=pd.MultiIndex.from_arrays([list("abab") + ["a", "b"], times],
-                                        names=["id", "t"]),
+        index=pd.MultiIndex.from_arrays([list("abab") + ["a", "b"], times], names=["id", "t"]),
     )
     X, y = to_supervised(panel.reset_index(), target="y", id="id", time="t")
     model = LinearRegression().fit(X, y)

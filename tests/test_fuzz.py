@@ -8,6 +8,7 @@ never another exception type, and it never changes what it was given.
 members; it loads a working estimator or raises ValueError.
 """
 
+import contextlib
 import copy
 import io
 import json
@@ -23,7 +24,6 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from sklearn.exceptions import NotFittedError
-
 from sklearn.linear_model import Ridge
 
 from sklstm import (
@@ -56,7 +56,15 @@ FRAMEWORKS = (os.sep + "tensorflow" + os.sep, os.sep + "keras" + os.sep)
 
 SPECIAL_FLOATS = [np.nan, np.inf, -np.inf, 0.0, -0.0, 2.0**100, -(2.0**-100)]  # exact in float32
 DTYPES = [
-    "float64", "float32", "int64", "int8", "uint8", "bool", "complex128", "object", "U3",
+    "float64",
+    "float32",
+    "int64",
+    "int8",
+    "uint8",
+    "bool",
+    "complex128",
+    "object",
+    "U3",
 ]
 
 
@@ -134,10 +142,9 @@ def pandas_frames(draw):
     frame = pd.DataFrame(arr, columns=columns)
     kind = draw(st.sampled_from([None] + NULLABLE))
     if kind is not None:
-        try:
+        # the values may not fit that dtype: then keep the plain frame
+        with contextlib.suppress(TypeError, ValueError, OverflowError):
             frame = frame.astype(kind)
-        except (TypeError, ValueError, OverflowError):
-            pass  # the values do not fit that dtype: keep the plain frame
     if draw(st.booleans()) and len(frame):
         frame.index = pd.period_range("2000-01", periods=len(frame), freq="M")
     return frame
@@ -201,9 +208,7 @@ def _same(before, after):
     if isinstance(before, (list, tuple)):
         return len(before) == len(after) and all(map(_same, before, after))
     if isinstance(before, dict):
-        return before.keys() == after.keys() and all(
-            _same(before[k], after[k]) for k in before
-        )
+        return before.keys() == after.keys() and all(_same(before[k], after[k]) for k in before)
     if isinstance(before, (float, complex)) and before != before:  # NaN
         return after != after
     return before == after
@@ -267,7 +272,11 @@ horizons = st.one_of(
 
 
 @FAST
-@given(data=st.one_of(inputs(), sequences()), horizon=horizons, target=st.sampled_from([None, None, None, 0, "y", "c1", 11]))
+@given(
+    data=st.one_of(inputs(), sequences()),
+    horizon=horizons,
+    target=st.sampled_from([None, None, None, 0, "y", "c1", 11]),
+)
 def test_to_supervised(data, horizon, target):
     result = call(to_supervised, data, horizon, target=target)
     if result is None:
@@ -482,15 +491,52 @@ def saved_file(fitted_lstm, tmp_path_factory):
 
 
 json_values = st.recursive(
-    st.none() | st.booleans() | st.integers() | st.floats() | st.text(max_size=5)
-    | st.sampled_from([10**400, -(2**63), 2**64, 1e308, "LSTM", "Lambda", "keras.layers",
-                       "ObjectNode", "ConstructorFromReduceNode", "sklstm", "LSTMRegressor",
-                       "mean_squared_error", "sklearn.metrics._regression"]),
-    lambda children: st.lists(children, max_size=3)
-    | st.dictionaries(st.sampled_from(["config", "class_name", "module", "units", "name", "seed",
-                                       "__id__", "__class__", "__module__", "__loader__",
-                                       "file", "content"])
-                      | st.text(max_size=3), children, max_size=3),
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats()
+    | st.text(max_size=5)
+    | st.sampled_from(
+        [
+            10**400,
+            -(2**63),
+            2**64,
+            1e308,
+            "LSTM",
+            "Lambda",
+            "keras.layers",
+            "ObjectNode",
+            "ConstructorFromReduceNode",
+            "sklstm",
+            "LSTMRegressor",
+            "mean_squared_error",
+            "sklearn.metrics._regression",
+        ]
+    ),
+    lambda children: (
+        st.lists(children, max_size=3)
+        | st.dictionaries(
+            st.sampled_from(
+                [
+                    "config",
+                    "class_name",
+                    "module",
+                    "units",
+                    "name",
+                    "seed",
+                    "__id__",
+                    "__class__",
+                    "__module__",
+                    "__loader__",
+                    "file",
+                    "content",
+                ]
+            )
+            | st.text(max_size=3),
+            children,
+            max_size=3,
+        )
+    ),
     max_leaves=8,
 )
 
@@ -570,8 +616,13 @@ def saved_pipeline(fitted_lstm, tmp_path_factory):
 
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(16, 6))
-    pipe = Pipeline([("scale", StandardScaler()), ("seq", SequenceReshaper(features_per_step=2)),
-                     ("lstm", _tiny_lstm())]).fit(X, X.sum(axis=1))
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("seq", SequenceReshaper(features_per_step=2)),
+            ("lstm", _tiny_lstm()),
+        ]
+    ).fit(X, X.sum(axis=1))
     path = tmp_path_factory.mktemp("saved") / "pipe.sklstm"
     save_model(pipe, path)
     return path

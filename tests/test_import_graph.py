@@ -33,8 +33,10 @@ def import_graph():
                     anchor = package.split(".")[: len(package.split(".")) - statement.level + 1]
                     base = ".".join([*anchor, base] if base else anchor)
                 # ``from package import module`` imports the module
-                targets = [f"{base}.{alias.name}" if f"{base}.{alias.name}" in paths else base
-                           for alias in statement.names]
+                targets = [
+                    f"{base}.{alias.name}" if f"{base}.{alias.name}" in paths else base
+                    for alias in statement.names
+                ]
             else:
                 continue
             edges.update(target for target in targets if target in paths and target != name)
@@ -51,7 +53,7 @@ def find_cycle(graph):
         stack.append(node)
         for target in sorted(graph[node]):
             if state.get(target) == "open":
-                return [*stack[stack.index(target):], target]
+                return [*stack[stack.index(target) :], target]
             if target not in state:
                 cycle = visit(target)
                 if cycle:
@@ -84,7 +86,8 @@ def test_no_module_imports_itself_through_others():
 def test_nothing_below_persistence_imports_it():
     graph = import_graph()
     importers = sorted(
-        name for name, targets in graph.items()
+        name
+        for name, targets in graph.items()
         if not name.startswith("sklstm._persistence")
         and any(t.startswith("sklstm._persistence") for t in targets)
     )

@@ -55,8 +55,9 @@ def test_skforecast_windows_reach_the_lstm_oldest_first(capsys, monkeypatch, tmp
     # column j is lag_(j+1): the first step the LSTM reads is lag_12, the oldest
     assert pipe[0].columns_[:, 0].tolist() == list(range(11, -1, -1))
     windows = np.random.RandomState(0).normal(size=(5, 12))
-    np.testing.assert_allclose(pipe.predict(windows),
-                               pipe[-1].predict(windows[:, ::-1, None]), rtol=1e-6)
+    np.testing.assert_allclose(
+        pipe.predict(windows), pipe[-1].predict(windows[:, ::-1, None]), rtol=1e-6
+    )
 
 
 def test_sktime_windows_reach_the_lstm_oldest_first(capsys, monkeypatch, tmp_path):
@@ -81,8 +82,10 @@ def test_optuna_tunes_within_the_distribution(capsys, monkeypatch, tmp_path):
     tried = [trial.params["regressor__lags__look_back"] for trial in search.trials_]
     assert all(6 <= look_back <= 24 for look_back in tried)
     best = search.best_estimator_
-    assert best.get_params()["regressor__lags__look_back"] == search.best_params_[
-        "regressor__lags__look_back"]
+    assert (
+        best.get_params()["regressor__lags__look_back"]
+        == search.best_params_["regressor__lags__look_back"]
+    )
     assert np.isfinite(best.predict(ns["X"].iloc[96:])).all()
 
 
@@ -96,6 +99,7 @@ def test_dask_search_scores_as_the_local_one(capsys, monkeypatch, tmp_path):
     ns = run("Dask", capsys, monkeypatch, tmp_path)
     search, X, y = ns["search"], ns["X"], ns["y"]
     local = clone(search).set_params(n_jobs=None).fit(X.iloc[:96], y.iloc[:96])
-    np.testing.assert_allclose(search.cv_results_["mean_test_score"],
-                               local.cv_results_["mean_test_score"], rtol=1e-4)
+    np.testing.assert_allclose(
+        search.cv_results_["mean_test_score"], local.cv_results_["mean_test_score"], rtol=1e-4
+    )
     assert search.best_params_ == local.best_params_

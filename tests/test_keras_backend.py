@@ -13,12 +13,20 @@ def test_same_updates_as_model_fit(n_steps, batch_size):
     X = rng.uniform(size=(40, n_steps, 2)).astype(np.float32)
     X[:3, :1] = np.nan  # masked leading steps take part too
     y = rng.normal(size=(40, 1)).astype(np.float32)
-    kwargs = dict(n_features=2, n_outputs=1, units=(5,), dropout=0.0,
-                  recurrent_dropout=0.0, seed=3)
+    kwargs = dict(n_features=2, n_outputs=1, units=(5,), dropout=0.0, recurrent_dropout=0.0, seed=3)
     ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
-    history = _keras.train(ours, X, y, max_iter=2, batch_size=batch_size,
-                           optimizer="adam", learning_rate_init=0.01, loss="squared_error",
-                           seed=11, verbose=0)
+    history = _keras.train(
+        ours,
+        X,
+        y,
+        max_iter=2,
+        batch_size=batch_size,
+        optimizer="adam",
+        learning_rate_init=0.01,
+        loss="squared_error",
+        seed=11,
+        verbose=0,
+    )
 
     # Model.fit on the same batches: our epoch permutations, no shuffling.
     plain.compile(optimizer=keras.optimizers.Adam(learning_rate=0.01), loss="mse")
@@ -26,8 +34,14 @@ def test_same_updates_as_model_fit(n_steps, batch_size):
     plain_losses = []
     for _ in range(2):
         order = rng.permutation(len(X))
-        fitted = plain.fit(_keras._left_align(X[order]), y[order], batch_size=batch_size,
-                           epochs=1, shuffle=False, verbose=0)
+        fitted = plain.fit(
+            _keras._left_align(X[order]),
+            y[order],
+            batch_size=batch_size,
+            epochs=1,
+            shuffle=False,
+            verbose=0,
+        )
         plain_losses += fitted.history["loss"]
 
     np.testing.assert_allclose(history["loss"], plain_losses, rtol=1e-5)
@@ -50,8 +64,14 @@ def test_left_align_moves_observed_steps_first():
 def _fit_predict(X, y, seed, dropout=0.2):
     from sklstm import LSTMRegressor
 
-    model = LSTMRegressor(units=(4, 3), max_iter=3, batch_size=8, dropout=dropout,
-                          recurrent_dropout=dropout, random_state=seed)
+    model = LSTMRegressor(
+        units=(4, 3),
+        max_iter=3,
+        batch_size=8,
+        dropout=dropout,
+        recurrent_dropout=dropout,
+        random_state=seed,
+    )
     return model.fit(X, y).predict(X)
 
 
@@ -82,19 +102,33 @@ def test_every_optimizer_updates_as_model_fit(optimizer):
     rng = np.random.RandomState(0)
     X = rng.uniform(size=(24, 2, 1)).astype(np.float32)
     y = rng.normal(size=(24, 1)).astype(np.float32)
-    kwargs = dict(n_features=1, n_outputs=1, units=(3,), dropout=0.0,
-                  recurrent_dropout=0.0, seed=1)
+    kwargs = dict(n_features=1, n_outputs=1, units=(3,), dropout=0.0, recurrent_dropout=0.0, seed=1)
     ours, plain = _keras.build_model(**kwargs), _keras.build_model(**kwargs)
-    history = _keras.train(ours, X, y, max_iter=2, batch_size=8, optimizer=optimizer,
-                           learning_rate_init=0.05, loss="squared_error", seed=2, verbose=0)
-    plain.compile(optimizer=keras.optimizers.get(
-        {"class_name": optimizer, "config": {"learning_rate": 0.05}}), loss="mse")
+    history = _keras.train(
+        ours,
+        X,
+        y,
+        max_iter=2,
+        batch_size=8,
+        optimizer=optimizer,
+        learning_rate_init=0.05,
+        loss="squared_error",
+        seed=2,
+        verbose=0,
+    )
+    plain.compile(
+        optimizer=keras.optimizers.get(
+            {"class_name": optimizer, "config": {"learning_rate": 0.05}}
+        ),
+        loss="mse",
+    )
     rng = np.random.RandomState(2)
     plain_losses = []
     for _ in range(2):
         order = rng.permutation(len(X))
-        plain_losses += plain.fit(X[order], y[order], batch_size=8, epochs=1, shuffle=False,
-                                  verbose=0).history["loss"]
+        plain_losses += plain.fit(
+            X[order], y[order], batch_size=8, epochs=1, shuffle=False, verbose=0
+        ).history["loss"]
     np.testing.assert_allclose(history["loss"], plain_losses, rtol=1e-5)
     for trained, expected in zip(ours.get_weights(), plain.get_weights()):
         np.testing.assert_allclose(trained, expected, rtol=1e-4, atol=1e-6)
@@ -108,12 +142,14 @@ def test_second_fit_of_a_seen_shape_traces_nothing():
 
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(30, 3, 1)), rng.uniform(size=30)
-    first = LSTMRegressor(units=3, max_iter=2, batch_size=4, learning_rate_init=0.01,
-                          random_state=0).fit(X, y)
+    first = LSTMRegressor(
+        units=3, max_iter=2, batch_size=4, learning_rate_init=0.01, random_state=0
+    ).fit(X, y)
     first.predict(X)
     traced = _keras.trace_count()
-    second = LSTMRegressor(units=3, max_iter=2, batch_size=7, learning_rate_init=0.02,
-                           random_state=1).fit(X[:20] * 2, y[:20])
+    second = LSTMRegressor(
+        units=3, max_iter=2, batch_size=7, learning_rate_init=0.02, random_state=1
+    ).fit(X[:20] * 2, y[:20])
     second.predict(X[:5])
     assert _keras.trace_count() == traced
     second.predict(rng.uniform(size=(4, 40, 1)))  # a long sequence: one trace for all

@@ -44,19 +44,26 @@ def test_feature_names_and_pandas_output_keep_index():
     lags = LagFeaturizer(look_back=2).set_output(transform="pandas").fit(X)
     out = lags.transform(X)
     assert list(out.columns) == [
-        "passengers_lag1", "month_lag1", "passengers_lag0", "month_lag0",
+        "passengers_lag1",
+        "month_lag1",
+        "passengers_lag0",
+        "month_lag0",
     ]
     assert out.index.equals(X.index)
     assert out.loc["1949-03", "passengers_lag1"] == 2.0
     assert list(LagFeaturizer(look_back=2).fit(X.to_numpy()).get_feature_names_out()) == [
-        "x0_lag1", "x1_lag1", "x0_lag0", "x1_lag0",
+        "x0_lag1",
+        "x1_lag1",
+        "x0_lag0",
+        "x1_lag0",
     ]
 
 
 @settings(max_examples=60, deadline=None)
 @given(
-    X=arrays(np.float64, st.tuples(st.integers(2, 30), st.integers(1, 3)),
-             elements=st.floats(-1e6, 1e6)),
+    X=arrays(
+        np.float64, st.tuples(st.integers(2, 30), st.integers(1, 3)), elements=st.floats(-1e6, 1e6)
+    ),
     look_back=st.integers(1, 6),
     data=st.data(),
 )
@@ -188,8 +195,9 @@ INDEXES = {
 
 @settings(max_examples=80, deadline=None)
 @given(
-    X=arrays(np.float64, st.tuples(st.integers(5, 30), st.integers(1, 3)),
-             elements=st.floats(-1e6, 1e6)),
+    X=arrays(
+        np.float64, st.tuples(st.integers(5, 30), st.integers(1, 3)), elements=st.floats(-1e6, 1e6)
+    ),
     look_back=st.integers(1, 4),
     kind=st.sampled_from(sorted(INDEXES)),
     data=st.data(),
@@ -221,7 +229,9 @@ def test_data_that_does_not_continue_the_fit_gets_fill_value():
     # a gap of one row (TimeSeriesSplit(gap=1)), a bare array, a restart
     np.testing.assert_array_equal(lags.transform(frame.iloc[6:8]), expected_nan)
     np.testing.assert_array_equal(lags.transform(frame.iloc[6:8].to_numpy()), expected_nan)
-    np.testing.assert_array_equal(lags.transform(frame.iloc[:2])[:, :2], [[np.nan] * 2, [np.nan, 0]])
+    np.testing.assert_array_equal(
+        lags.transform(frame.iloc[:2])[:, :2], [[np.nan] * 2, [np.nan, 0]]
+    )
     # a string index cannot be told to continue anything
     named = frame.set_axis([f"r{i}" for i in range(10)])
     lags = LagFeaturizer(look_back=2).fit(named.iloc[:5])
@@ -264,8 +274,11 @@ def test_test_folds_get_history_inside_grid_search(pandas_output):
         scaler.set_output(transform="pandas")
     pipe = Pipeline([("scale", scaler), ("lags", LagFeaturizer()), ("model", DummyRegressor())])
     search = GridSearchCV(
-        pipe, {"lags__look_back": [3, 12]}, cv=TimeSeriesSplit(n_splits=3),
-        scoring=_rows_with_missing_lags, return_train_score=True,
+        pipe,
+        {"lags__look_back": [3, 12]},
+        cv=TimeSeriesSplit(n_splits=3),
+        scoring=_rows_with_missing_lags,
+        return_train_score=True,
     ).fit(X, y)
     results = search.cv_results_
     # the training folds start at the series' start: their first rows lack lags
@@ -391,8 +404,11 @@ def test_inside_halving_grid_search_no_row_gets_a_later_value():
     pipe = Pipeline([("lags", LagFeaturizer(look_back=3)), ("model", CountLaterValues())])
     with pytest.warns(UserWarning, match="out of time order"):
         search = HalvingGridSearchCV(
-            pipe, {"model__strategy": ["mean", "median"]}, cv=KFold(2),
-            min_resources=20, random_state=0,
+            pipe,
+            {"model__strategy": ["mean", "median"]},
+            cv=KFold(2),
+            min_resources=20,
+            random_state=0,
         ).fit(X, y)
     assert search.n_resources_[0] == 20  # a random subsample of rows was fitted
     assert len(violations) >= 4 and violations == [0] * len(violations)
@@ -425,8 +441,7 @@ def test_a_panel_is_fitted_and_continued_as_each_series_on_its_own(kind):
     for key, part in parts.items():
         own = LagFeaturizer(look_back=4).fit(part) if len(part) >= 4 else None
         tail = lags.tail_[key]
-        np.testing.assert_array_equal(tail[4 - 1 - min(len(part), 3):],
-                                      part.to_numpy()[-3:])
+        np.testing.assert_array_equal(tail[4 - 1 - min(len(part), 3) :], part.to_numpy()[-3:])
         if own is not None:
             np.testing.assert_array_equal(tail, own.tail_)
         if kind != "datetime" or len(part) >= 3:
@@ -436,9 +451,14 @@ def test_a_panel_is_fitted_and_continued_as_each_series_on_its_own(kind):
             assert lags.next_index_[key] == part.index[-1] + pd.Timedelta("1D")
     # Every series continues from its own tail in the next time step.
     later = pd.concat(
-        {key: pd.DataFrame({"y": [9.0], "x": [8.0]},
-                           index=pd.Index([lags.next_index_[key]], name="t"))
-         for key in parts}, names=["id", "t"])
+        {
+            key: pd.DataFrame(
+                {"y": [9.0], "x": [8.0]}, index=pd.Index([lags.next_index_[key]], name="t")
+            )
+            for key in parts
+        },
+        names=["id", "t"],
+    )
     out = lags.transform(later)
     for row, key in enumerate(parts):
         np.testing.assert_array_equal(out[row, :6], lags.tail_[key].ravel())

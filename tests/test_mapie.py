@@ -80,9 +80,9 @@ def test_mapie_clones_and_fits_the_pipeline_itself(split_data, airline_pipeline)
 
 def test_time_series_regressor_updates_its_scores_online(split_data, fitted_pipeline):
     _, (X_cal, y_cal), (X_test, y_test) = split_data
-    ts = mapie_regression.TimeSeriesRegressor(
-        fitted_pipeline, method="enbpi", cv="prefit"
-    ).fit(X_cal, y_cal)
+    ts = mapie_regression.TimeSeriesRegressor(fitted_pipeline, method="enbpi", cv="prefit").fit(
+        X_cal, y_cal
+    )
     scores_before = ts.conformity_scores_.copy()
     y_pred, intervals = ts.predict(X_test.iloc[:12], confidence_level=CONFIDENCE)
     assert y_pred.shape == (12,) and intervals.shape == (12, 2, 1)

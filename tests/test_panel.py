@@ -53,8 +53,10 @@ def test_to_supervised_on_a_panel_is_each_series_on_its_own_stacked(order, horiz
     keys = list(dict.fromkeys(data["store"]))  # order of first appearance
     parts = [
         to_supervised(
-            data[data["store"] == key].drop(columns="store"), horizon,
-            target="sales", features=features,
+            data[data["store"] == key].drop(columns="store"),
+            horizon,
+            target="sales",
+            features=features,
         )
         for key in keys
     ]
@@ -133,14 +135,26 @@ def test_without_id_nothing_changes():
         ("repeat", {"id": "store"}, ValueError, r"more than one row for series 'a' at time 1"),
         ("nan id", {"id": "store"}, ValueError, r"id column 'store' is missing in 1 row"),
         ("nan time", {"id": "store"}, ValueError, "missing times"),
-        ("shuffle a", {"id": "store"}, ValueError,
-         r"time of series 'a' is not in increasing time order: label 1 \(row 2 of"),
-        ("reverse b", {"id": "store"}, ValueError,
-         r"time of series 'b' is in decreasing time order.*sort_values"),
+        (
+            "shuffle a",
+            {"id": "store"},
+            ValueError,
+            r"time of series 'a' is not in increasing time order: label 1 \(row 2 of",
+        ),
+        (
+            "reverse b",
+            {"id": "store"},
+            ValueError,
+            r"time of series 'b' is in decreasing time order.*sort_values",
+        ),
         ("multiindex", {"id": "store"}, ValueError, "MultiIndex"),
         ("series", {"id": "store"}, TypeError, "long-format DataFrame"),
-        (None, {"id": "store", "features": ["store", "price"]}, ValueError,
-         r"features \['store'\] name the panel's id"),
+        (
+            None,
+            {"id": "store", "features": ["store", "price"]},
+            ValueError,
+            r"features \['store'\] name the panel's id",
+        ),
         (None, {"id": "store", "target": "store"}, ValueError, "target 'store' is the panel's id"),
         ("no target", {"id": "store"}, ValueError, r"2 columns besides \['store'\]"),
         ("text", {"id": "store"}, TypeError, "numeric"),
@@ -200,9 +214,7 @@ def test_no_window_crosses_a_series_boundary(look_back):
     assert ((source == series[:, np.newaxis]) | filled).all()
     # each series' first look_back - 1 rows lack exactly their missing history
     position = X.groupby(level="store").cumcount().to_numpy()
-    np.testing.assert_array_equal(
-        filled.sum(axis=1), np.maximum(look_back - 1 - position, 0)
-    )
+    np.testing.assert_array_equal(filled.sum(axis=1), np.maximum(look_back - 1 - position, 0))
     # and the rest is the series' own past, step by step
     weeks = X.index.get_level_values("week").to_numpy()
     lags = np.arange(look_back - 1, -1, -1)
@@ -280,8 +292,12 @@ def test_a_later_fold_gets_each_series_own_history(X, look_back, n_splits, test_
 
 
 @settings(max_examples=60, deadline=None)
-@given(X=panels(), look_back=st.integers(1, 5), cut=st.integers(0, 14),
-       fill_value=st.sampled_from([np.nan, 0.0]))
+@given(
+    X=panels(),
+    look_back=st.integers(1, 5),
+    cut=st.integers(0, 14),
+    fill_value=st.sampled_from([np.nan, 0.0]),
+)
 def test_the_one_pass_panel_windows_are_the_series_by_series_ones(X, look_back, cut, fill_value):
     """LagFeaturizer builds a panel's windows in one pass when every series is
     in time order; the reference is its per-series path (run splitting and
@@ -382,14 +398,17 @@ def test_pipeline_with_panel_split_end_to_end():
 
     from sklstm import LSTMRegressor, SequenceReshaper
 
-    X, y = to_supervised(long_panel({"a": 12, "b": 12, "c": 12}, order="time"),
-                         target="sales", id="store")
-    pipe = Pipeline([
-        ("scale", MinMaxScaler().set_output(transform="pandas")),
-        ("lags", LagFeaturizer(3).set_output(transform="pandas")),
-        ("shape", SequenceReshaper()),
-        ("model", LSTMRegressor(units=4, max_iter=2, random_state=0)),
-    ])
+    X, y = to_supervised(
+        long_panel({"a": 12, "b": 12, "c": 12}, order="time"), target="sales", id="store"
+    )
+    pipe = Pipeline(
+        [
+            ("scale", MinMaxScaler().set_output(transform="pandas")),
+            ("lags", LagFeaturizer(3).set_output(transform="pandas")),
+            ("shape", SequenceReshaper()),
+            ("model", LSTMRegressor(units=4, max_iter=2, random_state=0)),
+        ]
+    )
     cv = PanelSplit(3)
     scores = cross_val_score(pipe, X, y, cv=cv, scoring="neg_mean_absolute_error")
     assert scores.shape == (3,) and np.isfinite(scores).all()

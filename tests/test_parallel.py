@@ -20,8 +20,11 @@ def search(airline_pipeline):
     def make():
         grid = {"lags__look_back": [1, 3], "lstm__units": [2, 4]}
         return GridSearchCV(
-            airline_pipeline(look_back=3, max_iter=2), grid, cv=TimeSeriesSplit(2),
-            scoring="neg_root_mean_squared_error", refit=False,
+            airline_pipeline(look_back=3, max_iter=2),
+            grid,
+            cv=TimeSeriesSplit(2),
+            scoring="neg_root_mean_squared_error",
+            refit=False,
         )
 
     return make
@@ -45,13 +48,17 @@ def test_n_jobs_processes_give_the_local_scores(search, data_and_local_scores):
 
 @pytest.mark.slow  # a Dask cluster of processes that load TensorFlow
 def test_dask_cluster_gives_the_local_scores_and_survives_a_lost_worker(
-    search, data_and_local_scores,
+    search,
+    data_and_local_scores,
 ):
     distributed = pytest.importorskip("distributed")
     X, y, local = data_and_local_scores
-    with distributed.LocalCluster(
-        n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-    ) as cluster, distributed.Client(cluster) as client:
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster) as client,
+    ):
         with joblib.parallel_backend("dask"):
             remote = search().fit(X, y)
         np.testing.assert_allclose(remote.cv_results_["mean_test_score"], local, rtol=1e-4)
@@ -93,13 +100,19 @@ def search_panel(path, backend):
 
     frame = pd.read_parquet(path)  # on the worker that runs this function
     X, y = to_supervised(frame, target="sales", id="store", time="month")
-    model = Pipeline([
-        ("lags", LagFeaturizer(look_back=3)),
-        ("seq", SequenceReshaper()),
-        ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0)),
-    ])
-    search = GridSearchCV(model, {"lstm__units": [2, 3]}, cv=PanelSplit(n_splits=2, test_size=4),
-                          scoring="neg_root_mean_squared_error")
+    model = Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=3)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0)),
+        ]
+    )
+    search = GridSearchCV(
+        model,
+        {"lstm__units": [2, 3]},
+        cv=PanelSplit(n_splits=2, test_size=4),
+        scoring="neg_root_mean_squared_error",
+    )
     with joblib.parallel_config(backend):  # "dask": the fits go to the cluster's workers
         search.fit(X, y)
     return search
@@ -117,8 +130,13 @@ def test_a_panel_search_reads_parquet_on_the_cluster_and_gives_the_local_scores(
     rng = np.random.RandomState(0)
     months = pd.period_range("2020-01", periods=30, freq="M")
     frame = pd.concat(
-        pd.DataFrame({"store": store, "month": months,
-                      "sales": level + np.cumsum(rng.normal(size=len(months)))})
+        pd.DataFrame(
+            {
+                "store": store,
+                "month": months,
+                "sales": level + np.cumsum(rng.normal(size=len(months))),
+            }
+        )
         for store, level in [("a", 1.0), ("b", -2.0), ("c", 0.5)]
     )
     path = tmp_path / "panel.parquet"
@@ -128,9 +146,12 @@ def test_a_panel_search_reads_parquet_on_the_cluster_and_gives_the_local_scores(
     # The workers import sklstm, not this test module: send the function by value.
     cloudpickle.register_pickle_by_value(sys.modules[__name__])
     try:
-        with distributed.LocalCluster(
-            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
-        ) as cluster, distributed.Client(cluster) as client:
+        with (
+            distributed.LocalCluster(
+                n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+            ) as cluster,
+            distributed.Client(cluster) as client,
+        ):
             with distributed.get_task_stream(client) as stream:
                 remote = client.submit(search_panel, str(path), "dask").result()
     finally:

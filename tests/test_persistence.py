@@ -130,9 +130,7 @@ def test_a_loaded_estimator_clones_and_refits_like_the_original(tiny, sequences,
     loaded = load_model(tmp_path / "m.sklstm")
     assert clone(loaded).get_params() == model.get_params()
     refit = loaded.set_params(max_iter=2).fit(X[:32], y[:32])
-    np.testing.assert_array_equal(
-        refit.predict(X), tiny(max_iter=2).fit(X[:32], y[:32]).predict(X)
-    )
+    np.testing.assert_array_equal(refit.predict(X), tiny(max_iter=2).fit(X[:32], y[:32]).predict(X))
     assert len(refit.loss_curve_) == 2
 
 
@@ -368,7 +366,9 @@ def to_lambda(config):
 def to_function_reference(config):
     dense = find_layer(config, "Dense")
     dense["config"]["activation"] = {
-        "module": "keras.utils", "class_name": "function", "config": "get_file",
+        "module": "keras.utils",
+        "class_name": "function",
+        "config": "get_file",
         "registered_name": "get_file",
     }
 
@@ -457,9 +457,7 @@ def keras_network(build):
     """A network built by ``build(keras, inputs)``, as .keras bytes, widths 2 -> 1."""
     keras = pytest.importorskip("keras")
     inputs = keras.Input(shape=(None, 2))
-    return keras_backend().network_to_bytes(
-        keras.Model(inputs, build(keras, inputs))
-    )
+    return keras_backend().network_to_bytes(keras.Model(inputs, build(keras, inputs)))
 
 
 OTHER_NETWORKS = {
@@ -494,8 +492,14 @@ def test_a_network_other_than_the_one_the_parameters_describe_is_refused(
 
 @pytest.mark.parametrize(
     "setting, value",
-    [("go_backwards", True), ("use_bias", False), ("activation", "relu"), ("units", 4096),
-     ("unit_forget_bias", False), ("return_sequences", True)],
+    [
+        ("go_backwards", True),
+        ("use_bias", False),
+        ("activation", "relu"),
+        ("units", 4096),
+        ("unit_forget_bias", False),
+        ("return_sequences", True),
+    ],
 )
 def test_one_changed_lstm_setting_is_refused(saved, tmp_path, setting, value, keras_must_not_run):
     def change(config):
@@ -509,6 +513,7 @@ def test_one_changed_lstm_setting_is_refused(saved, tmp_path, setting, value, ke
 
 def test_a_parameter_type_smuggled_into_the_config_is_refused(saved, tmp_path, keras_must_not_run):
     """``true`` equals 1 in Python; the comparison keeps JSON types apart."""
+
     def change(config):
         find_layer(config, "Dense")["config"]["units"] = True
 
@@ -555,8 +560,12 @@ def as_zip(members):
 BOMB = 64 * 2**20  # inflates 1000x; the real ones were 1 GiB
 
 
-@pytest.mark.parametrize("member", ["estimator.json", "model.keras", "config.json", "model.weights.h5"])
-def test_a_zip_bomb_in_any_member_is_refused_before_inflating(saved, tmp_path, member, keras_must_not_run):
+@pytest.mark.parametrize(
+    "member", ["estimator.json", "model.keras", "config.json", "model.weights.h5"]
+)
+def test_a_zip_bomb_in_any_member_is_refused_before_inflating(
+    saved, tmp_path, member, keras_must_not_run
+):
     if member == "estimator.json":  # valid JSON once inflated: it used to load
         members = {**saved, member: saved[member] + b" " * BOMB}
     elif member == "model.keras":
@@ -631,7 +640,12 @@ def test_damaged_archives_give_value_error(saved, tmp_path):
         "flipped json": flip_byte(valid, "estimator.json"),
         "method 99": patch_header(valid, "estimator.json", "method", 99),
         "garbage weights": as_zip(
-            {**saved, "model.keras": as_zip({**inner_members(saved), "model.weights.h5": b"garbage" * 100})}
+            {
+                **saved,
+                "model.keras": as_zip(
+                    {**inner_members(saved), "model.weights.h5": b"garbage" * 100}
+                ),
+            }
         ),
         "truncated": valid[: len(valid) // 2],
         "empty": b"",
@@ -670,7 +684,11 @@ def test_deeply_nested_json_gives_value_error(saved, tmp_path):
 
 
 def test_duplicate_keys_are_refused(saved, tmp_path):
-    text = saved["estimator.json"].decode().replace('"format_version": 1', '"format_version": 1, "format_version": 1')
+    text = (
+        saved["estimator.json"]
+        .decode()
+        .replace('"format_version": 1', '"format_version": 1, "format_version": 1')
+    )
     path = write_archive(tmp_path / "dup.sklstm", {**saved, "estimator.json": text})
     with pytest.raises(ValueError, match="key twice"):
         load_model(path)
@@ -716,7 +734,9 @@ def test_the_network_keras_built_is_checked_again(saved, tmp_path, monkeypatch):
     other = backend.network_from_bytes(keras_network(OTHER_NETWORKS["go_backwards"]))
     monkeypatch.setattr(backend, "network_from_bytes", lambda data: other)
     path = write_archive(tmp_path / "m.sklstm", saved)
-    with pytest.raises(ValueError, match="never builds: Keras built.*at config.*'layers'.*sklstm builds"):
+    with pytest.raises(
+        ValueError, match="never builds: Keras built.*at config.*'layers'.*sklstm builds"
+    ):
         load_model(path)
 
 
@@ -744,8 +764,9 @@ def test_a_model_fitted_with_sample_weights_round_trips(tiny, sequences, tmp_pat
 
 
 def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_must_not_run):
-    path = write_archive(tmp_path / "m.sklstm",
-                         with_document(saved, set_in(["params", "cell"], "gru")))
+    path = write_archive(
+        tmp_path / "m.sklstm", with_document(saved, set_in(["params", "cell"], "gru"))
+    )
     with pytest.raises(ValueError, match="never builds.*GRU|never builds.*LSTM"):
         load_model(path)
 
@@ -755,8 +776,9 @@ def test_a_file_whose_cell_is_not_its_network_is_refused(saved, tmp_path, keras_
 def test_the_weight_count_load_model_expects_is_the_networks(cell, units):
     from sklstm._neural._format import count_weights
 
-    architecture = dict(n_features=3, n_outputs=2, units=units, dropout=0.0,
-                        recurrent_dropout=0.0, cell=cell)
+    architecture = dict(
+        n_features=3, n_outputs=2, units=units, dropout=0.0, recurrent_dropout=0.0, cell=cell
+    )
     network = keras_backend().build_model(**architecture, seed=0)
     assert count_weights(**architecture) == network.count_params()
 
@@ -817,16 +839,20 @@ def test_the_entries_zipfile_builds_are_counted(saved, tmp_path):
         load_model(path)
 
 
-@pytest.mark.parametrize("params, change", [
-    ({}, {"units": 5}),
-    ({}, {"units": (3, 3)}),
-    ({}, {"cell": "gru"}),
-    ({}, {"dropout": 0.5}),
-    ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"quantiles": (0.2, 0.5, 0.8)}),
-    ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"loss": "squared_error"}),
-])
+@pytest.mark.parametrize(
+    "params, change",
+    [
+        ({}, {"units": 5}),
+        ({}, {"units": (3, 3)}),
+        ({}, {"cell": "gru"}),
+        ({}, {"dropout": 0.5}),
+        ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"quantiles": (0.2, 0.5, 0.8)}),
+        ({"loss": "quantile", "quantiles": (0.1, 0.5, 0.9)}, {"loss": "squared_error"}),
+    ],
+)
 def test_save_refuses_a_model_whose_parameters_changed_after_fit(
-        tiny, sequences, tmp_path, params, change):
+    tiny, sequences, tmp_path, params, change
+):
     X, y = sequences
     model = tiny(**params).fit(X, y).set_params(**change)
     with pytest.raises(ValueError, match="no longer describe its fitted network"):

@@ -59,9 +59,7 @@ def test_rows_before_a_full_window_are_predicted_from_the_steps_they_have(
     Xt = pipe[:-1].transform(X.iloc[100:])
     for k in (0, 5, 10):
         assert np.isnan(Xt[k, : 11 - k]).all() and not np.isnan(Xt[k, 11 - k :]).any()
-        np.testing.assert_allclose(
-            pred[k], pipe[-1].predict(Xt[k : k + 1, 11 - k :])[0], rtol=1e-5
-        )
+        np.testing.assert_allclose(pred[k], pipe[-1].predict(Xt[k : k + 1, 11 - k :])[0], rtol=1e-5)
 
 
 def test_exogenous_input_carries_the_signal():
@@ -86,8 +84,10 @@ def test_exogenous_input_carries_the_signal():
                 # from the lag names, nobody counts columns
                 ("lags", LagFeaturizer(look_back=3).set_output(transform="pandas")),
                 ("seq", SequenceReshaper()),
-                ("lstm", LSTMRegressor(units=8, max_iter=40, learning_rate_init=0.01,
-                                       random_state=0)),
+                (
+                    "lstm",
+                    LSTMRegressor(units=8, max_iter=40, learning_rate_init=0.01, random_state=0),
+                ),
             ]
         ).fit(X.iloc[:180], target.iloc[:180])
         assert pipe["seq"].n_steps_ == 3 and pipe["lstm"].n_features_in_ == len(features)
@@ -106,7 +106,9 @@ def test_direct_multi_step_target_is_learned_by_one_network(airline_pipeline):
     series = load_airline()
     X, Y = to_supervised(series, horizon=range(1, 4))
     assert isinstance(Y, pd.DataFrame) and list(Y.columns) == [
-        "passengers_t+1", "passengers_t+2", "passengers_t+3",
+        "passengers_t+1",
+        "passengers_t+2",
+        "passengers_t+3",
     ]
     pipe = airline_pipeline(look_back=3)
     pipe.set_params(scale=MinMaxScaler().set_output(transform="pandas"))

@@ -16,8 +16,16 @@ from sklearn.model_selection import GridSearchCV, TimeSeriesSplit
 from sklearn.pipeline import Pipeline
 from sklearn.preprocessing import StandardScaler
 
-from sklstm import (LSTMRegressor, LagFeaturizer, SequenceReshaper, average_seeds, load_model,
-                    make_lstm_forecaster, save_model, to_supervised)
+from sklstm import (
+    LagFeaturizer,
+    LSTMRegressor,
+    SequenceReshaper,
+    average_seeds,
+    load_model,
+    make_lstm_forecaster,
+    save_model,
+    to_supervised,
+)
 from sklstm._neural._lazy import keras_backend
 from sklstm.datasets import load_airline
 
@@ -48,8 +56,12 @@ def saved(forecaster, tmp_path_factory):
 def test_the_recipe_comes_back_predicting_exactly_the_same(forecaster, saved, data):
     path, members = saved
     # the unfitted template and the fitted network, each in its own member
-    assert sorted(members) == ["estimator.skops", "format.json",
-                               "regressors/0.json", "regressors/1.sklstm"]
+    assert sorted(members) == [
+        "estimator.skops",
+        "format.json",
+        "regressors/0.json",
+        "regressors/1.sklstm",
+    ]
     loaded = load_model(path)
     assert type(loaded) is type(forecaster)
     assert type(loaded.regressor_[-1]) is LSTMRegressor
@@ -66,14 +78,29 @@ def test_a_global_quantile_gru_forecaster_on_a_panel_round_trips(tmp_path):
     """The newer parts together: a panel, reference=k, a direct target, a GRU, quantiles."""
     rng = np.random.RandomState(0)
     months = pd.period_range("2000-01", periods=40, freq="M")
-    frame = pd.concat([
-        pd.DataFrame({"id": key, "month": months,
-                      "y": level * np.exp(np.cumsum(rng.normal(0.01, 0.05, 40)))})
-        for key, level in [("a", 10.0), ("b", 1000.0)]
-    ])
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "id": key,
+                    "month": months,
+                    "y": level * np.exp(np.cumsum(rng.normal(0.01, 0.05, 40))),
+                }
+            )
+            for key, level in [("a", 10.0), ("b", 1000.0)]
+        ]
+    )
     X, y = to_supervised(frame, target="y", id="id", time="month", horizon=range(1, 4))
-    model = make_lstm_forecaster(13, seasonal_period=12, kind="log", reference=12,
-                                 cell="gru", loss="quantile", random_state=0, **TINY)
+    model = make_lstm_forecaster(
+        13,
+        seasonal_period=12,
+        kind="log",
+        reference=12,
+        cell="gru",
+        loss="quantile",
+        random_state=0,
+        **TINY,
+    )
     model.fit(X, y, sample_weight=np.linspace(0.5, 1.0, len(X)))
     save_model(model, tmp_path / "global.sklstm")
     loaded = load_model(tmp_path / "global.sklstm")
@@ -105,8 +132,13 @@ def test_a_continuing_window_is_read_from_the_loaded_state(airline, tmp_path, in
         X.index = y.index = X.index.to_timestamp()
         if index == "zoned":
             X.index = y.index = X.index.tz_localize("Europe/Paris")
-    pipe = Pipeline([("lags", LagFeaturizer(look_back=4)), ("seq", SequenceReshaper()),
-                     ("lstm", LSTMRegressor(**TINY, random_state=0))]).fit(X[:48], y[:48])
+    pipe = Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=4)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(**TINY, random_state=0)),
+        ]
+    ).fit(X[:48], y[:48])
     save_model(pipe, tmp_path / "pipe.sklstm")
     loaded = load_model(tmp_path / "pipe.sklstm")
     assert loaded[0].next_index_ == pipe[0].next_index_
@@ -123,10 +155,17 @@ def test_a_loaded_composite_clones_and_refits(saved, data):
 def test_a_tuned_pipeline_and_a_shared_regressor_round_trip(sequences, tmp_path):
     X, y = sequences
     X2 = X.reshape(len(X), -1)
-    pipe = Pipeline([("scale", StandardScaler()), ("lags", LagFeaturizer(look_back=2)),
-                     ("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY, random_state=0))])
-    search = GridSearchCV(pipe, {"lstm__units": [3, 4]}, cv=TimeSeriesSplit(2),
-                          scoring="neg_root_mean_squared_error").fit(X2, y)
+    pipe = Pipeline(
+        [
+            ("scale", StandardScaler()),
+            ("lags", LagFeaturizer(look_back=2)),
+            ("seq", SequenceReshaper()),
+            ("lstm", LSTMRegressor(**TINY, random_state=0)),
+        ]
+    )
+    search = GridSearchCV(
+        pipe, {"lstm__units": [3, 4]}, cv=TimeSeriesSplit(2), scoring="neg_root_mean_squared_error"
+    ).fit(X2, y)
     best = search.best_estimator_
     save_model(best, tmp_path / "best.sklstm")
     loaded = load_model(tmp_path / "best.sklstm")
@@ -180,12 +219,15 @@ def test_a_type_trusted_deliberately_loads(custom, sequences, how):
     np.testing.assert_array_equal(loaded.predict(X), pipe.predict(X))
 
 
-@pytest.mark.parametrize("trusted, error, match", [
-    (True, TypeError, "list of types"),
-    ("sklearn.pipeline.Pipeline", TypeError, "list of types"),
-    ([3], TypeError, "types or"),
-    ([LSTMRegressor], ValueError, "cannot be trusted"),
-])
+@pytest.mark.parametrize(
+    "trusted, error, match",
+    [
+        (True, TypeError, "list of types"),
+        ("sklearn.pipeline.Pipeline", TypeError, "list of types"),
+        ([3], TypeError, "types or"),
+        ([LSTMRegressor], ValueError, "cannot be trusted"),
+    ],
+)
 def test_the_trusted_argument_is_checked(saved, trusted, error, match):
     with pytest.raises(error, match=match):
         load_model(saved[0], trusted=trusted)
@@ -280,17 +322,23 @@ def test_a_bomb_in_the_skops_part_is_refused_before_inflating(saved, tmp_path, k
     assert "inflates to" in bounded_load(path)
 
 
-@pytest.mark.parametrize("member, size, match", [
-    ("schema.json", 5 * 2**20, "schema.json inflates to 5"),  # many small objects at most
-    ("x.npy", 65 * 2**20, "at most 67108864 bytes"),
-])
+@pytest.mark.parametrize(
+    "member, size, match",
+    [
+        ("schema.json", 5 * 2**20, "schema.json inflates to 5"),  # many small objects at most
+        ("x.npy", 65 * 2**20, "at most 67108864 bytes"),
+    ],
+)
 def test_an_oversized_member_is_refused(saved, tmp_path, member, size, match, keras_must_not_run):
     members = saved[1]
     inner = unzip(members["estimator.skops"])
     inner[member] = inner.get(member, b"") + b" " * size  # stored: no bomb, only too large
     path = tmp_path / "large.sklstm"
-    path.write_bytes(as_zip({**members, "estimator.skops": as_zip(inner, zipfile.ZIP_STORED)},
-                            zipfile.ZIP_STORED))
+    path.write_bytes(
+        as_zip(
+            {**members, "estimator.skops": as_zip(inner, zipfile.ZIP_STORED)}, zipfile.ZIP_STORED
+        )
+    )
     with pytest.raises(ValueError, match=match):
         load_model(path)
 
@@ -322,7 +370,8 @@ def test_a_tampered_network_inside_a_pipeline_file_is_refused(saved, tmp_path, k
 
 
 def test_an_lstm_regressor_smuggled_into_the_skops_part_is_refused(
-        forecaster, saved, tmp_path, keras_must_not_run):
+    forecaster, saved, tmp_path, keras_must_not_run
+):
     # skops alone stores the regressor with its network as raw .keras bytes
     data = skops.io.dumps(forecaster)
     document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
@@ -333,32 +382,61 @@ def test_an_lstm_regressor_smuggled_into_the_skops_part_is_refused(
         load_model(path, trusted=trusted)
 
 
-@pytest.mark.parametrize("change, match", [
-    (lambda m: {**m, "format.json": b'{"format": "sklstm.Estimator", "format_version": 2, '
-                                    b'"regressors": 2}'}, "format_version 2"),
-    (lambda m: {**m, "format.json": b'{"format": "sklstm.Estimator", "format_version": 1, '
-                                    b'"regressors": 3}'}, "declares 3 regressors"),
-    (lambda m: {**m, "extra.pkl": b"x"}, "unknown member 'extra.pkl'"),
-    (lambda m: {k: v for k, v in m.items() if k != "regressors/0.json"},
-     "numbered 0 to 0"),
-    (lambda m: {**m, "estimator.skops": as_zip({**unzip(m["estimator.skops"]), "x.pkl": b"1"})},
-     "not a skops archive"),
-    (lambda m: {**m, "estimator.skops": as_zip({"schema.json": b"[" * 300 + b"]" * 300})},
-     "nested more than"),
-    (lambda m: {**m, "estimator.skops": as_zip({"schema.json": b"[" + b"{}," * 20000 + b"{}]"})},
-     "20002 brackets"),
-])
+@pytest.mark.parametrize(
+    "change, match",
+    [
+        (
+            lambda m: {
+                **m,
+                "format.json": b'{"format": "sklstm.Estimator", "format_version": 2, '
+                b'"regressors": 2}',
+            },
+            "format_version 2",
+        ),
+        (
+            lambda m: {
+                **m,
+                "format.json": b'{"format": "sklstm.Estimator", "format_version": 1, '
+                b'"regressors": 3}',
+            },
+            "declares 3 regressors",
+        ),
+        (lambda m: {**m, "extra.pkl": b"x"}, "unknown member 'extra.pkl'"),
+        (lambda m: {k: v for k, v in m.items() if k != "regressors/0.json"}, "numbered 0 to 0"),
+        (
+            lambda m: {
+                **m,
+                "estimator.skops": as_zip({**unzip(m["estimator.skops"]), "x.pkl": b"1"}),
+            },
+            "not a skops archive",
+        ),
+        (
+            lambda m: {**m, "estimator.skops": as_zip({"schema.json": b"[" * 300 + b"]" * 300})},
+            "nested more than",
+        ),
+        (
+            lambda m: {
+                **m,
+                "estimator.skops": as_zip({"schema.json": b"[" + b"{}," * 20000 + b"{}]"}),
+            },
+            "20002 brackets",
+        ),
+    ],
+)
 def test_a_crafted_composite_file_is_refused(saved, tmp_path, change, match, keras_must_not_run):
     with pytest.raises(ValueError, match=match):
         load_model(write(tmp_path, change(saved[1])))
 
 
-@pytest.mark.parametrize("fields", [
-    ("Timestamp", "2020-01-01", "ns", "../../etc/passwd"),
-    ("Timestamp", "not a date", "ns", None),
-    ("Timestamp", "2020-01-01", "fortnight", None),
-    ("Period", "2020-01", "ns", None),
-])
+@pytest.mark.parametrize(
+    "fields",
+    [
+        ("Timestamp", "2020-01-01", "ns", "../../etc/passwd"),
+        ("Timestamp", "not a date", "ns", None),
+        ("Timestamp", "2020-01-01", "fortnight", None),
+        ("Period", "2020-01", "ns", None),
+    ],
+)
 def test_a_crafted_time_label_is_refused(fields):
     from sklstm._persistence import TimeLabel
 
@@ -406,8 +484,13 @@ def test_regressors_in_object_arrays_are_found_and_others_refused(sequences, tmp
 
 
 def node(cls, module, loader, node_id, **fields):
-    return {"__class__": cls, "__module__": module, "__loader__": loader, **fields,
-            "__id__": node_id}
+    return {
+        "__class__": cls,
+        "__module__": module,
+        "__loader__": loader,
+        **fields,
+        "__id__": node_id,
+    }
 
 
 def skops_file(tmp_path, schema, **extra):
@@ -424,8 +507,7 @@ def test_nodes_sharing_ids_cannot_make_the_audit_exponential(tmp_path, monkeypat
 
     walks = []
     audit = _audit.Node.get_unsafe_set
-    monkeypatch.setattr(_audit.Node, "get_unsafe_set",
-                        lambda self: walks.append(1) or audit(self))
+    monkeypatch.setattr(_audit.Node, "get_unsafe_set", lambda self: walks.append(1) or audit(self))
     level = node("int", "builtins", "JsonNode", 1, content="1", is_json=True)
     for depth in range(2, 18):
         stand_in = node("list", "builtins", "ListNode", depth - 1, content=[])
@@ -438,8 +520,10 @@ def test_nodes_sharing_ids_cannot_make_the_audit_exponential(tmp_path, monkeypat
 def test_a_member_is_read_once_however_many_nodes_name_it(tmp_path):
     array = io.BytesIO()
     np.save(array, np.zeros(2**17 - 32))  # just under 1 MiB: within the bomb rule
-    nodes = [node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
-             for i in range(48)]
+    nodes = [
+        node("ndarray", "numpy", "NdArrayNode", 10 + i, type="numpy", file="a.npy")
+        for i in range(48)
+    ]
     schema = node("list", "builtins", "ListNode", 1, content=nodes)
     path = skops_file(tmp_path, schema, **{"a.npy": array.getvalue()})
     assert path.stat().st_size < 2**14
@@ -447,15 +531,24 @@ def test_a_member_is_read_once_however_many_nodes_name_it(tmp_path):
 
 
 @pytest.mark.parametrize("alias", ["sklstm.LSTMRegressor", "sklstm._neural.LSTMRegressor"])
-def test_an_lstm_regressor_under_another_name_is_refused(forecaster, tmp_path, alias,
-                                                         keras_must_not_run):
+def test_an_lstm_regressor_under_another_name_is_refused(
+    forecaster, tmp_path, alias, keras_must_not_run
+):
     data = unzip(skops.io.dumps(forecaster))
-    schema = data["schema.json"].decode().replace(
-        '"__module__": "sklstm._neural._regressor"', f'"__module__": "{alias[:-14]}"')
+    schema = (
+        data["schema.json"]
+        .decode()
+        .replace('"__module__": "sklstm._neural._regressor"', f'"__module__": "{alias[:-14]}"')
+    )
     assert "sklstm._neural._regressor" not in schema
     document = {"format": "sklstm.Estimator", "format_version": 1, "regressors": 0}
-    path = write(tmp_path, {"format.json": json.dumps(document),
-                            "estimator.skops": as_zip({**data, "schema.json": schema})})
+    path = write(
+        tmp_path,
+        {
+            "format.json": json.dumps(document),
+            "estimator.skops": as_zip({**data, "schema.json": schema}),
+        },
+    )
     assert f"holds an LSTMRegressor itself (as {alias})" in bounded_load(path)
     with pytest.raises(ValueError, match="cannot be trusted"):
         load_model(path, trusted=[alias])
@@ -471,12 +564,19 @@ def test_a_subclass_of_lstm_regressor_cannot_be_trusted(saved):
 
 def test_a_trusted_metric_function_is_never_called_while_loading(tmp_path):
     # skops calls the type of a ConstructorFromReduceNode with the file's arguments
-    numbers = [node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
-               for i, v in enumerate([0.0, 5.0])]
+    numbers = [
+        node("float", "builtins", "JsonNode", 20 + i, content=str(v), is_json=True)
+        for i, v in enumerate([0.0, 5.0])
+    ]
     pair = [node("list", "builtins", "ListNode", 30 + i, content=[numbers[i]]) for i in (0, 1)]
     arguments = node("tuple", "builtins", "TupleNode", 2, content=pair)
-    schema = node("mean_squared_error", "sklearn.metrics._regression",
-                  "ConstructorFromReduceNode", 1, content=arguments)
+    schema = node(
+        "mean_squared_error",
+        "sklearn.metrics._regression",
+        "ConstructorFromReduceNode",
+        1,
+        content=arguments,
+    )
     message = bounded_load(skops_file(tmp_path, schema))
     assert "uses the function sklearn.metrics._regression.mean_squared_error" in message
 
@@ -485,8 +585,9 @@ def test_a_fitted_search_keeps_its_scorer_as_a_reference(sequences, tmp_path):
     X, y = sequences
     X2 = X[:, :, 0]
     pipe = Pipeline([("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY))])
-    search = GridSearchCV(pipe, {"lstm__units": [3]}, cv=TimeSeriesSplit(2),
-                          scoring="neg_mean_squared_error").fit(X2, y)
+    search = GridSearchCV(
+        pipe, {"lstm__units": [3]}, cv=TimeSeriesSplit(2), scoring="neg_mean_squared_error"
+    ).fit(X2, y)
     save_model(search, tmp_path / "search.sklstm")
     loaded = load_model(tmp_path / "search.sklstm")
     from sklearn.metrics import mean_squared_error
@@ -504,8 +605,7 @@ PANDAS_SPELLINGS = {
 
 
 @pytest.mark.parametrize("written_by", ["2.x", "3.x"])
-def test_a_file_loads_under_the_other_pandas_version(forecaster, saved, data, tmp_path,
-                                                     written_by):
+def test_a_file_loads_under_the_other_pandas_version(forecaster, saved, data, tmp_path, written_by):
     members = saved[1]
     inner = unzip(members["estimator.skops"])
     schema = json.loads(inner["schema.json"])
@@ -527,9 +627,14 @@ def test_a_file_loads_under_the_other_pandas_version(forecaster, saved, data, tm
     np.testing.assert_array_equal(load_model(path).predict(X_test), forecaster.predict(X_test))
 
 
-@pytest.mark.parametrize("change", [
-    {"lstm__units": 5}, {"lstm__cell": "gru"}, {"lstm__dropout": 0.5},
-])
+@pytest.mark.parametrize(
+    "change",
+    [
+        {"lstm__units": 5},
+        {"lstm__cell": "gru"},
+        {"lstm__dropout": 0.5},
+    ],
+)
 def test_save_refuses_a_pipeline_whose_regressor_changed_after_fit(sequences, tmp_path, change):
     X, y = sequences
     pipe = Pipeline([("seq", SequenceReshaper()), ("lstm", LSTMRegressor(**TINY))])
@@ -544,7 +649,8 @@ def test_a_file_naming_the_slots_by_their_former_module_loads(forecaster, saved,
     inner = unzip(members["estimator.skops"])
     assert b'"sklstm._persistence"' in inner["schema.json"]
     inner["schema.json"] = inner["schema.json"].replace(
-        b'"sklstm._persistence"', b'"sklstm._pipeline_persistence"')
+        b'"sklstm._persistence"', b'"sklstm._pipeline_persistence"'
+    )
     path = write(tmp_path, {**members, "estimator.skops": as_zip(inner)})
     _, _, X_test = data
     np.testing.assert_array_equal(load_model(path).predict(X_test), forecaster.predict(X_test))

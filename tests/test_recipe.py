@@ -57,12 +57,8 @@ def test_it_is_a_plain_printable_tunable_estimator():
 
 
 def test_default_look_back_follows_the_season():
-    assert make_lstm_forecaster(seasonal_period=12).get_params()[
-        "regressor__lags__look_back"
-    ] == 13
-    assert make_lstm_forecaster(seasonal_period=None).get_params()[
-        "regressor__lags__look_back"
-    ] > 1
+    assert make_lstm_forecaster(seasonal_period=12).get_params()["regressor__lags__look_back"] == 13
+    assert make_lstm_forecaster(seasonal_period=None).get_params()["regressor__lags__look_back"] > 1
 
 
 def test_bad_arguments_are_value_errors():
@@ -221,15 +217,21 @@ def test_seed_ensemble_weights_outputs_and_transform():
     np.testing.assert_allclose(ensemble.predict(X), (3 * ols + ridge) / 4)
     np.testing.assert_allclose(ensemble.transform(X), np.c_[ols, ridge])
     assert list(ensemble.get_feature_names_out()) == [
-        "seedensemble_ols_0", "seedensemble_ols_1", "seedensemble_ridge_0", "seedensemble_ridge_1"
+        "seedensemble_ols_0",
+        "seedensemble_ols_1",
+        "seedensemble_ridge_0",
+        "seedensemble_ridge_1",
     ]
     # sample_weight reaches every member, with several outputs as with one
     weights = rng.uniform(0.1, 2.0, 30)
     weighted = SeedEnsemble(members).fit(X, Y, sample_weight=weights)
-    expected = np.mean([
-        LinearRegression().fit(X, Y, sample_weight=weights).predict(X),
-        Ridge(alpha=50.0).fit(X, Y, sample_weight=weights).predict(X),
-    ], axis=0)
+    expected = np.mean(
+        [
+            LinearRegression().fit(X, Y, sample_weight=weights).predict(X),
+            Ridge(alpha=50.0).fit(X, Y, sample_weight=weights).predict(X),
+        ],
+        axis=0,
+    )
     np.testing.assert_allclose(weighted.predict(X), expected)
     with pytest.raises(TypeError, match="only sample_weight"):
         SeedEnsemble(members).fit(X, Y, check_input=False)
@@ -262,13 +264,17 @@ def test_average_seeds_refuses_bad_input():
 def test_the_recipe_forecasts_quantiles_for_one_or_several_horizons():
     series = pd.Series(
         100 + np.arange(60) + 5 * np.sin(np.arange(60) * np.pi / 6),
-        index=pd.period_range("2000-01", periods=60, freq="M"), name="y",
+        index=pd.period_range("2000-01", periods=60, freq="M"),
+        name="y",
     )
     for horizon, shape in [(1, (12, 3)), (range(1, 4), (10, 3, 3))]:
         X, y = to_supervised(series, horizon=horizon)
         model = make_lstm_forecaster(
-            seasonal_period=12, loss="quantile", quantiles=(0.1, 0.5, 0.9),
-            max_iter=3, random_state=0,
+            seasonal_period=12,
+            loss="quantile",
+            quantiles=(0.1, 0.5, 0.9),
+            max_iter=3,
+            random_state=0,
         ).fit(X.iloc[:47], y.iloc[:47])
         assert model.get_params()["regressor__lstm__quantiles"] == (0.1, 0.5, 0.9)
         bands = model.predict_quantiles(X.iloc[47:])
@@ -283,8 +289,13 @@ def test_the_recipe_forecasts_quantiles_for_one_or_several_horizons():
 def panel(scales=(1.0, 30.0, 0.2), n=60, seed=0):
     """A long table of len(scales) trending seasonal series, each times its scale."""
     frames = [
-        pd.DataFrame({"series": f"s{i}", "month": trending(n, seed=seed + i).index,
-                      "y": scale * trending(n, seed=seed + i).to_numpy()})
+        pd.DataFrame(
+            {
+                "series": f"s{i}",
+                "month": trending(n, seed=seed + i).index,
+                "y": scale * trending(n, seed=seed + i).to_numpy(),
+            }
+        )
         for i, scale in enumerate(scales)
     ]
     return pd.concat(frames, ignore_index=True)
@@ -336,13 +347,23 @@ def test_global_log_recipe_scales_each_series_on_its_own(seed, a):
 def test_global_lstm_recipe_on_a_panel_is_scale_free_up_to_float_tolerance():
     X, Y = to_supervised(panel(), target="y", id="series", time="month", horizon=range(1, 3))
     model = make_lstm_forecaster(
-        24, seasonal_period=12, kind="log", reference=12, max_iter=3, loss="absolute_error",
+        24,
+        seasonal_period=12,
+        kind="log",
+        reference=12,
+        max_iter=3,
+        loss="absolute_error",
         random_state=0,
     )
     base = clone(model).fit(X, Y).predict(X)
     frame = panel()
-    Xs, Ys = to_supervised(frame.assign(y=frame["y"] * 250.0), target="y", id="series",
-                           time="month", horizon=range(1, 3))
+    Xs, Ys = to_supervised(
+        frame.assign(y=frame["y"] * 250.0),
+        target="y",
+        id="series",
+        time="month",
+        horizon=range(1, 3),
+    )
     moved = clone(model).fit(Xs, Ys).predict(Xs)
     assert base.shape == (len(X), 2)
     np.testing.assert_allclose(moved, 250.0 * base, rtol=1e-4)

@@ -1,4 +1,5 @@
-"""LSTMRegressor's public behaviour: parameters, input checks, predictions, input and target scaling.
+"""LSTMRegressor's public behaviour: parameters, input checks, predictions, input and
+target scaling.
 
 Training itself (history, early stopping, progress output, fits that fail) is in
 test_training.py, random_state in test_reproducibility.py.
@@ -89,12 +90,12 @@ def test_stacked_layers_and_history(tiny, sequences):
     X, y = sequences
     # one batch of 16 rows, two epochs: the architecture and history are the same as a long fit's
     model = tiny(units=(6, 3), dropout=0.1, recurrent_dropout=0.1, max_iter=2).fit(X[:16], y[:16])
-    lstms = [l for l in model.model_.layers if type(l).__name__ == "LSTM"]
-    assert [l.units for l in lstms] == [6, 3]
-    assert [l.dropout for l in lstms] == [0.1, 0.1]
-    assert [l.recurrent_dropout for l in lstms] == [0.1, 0.1]
+    lstms = [layer for layer in model.model_.layers if type(layer).__name__ == "LSTM"]
+    assert [layer.units for layer in lstms] == [6, 3]
+    assert [layer.dropout for layer in lstms] == [0.1, 0.1]
+    assert [layer.recurrent_dropout for layer in lstms] == [0.1, 0.1]
     # the first layer hands the whole sequence on, the last one its final state
-    assert [l.return_sequences for l in lstms] == [True, False]
+    assert [layer.return_sequences for layer in lstms] == [True, False]
     assert len(model.loss_curve_) == model.n_iter_ == 2
 
 
@@ -199,9 +200,16 @@ def test_bad_params_get_a_clear_error(tiny, params, match):
 @pytest.mark.parametrize(
     "params",
     [
-        {"max_iter": True}, {"units": True}, {"units": (4, True)}, {"batch_size": True},
-        {"n_iter_no_change": True}, {"learning_rate_init": True}, {"dropout": False},
-        {"validation_fraction": True}, {"units": ()}, {"units": [4, 2.0]},
+        {"max_iter": True},
+        {"units": True},
+        {"units": (4, True)},
+        {"batch_size": True},
+        {"n_iter_no_change": True},
+        {"learning_rate_init": True},
+        {"dropout": False},
+        {"validation_fraction": True},
+        {"units": ()},
+        {"units": [4, 2.0]},
     ],
 )
 def test_a_bool_or_an_empty_layer_list_is_not_a_number_of_units_or_max_iter(tiny, params):
@@ -215,7 +223,7 @@ def test_units_may_be_a_list_or_tuple_of_layer_sizes(tiny, sequences):
     X, y = sequences
     for units in ([3, 2], (3, 2), np.int64(3)):
         model = tiny(units=units, max_iter=1).fit(X, y)
-        sizes = [l.units for l in model.model_.layers if type(l).__name__ == "LSTM"]
+        sizes = [layer.units for layer in model.model_.layers if type(layer).__name__ == "LSTM"]
         assert sizes == list(np.atleast_1d(units))
         assert model.units is units  # the parameter is stored untouched
 
@@ -225,12 +233,20 @@ def test_units_may_be_a_list_or_tuple_of_layer_sizes(tiny, sequences):
     [
         (np.array([[["1.5"], ["2"]]] * 4), np.ones(4), ValueError, "X holds text"),
         (np.ones((4, 2, 1)), np.array(["1", "2", "3", "4"]), ValueError, "y holds text"),
-        (np.ones((4, 2, 1)), pd.Series(["1", "2", "3", "4"], dtype=object), ValueError,
-         "y holds text"),
+        (
+            np.ones((4, 2, 1)),
+            pd.Series(["1", "2", "3", "4"], dtype=object),
+            ValueError,
+            "y holds text",
+        ),
         (np.ones((4, 2)), pd.Series(pd.date_range("2020", periods=4)), TypeError, "dates"),
         (np.arange(8).astype("datetime64[D]").reshape(4, 2), np.ones(4), TypeError, "dates"),
-        (pd.DataFrame({"t": pd.timedelta_range("1D", periods=4)}), np.ones(4), TypeError,
-         "dates or times"),
+        (
+            pd.DataFrame({"t": pd.timedelta_range("1D", periods=4)}),
+            np.ones(4),
+            TypeError,
+            "dates or times",
+        ),
     ],
 )
 def test_text_and_dates_are_not_silently_turned_into_numbers(tiny, X, y, error, match):
@@ -389,8 +405,9 @@ def test_only_a_quantile_model_has_predict_quantiles(tiny, sequences):
 def test_quantiles_never_cross_even_for_wild_weights_and_inputs(tiny, sequences, scale_target):
     """The order holds by construction, not because training found it."""
     X, y = sequences
-    model = tiny(loss="quantile", quantiles=(0.01, 0.1, 0.5, 0.6, 0.99),
-                 scale_target=scale_target).fit(X, 1e-3 * y)
+    model = tiny(
+        loss="quantile", quantiles=(0.01, 0.1, 0.5, 0.6, 0.99), scale_target=scale_target
+    ).fit(X, 1e-3 * y)
     rng = np.random.RandomState(1)
     # weights no training would give: large, random, so the raw outputs swing widely
     wild = [30 * rng.standard_normal(w.shape) for w in model.model_.get_weights()]
@@ -424,8 +441,14 @@ def test_the_80_percent_interval_covers_about_80_percent_of_new_points():
     X = rng.uniform(-1, 1, size=(800, 3, 1))
     noise = 0.3
     y = np.sin(2 * X[:, -1, 0]) + X[:, 0, 0] + rng.normal(scale=noise, size=800)
-    model = LSTMRegressor(units=8, max_iter=30, learning_rate_init=0.01, loss="quantile",
-                          quantiles=(0.1, 0.5, 0.9), random_state=0).fit(X[:400], y[:400])
+    model = LSTMRegressor(
+        units=8,
+        max_iter=30,
+        learning_rate_init=0.01,
+        loss="quantile",
+        quantiles=(0.1, 0.5, 0.9),
+        random_state=0,
+    ).fit(X[:400], y[:400])
     bands = model.predict_quantiles(X[400:])
     inside = (bands[:, 0] <= y[400:]) & (y[400:] <= bands[:, 2])
     assert 0.6 <= inside.mean() <= 0.95
@@ -533,8 +556,7 @@ def test_the_fitted_curves_have_mlp_regressors_names_and_meaning(tiny, sequences
     with pytest.warns(ConvergenceWarning):
         mlp.fit(X[:, -1, :], y)
     model = tiny().fit(X, y)
-    names = ["loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_",
-             "n_iter_"]
+    names = ["loss_curve_", "best_loss_", "validation_scores_", "best_validation_score_", "n_iter_"]
     for fitted in (mlp, model):
         assert all(hasattr(fitted, name) for name in names)
     assert len(model.loss_curve_) == model.n_iter_ == 3
@@ -564,7 +586,8 @@ def test_history_is_a_deprecated_copy_of_the_curves(tiny, sequences):
     with pytest.warns(FutureWarning, match="loss_curve_"):
         history = stopped.history_
     assert history == {
-        "loss": stopped.loss_curve_, "val_loss": [-s for s in stopped.validation_scores_]
+        "loss": stopped.loss_curve_,
+        "val_loss": [-s for s in stopped.validation_scores_],
     }
     history["loss"].append(0.0)  # a copy: the fitted curve is untouched
     assert len(stopped.loss_curve_) == stopped.n_iter_

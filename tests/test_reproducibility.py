@@ -1,4 +1,5 @@
-"""random_state: bit-identical refits, scikit-learn's RandomState/None semantics, no global seeding."""
+"""random_state: bit-identical refits, scikit-learn's RandomState/None semantics, no
+global seeding."""
 
 import json
 import random
@@ -8,7 +9,6 @@ import sys
 import numpy as np
 import pytest
 from sklearn.base import clone
-
 
 # dropout exercises the layers' own seed generators, a NaN step the masked network
 SEEDED = dict(dropout=0.2)
@@ -119,14 +119,18 @@ def test_fitting_leaves_every_global_random_state_alone(tiny, data, random_state
         generator = tf.random.Generator.from_seed(7)
         tf.random.set_global_generator(generator)
         before = (
-            np.random.get_state(), random.getstate(),
-            tf.random.uniform((3,)).numpy(), keras.random.uniform((3,)).numpy(),
+            np.random.get_state(),
+            random.getstate(),
+            tf.random.uniform((3,)).numpy(),
+            keras.random.uniform((3,)).numpy(),
             tf.random.get_global_generator().uniform((3,)).numpy(),
         )
         action()
         after = (
-            np.random.get_state(), random.getstate(),
-            tf.random.uniform((3,)).numpy(), keras.random.uniform((3,)).numpy(),
+            np.random.get_state(),
+            random.getstate(),
+            tf.random.uniform((3,)).numpy(),
+            keras.random.uniform((3,)).numpy(),
             tf.random.get_global_generator().uniform((3,)).numpy(),
         )
         return before, after

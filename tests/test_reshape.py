@@ -47,9 +47,7 @@ def test_pipeline_wide_pandas_output_derives_features_per_step():
 
 def skforecast_lags(series, n_lags):
     """The lag matrix as skforecast builds it: lag_1 (newest) .. lag_n (oldest)."""
-    return pd.DataFrame(
-        {f"lag_{k}": series.shift(k) for k in range(1, n_lags + 1)}
-    ).iloc[n_lags:]
+    return pd.DataFrame({f"lag_{k}": series.shift(k) for k in range(1, n_lags + 1)}).iloc[n_lags:]
 
 
 def test_newest_first_skforecast_names_come_out_oldest_first():
@@ -68,9 +66,7 @@ def test_newest_first_skforecast_names_come_out_oldest_first():
 
 
 def test_names_decide_the_order_whatever_the_column_order():
-    frame = pd.DataFrame(
-        {"y_lag0": [3.0], "x_lag1": [20.0], "y_lag1": [2.0], "x_lag0": [30.0]}
-    )
+    frame = pd.DataFrame({"y_lag0": [3.0], "x_lag1": [20.0], "y_lag1": [2.0], "x_lag0": [30.0]})
     seq = SequenceReshaper().fit_transform(frame)
     # features in the order they first appear (y, x); steps oldest first
     np.testing.assert_array_equal(seq[0], [[2.0, 20.0], [3.0, 30.0]])
@@ -178,7 +174,11 @@ def test_pipeline_wide_pandas_output_passes_the_index_to_the_lags():
 
     frame = pd.DataFrame({"y": np.arange(8.0)})
     pipe = Pipeline(
-        [("scale", MinMaxScaler()), ("lags", LagFeaturizer(look_back=3)), ("seq", SequenceReshaper())]
+        [
+            ("scale", MinMaxScaler()),
+            ("lags", LagFeaturizer(look_back=3)),
+            ("seq", SequenceReshaper()),
+        ]
     ).set_output(transform="pandas")
     pipe.fit(frame.iloc[:5])
     out = pipe.transform(frame.iloc[5:])

@@ -11,7 +11,13 @@ from sklearn.metrics import get_scorer
 from sklearn.model_selection import GridSearchCV, KFold
 from sklearn.pipeline import Pipeline
 
-from sklstm import ChangeRegressor, LagFeaturizer, LSTMRegressor, make_lstm_forecaster, to_supervised
+from sklstm import (
+    ChangeRegressor,
+    LagFeaturizer,
+    LSTMRegressor,
+    make_lstm_forecaster,
+    to_supervised,
+)
 
 # One batch per epoch: the batch order cannot matter.
 FULL_BATCH = dict(units=4, max_iter=8, batch_size=256, learning_rate_init=0.02, random_state=0)
@@ -30,7 +36,9 @@ def test_zero_weights_equal_a_fit_without_those_rows(data):
     weights = np.tile([1.0, 0.0], len(y) // 2)
     X_bad = X.copy()
     X_bad[weights == 0] *= 50.0  # rows of weight 0 may hold anything: not even scaling sees them
-    weighted = LSTMRegressor(**FULL_BATCH).fit(X_bad, y + 100 * (weights == 0), sample_weight=weights)
+    weighted = LSTMRegressor(**FULL_BATCH).fit(
+        X_bad, y + 100 * (weights == 0), sample_weight=weights
+    )
     dropped = LSTMRegressor(**FULL_BATCH).fit(X[weights > 0], y[weights > 0])
 
     np.testing.assert_allclose(weighted.predict(X), dropped.predict(X), rtol=1e-5, atol=1e-6)
@@ -78,13 +86,15 @@ def test_the_validation_tail_keeps_its_weights(data):
     X, y = data
     weights = np.ones(len(y))
     weights[-4:] = [0.0, 5.0, 1.0, 0.0]  # validation_fraction=0.1: the last 4 rows
-    model = LSTMRegressor(**{**FULL_BATCH, "max_iter": 5}, early_stopping=True,
-                          validation_fraction=0.1).fit(X, y, sample_weight=weights)
+    model = LSTMRegressor(
+        **{**FULL_BATCH, "max_iter": 5}, early_stopping=True, validation_fraction=0.1
+    ).fit(X, y, sample_weight=weights)
     # the best epoch's weights are kept: its val_loss is the weighted loss of the tail
     scale = model.target_scaler_.scale_[0]
     errors = ((model.predict(X[-4:]) - y[-4:]) / scale) ** 2
-    np.testing.assert_allclose(-model.best_validation_score_,
-                               np.average(errors, weights=weights[-4:]), rtol=1e-4)
+    np.testing.assert_allclose(
+        -model.best_validation_score_, np.average(errors, weights=weights[-4:]), rtol=1e-4
+    )
     assert not np.isclose(np.average(errors, weights=weights[-4:]), errors.mean(), rtol=1e-2)
 
 
@@ -139,8 +149,9 @@ def test_huge_weights_keep_their_ratios(data):
     np.testing.assert_allclose(huge, small, rtol=1e-5, atol=1e-6)
 
 
-@pytest.mark.parametrize("zero, part", [(slice(-4, None), "validation tail"),
-                                         (slice(None, -4), "training rows")])
+@pytest.mark.parametrize(
+    "zero, part", [(slice(-4, None), "validation tail"), (slice(None, -4), "training rows")]
+)
 def test_early_stopping_refuses_a_part_without_weight(data, zero, part):
     X, y = data
     weights = np.ones(len(y))
@@ -205,7 +216,9 @@ def test_grid_search_routes_the_weights_through_the_recipe_to_the_lstm(routing):
         return model
 
     search = GridSearchCV(
-        forecaster(), {"regressor__lstm__learning_rate_init": [0.01, 0.05]}, cv=KFold(2),
+        forecaster(),
+        {"regressor__lstm__learning_rate_init": [0.01, 0.05]},
+        cv=KFold(2),
         scoring=get_scorer("neg_mean_absolute_error").set_score_request(sample_weight=True),
     ).fit(X, y, sample_weight=weights)
     best = search.best_params_
@@ -219,25 +232,35 @@ def test_grid_search_routes_the_weights_to_a_bare_lstm(routing, data):
     X, y = data
     weights = np.linspace(0.0, 1.0, len(y))
     lstm = LSTMRegressor(units=2, max_iter=2, random_state=0).set_fit_request(sample_weight=True)
-    search = GridSearchCV(lstm, {"units": [2, 3]}, cv=KFold(2),
-                          scoring=get_scorer("r2").set_score_request(sample_weight=True)).fit(
-        X, y, sample_weight=weights
-    )
+    search = GridSearchCV(
+        lstm,
+        {"units": [2, 3]},
+        cv=KFold(2),
+        scoring=get_scorer("r2").set_score_request(sample_weight=True),
+    ).fit(X, y, sample_weight=weights)
     by_hand = LSTMRegressor(units=2, max_iter=2, random_state=0).set_params(**search.best_params_)
-    np.testing.assert_allclose(search.predict(X), by_hand.fit(X, y, sample_weight=weights).predict(X))
+    np.testing.assert_allclose(
+        search.predict(X), by_hand.fit(X, y, sample_weight=weights).predict(X)
+    )
 
 
 def test_a_pipeline_takes_the_weights_by_step_name_without_routing(data):
     X, y = data
     X2 = X[:, :, 0]
     weights = np.linspace(0.0, 1.0, len(y))
-    pipe = Pipeline([("lags", LagFeaturizer(look_back=1)),
-                     ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0))])
+    pipe = Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=1)),
+            ("lstm", LSTMRegressor(units=2, max_iter=2, random_state=0)),
+        ]
+    )
     fitted = pipe.fit(X2, y, lstm__sample_weight=weights)
     direct = LSTMRegressor(units=2, max_iter=2, random_state=0).fit(
         LagFeaturizer(look_back=1).fit_transform(X2), y, sample_weight=weights
     )
-    np.testing.assert_allclose(fitted.predict(X2), direct.predict(LagFeaturizer(look_back=1).fit_transform(X2)))
+    np.testing.assert_allclose(
+        fitted.predict(X2), direct.predict(LagFeaturizer(look_back=1).fit_transform(X2))
+    )
 
 
 def test_change_regressor_gives_a_pipeline_the_weights_for_its_last_step():

@@ -31,8 +31,7 @@ PATTERN = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)  # January first
 
 
 def monthly(values, start="2000-01", name="y"):
-    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"),
-                     name=name)
+    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"), name=name)
 
 
 def seasonal_series(n=96, seed=0, noise=0.01, growth=0.01):
@@ -46,8 +45,7 @@ def seasonal_series(n=96, seed=0, noise=0.01, growth=0.01):
 def test_the_indices_of_a_multiplicative_season_are_recovered():
     X, y = to_supervised(seasonal_series())
     model = ChangeRegressor(LinearRegression(), kind="log", season=SeasonalIndices(12)).fit(X, y)
-    np.testing.assert_allclose(model.season_.indices_, PATTERN / PATTERN.mean(),
-                               atol=0.02)
+    np.testing.assert_allclose(model.season_.indices_, PATTERN / PATTERN.mean(), atol=0.02)
 
 
 def test_an_additive_season_is_recovered_by_diff():
@@ -116,11 +114,18 @@ def test_diff_adjustment_is_affine_equivariant(seed, a, b):
 
 def test_a_panel_gets_indices_per_series_and_an_unseen_series_none():
     flat = monthly(100 + np.random.RandomState(0).normal(size=96))
-    frame = pd.concat([
-        pd.DataFrame({"id": "season", "month": seasonal_series().index,
-                      "y": seasonal_series().to_numpy()}),
-        pd.DataFrame({"id": "flat", "month": flat.index, "y": flat.to_numpy()}),
-    ])
+    frame = pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "id": "season",
+                    "month": seasonal_series().index,
+                    "y": seasonal_series().to_numpy(),
+                }
+            ),
+            pd.DataFrame({"id": "flat", "month": flat.index, "y": flat.to_numpy()}),
+        ]
+    )
     X, Y = to_supervised(frame, target="y", id="id", time="month", horizon=range(1, 4))
     model = ChangeRegressor(DummyRegressor(), kind="log", season=SeasonalIndices(12)).fit(X, Y)
     assert list(model.season_.indices_) == ["season"]
@@ -164,11 +169,22 @@ def test_a_datetime_index_with_a_frequency_gives_the_same_forecasts():
     "X, error, match",
     [
         (np.ones((40, 1)), TypeError, "reads the time of each row"),
-        (pd.DataFrame({"y": np.ones(40)}, index=pd.Index(list("ab") * 20)), TypeError,
-         "PeriodIndex"),
-        (pd.DataFrame({"y": np.ones(40)}, index=pd.DatetimeIndex(
-            np.cumsum(np.arange(1, 41)) * np.timedelta64(1, "D") + np.datetime64("2000-01-01"))),
-         ValueError, "no frequency"),
+        (
+            pd.DataFrame({"y": np.ones(40)}, index=pd.Index(list("ab") * 20)),
+            TypeError,
+            "PeriodIndex",
+        ),
+        (
+            pd.DataFrame(
+                {"y": np.ones(40)},
+                index=pd.DatetimeIndex(
+                    np.cumsum(np.arange(1, 41)) * np.timedelta64(1, "D")
+                    + np.datetime64("2000-01-01")
+                ),
+            ),
+            ValueError,
+            "no frequency",
+        ),
     ],
 )
 def test_an_index_without_time_is_a_clear_error(X, error, match):
@@ -193,8 +209,11 @@ def test_hostile_values_and_gaps_leave_a_series_unadjusted_in_bounded_time():
         assert seasonal_indices(huge, np.arange(60), 12, multiplicative=False) is None
     gappy = np.delete(np.arange(96), [30, 31, 50])  # a few gaps still estimate
     values = np.tile(PATTERN, 8)[gappy] * 100
-    np.testing.assert_allclose(seasonal_indices(values, gappy, 12, multiplicative=True),
-                               PATTERN / PATTERN.mean(), rtol=1e-9)
+    np.testing.assert_allclose(
+        seasonal_indices(values, gappy, 12, multiplicative=True),
+        PATTERN / PATTERN.mean(),
+        rtol=1e-9,
+    )
 
 
 def test_helpers_read_steps_and_horizons():
@@ -218,7 +237,8 @@ def test_quantiles_recursive_forecast_and_persistence(tmp_path):
     X, y = to_supervised(series)
     model = ChangeRegressor(
         LSTMRegressor(units=4, max_iter=3, loss="quantile", random_state=0),
-        kind="log", season=SeasonalIndices(12),
+        kind="log",
+        season=SeasonalIndices(12),
     ).fit(X, y)
     bands = model.predict_quantiles(X[-5:])
     assert (np.diff(bands, axis=1) >= 0).all()
@@ -256,14 +276,14 @@ def datetime_panel(month_end=False, shuffle=False):
 
 @pytest.mark.parametrize("month_end", [False, True])
 def test_a_datetime_panel_without_a_set_frequency_is_read_and_forecast(month_end):
-    X, Y = to_supervised(datetime_panel(month_end), target="y", id="id", time="date",
-                         horizon=range(1, 4))
+    X, Y = to_supervised(
+        datetime_panel(month_end), target="y", id="id", time="date", horizon=range(1, 4)
+    )
     assert X.index.get_level_values(-1).freq is None
     model = ChangeRegressor(DummyRegressor(), kind="log", season=SeasonalIndices(12)).fit(X, Y)
     assert sorted(model.season_.indices_) == ["a", "b"]
     assert model.season_.time_freq_ in (["M", "ME"] if month_end else ["MS"])
-    np.testing.assert_allclose(model.season_.indices_["a"], PATTERN / PATTERN.mean(),
-                               atol=0.02)
+    np.testing.assert_allclose(model.season_.indices_["a"], PATTERN / PATTERN.mean(), atol=0.02)
     last_rows = X.groupby(level="id").tail(1)  # one row per series: freq from fit
     whole = pd.DataFrame(model.predict(X), index=X.index)
     np.testing.assert_allclose(model.predict(last_rows), whole.loc[last_rows.index])
@@ -294,17 +314,22 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     ).fit(X, Y)
     assert sorted(model.season_.indices_) == ["('north', 'a')", "('north', 'b')"]
     save_model(model, tmp_path / "panel.sklstm")
-    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm").predict(X),
-                                  model.predict(X))
+    np.testing.assert_array_equal(
+        load_model(tmp_path / "panel.sklstm").predict(X), model.predict(X)
+    )
 
 
 def test_a_one_column_target_keeps_its_shape_with_a_1d_regressor():
     X, Y = to_supervised(seasonal_series(), horizon=[12])
-    model = ChangeRegressor(RandomForestRegressor(n_estimators=3, random_state=0),
-                            kind="log", season=SeasonalIndices(12)).fit(X, Y)
+    model = ChangeRegressor(
+        RandomForestRegressor(n_estimators=3, random_state=0),
+        kind="log",
+        season=SeasonalIndices(12),
+    ).fit(X, Y)
     assert model.predict(X).shape == (len(X),)
-    plain = ChangeRegressor(RandomForestRegressor(n_estimators=3, random_state=0),
-                            kind="log").fit(X, Y)
+    plain = ChangeRegressor(RandomForestRegressor(n_estimators=3, random_state=0), kind="log").fit(
+        X, Y
+    )
     assert model.predict(X).shape == plain.predict(X).shape
 
 
@@ -341,8 +366,10 @@ def test_numpy_x_in_predict_is_a_clear_error_once_a_season_is_found():
         ({"seasonal_period": 12}, SeasonalIndices(12)),
         ({"seasonal_period": 12, "season": "indices"}, SeasonalIndices(12)),
         ({"seasonal_period": 12, "season": "changes"}, SeasonalChanges(12)),
-        ({"seasonal_period": 12, "season": "changes", "season_decay": 0.3},
-         SeasonalChanges(12, decay=0.3)),
+        (
+            {"seasonal_period": 12, "season": "changes", "season_decay": 0.3},
+            SeasonalChanges(12, decay=0.3),
+        ),
         ({"seasonal_period": None}, None),
     ],
 )

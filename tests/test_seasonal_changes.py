@@ -24,8 +24,7 @@ PATTERN = 1 + 0.3 * np.sin(2 * np.pi * np.arange(12) / 12)
 
 
 def monthly(values, start="2000-01", name="y"):
-    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"),
-                     name=name)
+    return pd.Series(values, index=pd.period_range(start, periods=len(values), freq="M"), name=name)
 
 
 def growing_season(n=96, growth=0.01):
@@ -41,8 +40,7 @@ def no_change(n_outputs=1):
 
 
 def base_model(kind="log", decay=0.7, n_outputs=1):
-    return ChangeRegressor(no_change(n_outputs), kind=kind,
-                           season=SeasonalChanges(12, decay=decay))
+    return ChangeRegressor(no_change(n_outputs), kind=kind, season=SeasonalChanges(12, decay=decay))
 
 
 def expected_base(values, t, h, decay, kind="log", m=12, cycles=10):
@@ -55,7 +53,7 @@ def expected_base(values, t, h, decay, kind="log", m=12, cycles=10):
         if end < 0:
             break
         changes.append(f(values[end + h]) - f(values[end]))
-        weights.append(decay ** j)
+        weights.append(decay**j)
     if not changes:
         return values[t]
     level = f(values[t]) + np.dot(weights, changes) / np.sum(weights)
@@ -68,8 +66,9 @@ def test_a_growing_multiplicative_season_is_forecast_exactly(horizons):
     X, Y = to_supervised(series, horizon=horizons)
     model = base_model(n_outputs=len(horizons)).fit(X.iloc[:60], Y.iloc[:60])
     predicted = model.predict(X.iloc[60:])  # continues the training series
-    np.testing.assert_allclose(predicted, np.asarray(Y.iloc[60:]).reshape(predicted.shape),
-                               rtol=1e-10)
+    np.testing.assert_allclose(
+        predicted, np.asarray(Y.iloc[60:]).reshape(predicted.shape), rtol=1e-10
+    )
 
 
 @pytest.mark.parametrize("kind", ["log", "diff"])
@@ -158,9 +157,13 @@ def test_short_series_and_no_period_work():
 
 @pytest.mark.parametrize(
     "params, match",
-    [({"season": "naive"}, "season"), ({"season__decay": 1.5}, "decay"),
-     ({"season__decay": -0.1}, "decay"), ({"season__decay": True}, "decay"),
-     ({"season__period": 1}, "period")],
+    [
+        ({"season": "naive"}, "season"),
+        ({"season__decay": 1.5}, "decay"),
+        ({"season__decay": -0.1}, "decay"),
+        ({"season__decay": True}, "decay"),
+        ({"season__period": 1}, "period"),
+    ],
 )
 def test_bad_season_parameters_are_refused(params, match):
     X, y = to_supervised(growing_season(40))
@@ -211,7 +214,8 @@ def test_forecast_windows_reach_back_as_far_as_the_base():
     X, y = to_supervised(series)
     search = GridSearchCV(recipe, {"regressor__lstm__alpha": [1.0]}, cv=TimeSeriesSplit(2))
     ensemble = average_seeds(
-        recipe.set_params(regressor__lstm=Ridge(solver="sag", random_state=0)), 2,
+        recipe.set_params(regressor__lstm=Ridge(solver="sag", random_state=0)),
+        2,
         random_state=0,
     )
     data = series.iloc[:250]  # the forecasts start before the end of training
@@ -224,7 +228,8 @@ def test_forecast_windows_reach_back_as_far_as_the_base():
     X, Y = to_supervised(series, horizon=range(1, 19))
     model = recipe.fit(X.dropna(), Y.dropna())
     np.testing.assert_allclose(
-        direct_forecast(model, data), direct_forecast(model, data, window=None),
+        direct_forecast(model, data),
+        direct_forecast(model, data, window=None),
         rtol=1e-12,
     )
     assert not np.allclose(direct_forecast(model, data, window=132), direct_forecast(model, data))
@@ -251,8 +256,7 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     for shop, growth in (("a", 0.01), ("b", 0.02)):
         series = growing_season(48, growth)
         frames.append(pd.DataFrame({"id": shop, "month": series.index, "y": series.to_numpy()}))
-    X, y = to_supervised(pd.concat(frames, ignore_index=True), target="y", id="id",
-                         time="month")
+    X, y = to_supervised(pd.concat(frames, ignore_index=True), target="y", id="id", time="month")
     X.index = pd.MultiIndex.from_arrays(
         [["north"] * len(X), X.index.get_level_values(0), X.index.get_level_values(1)]
     )
@@ -260,5 +264,6 @@ def test_a_panel_with_several_id_levels_round_trips(tmp_path):
     model = ChangeRegressor(Ridge(), kind="log", season=SeasonalChanges(12)).fit(X, y)
     assert sorted(model.season_.history_) == ["('north', 'a')", "('north', 'b')"]
     save_model(model, tmp_path / "panel.sklstm")
-    np.testing.assert_array_equal(load_model(tmp_path / "panel.sklstm").predict(X),
-                                  model.predict(X))
+    np.testing.assert_array_equal(
+        load_model(tmp_path / "panel.sklstm").predict(X), model.predict(X)
+    )

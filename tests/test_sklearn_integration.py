@@ -49,7 +49,11 @@ def test_a_pandas_output_config_leaves_the_lstm_pipeline_working(airline, airlin
     with config_context(transform_output="pandas"):
         y_pandas = pipe.fit(X.iloc[:60], y.iloc[:60]).predict(X.iloc[60:80])
         lags = pipe[:2].transform(X.iloc[60:80])
-    y_default = airline_pipeline(look_back=2, units=2, max_iter=2).fit(X.iloc[:60], y.iloc[:60]).predict(X.iloc[60:80])
+    y_default = (
+        airline_pipeline(look_back=2, units=2, max_iter=2)
+        .fit(X.iloc[:60], y.iloc[:60])
+        .predict(X.iloc[60:80])
+    )
     assert isinstance(lags, pd.DataFrame) and lags.index.equals(X.index[60:80])
     # Same predictions wherever the lag window lies inside X.iloc[60:80]. (The
     # first row's window reaches back before it: what fills it may depend on

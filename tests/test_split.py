@@ -16,9 +16,7 @@ from sklstm import PanelSplit
 TIME_KINDS = {
     "int": lambda t: pd.Index(t, dtype="int64"),
     "period": lambda t: pd.period_range("2000-01", periods=13, freq="M")[t],
-    "datetime": lambda t: pd.date_range(
-        "2000-01-01", periods=13, freq="D", tz="UTC"
-    )[t],
+    "datetime": lambda t: pd.date_range("2000-01-01", periods=13, freq="D", tz="UTC")[t],
 }
 SPANS = {"full": (1, 12), "late": (9, 12), "early": (1, 8), "middle": (4, 10)}
 
@@ -33,9 +31,7 @@ def make_panel(time_kind="int", spans=SPANS, seed=0):
         ids += [name] * (stop - start + 1)
         steps += list(range(start, stop + 1))
     steps = np.array(steps)
-    index = pd.MultiIndex.from_arrays(
-        [ids, TIME_KINDS[time_kind](steps)], names=["series", "time"]
-    )
+    index = pd.MultiIndex.from_arrays([ids, TIME_KINDS[time_kind](steps)], names=["series", "time"])
     rng = np.random.default_rng(seed)
     X = pd.DataFrame(
         {"x1": rng.normal(size=len(steps)), "x2": rng.normal(size=len(steps))},
@@ -76,20 +72,15 @@ def test_every_series_is_cut_at_the_same_time_stamps(time_kind):
         # Every row at or before the cut trains, whichever series it is in...
         np.testing.assert_array_equal(train, np.flatnonzero(steps <= cut))
         # ...and every row in the window tests.
-        np.testing.assert_array_equal(
-            test, np.flatnonzero((steps >= lo) & (steps <= hi))
-        )
+        np.testing.assert_array_equal(test, np.flatnonzero((steps >= lo) & (steps <= hi)))
 
 
 @pytest.mark.parametrize("n_splits, test_size", [(3, 2), (2, 3), (5, 1), (4, None)])
-def test_test_windows_are_consecutive_back_to_back_and_of_test_size(
-    n_splits, test_size
-):
+def test_test_windows_are_consecutive_back_to_back_and_of_test_size(n_splits, test_size):
     X, steps = make_panel()
     size = test_size if test_size is not None else 12 // (n_splits + 1)
     windows = [
-        np.unique(steps[test])
-        for _, test in PanelSplit(n_splits, test_size=test_size).split(X)
+        np.unique(steps[test]) for _, test in PanelSplit(n_splits, test_size=test_size).split(X)
     ]
     assert len(windows) == n_splits
     starts = [13 - size * (n_splits - k) for k in range(n_splits)]
@@ -102,9 +93,7 @@ def test_late_start_and_early_end_series_are_only_in_their_own_time():
     X, _ = make_panel()
     series = X.index.get_level_values("series")
     folds = list(PanelSplit(n_splits=3, test_size=2).split(X))  # cuts 6, 8, 10
-    names = [
-        (set(series[train]), set(series[test])) for train, test in folds
-    ]
+    names = [(set(series[train]), set(series[test])) for train, test in folds]
     # "late" starts at 9: nothing to train on at cuts 6 and 8, tested from 9 on.
     assert "late" not in names[0][0] and "late" not in names[1][0]
     assert "late" in names[2][0]
@@ -141,9 +130,7 @@ def test_unsorted_rows_give_the_same_folds_of_the_same_rows():
     ],
     ids=["range", "datetime", "period"],
 )
-def test_a_single_series_with_a_time_index_splits_like_time_series_split(
-    index, test_size, gap
-):
+def test_a_single_series_with_a_time_index_splits_like_time_series_split(index, test_size, gap):
     X = pd.DataFrame({"x": np.arange(14.0)}, index=index)
     ours = list(PanelSplit(4, test_size=test_size, gap=gap).split(X))
     theirs = list(TimeSeriesSplit(4, test_size=test_size, gap=gap).split(X))
@@ -249,9 +236,7 @@ def test_many_rows_but_few_time_stamps_is_too_many_splits():
         PanelSplit(n_splits=3).split(X)
 
 
-@pytest.mark.parametrize(
-    "X", [np.zeros((12, 2)), [[0.0]] * 12], ids=["ndarray", "list"]
-)
+@pytest.mark.parametrize("X", [np.zeros((12, 2)), [[0.0]] * 12], ids=["ndarray", "list"])
 def test_data_without_an_index_is_a_type_error_naming_the_fix(X):
     with pytest.raises(TypeError, match=r"indexed by \(series, time\).*to_supervised"):
         PanelSplit(3).split(X)

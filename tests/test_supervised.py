@@ -97,8 +97,9 @@ def test_columns_left_out_are_not_checked_and_features_are_unique():
     df = pd.DataFrame(
         {"note": ["a", "b", "c"], "ads": [1.0, 2.0, 3.0], "sales": [5.0, 6.0, np.nan]}
     )
-    X, y = to_supervised(df.iloc[:, :2].assign(sales=[5.0, 6.0, 7.0]), target="sales",
-                         features=["ads"])
+    X, y = to_supervised(
+        df.iloc[:, :2].assign(sales=[5.0, 6.0, 7.0]), target="sales", features=["ads"]
+    )
     assert list(X.columns) == ["ads"]
     with pytest.raises(ValueError, match="NaN"):  # the target is checked
         to_supervised(df, target="sales", features=["ads"])
@@ -212,11 +213,13 @@ def test_a_gap_is_refused_for_every_horizon_and_a_regular_index_is_not():
 
 def test_a_series_of_a_panel_with_a_missing_month_is_refused_by_name():
     months = pd.date_range("2000-01-01", periods=5, freq="MS")
-    panel = pd.DataFrame({
-        "id": ["a"] * 5 + ["b"] * 4,
-        "month": months.append(months.delete(2)),  # b lacks March
-        "y": np.arange(9.0),
-    })
+    panel = pd.DataFrame(
+        {
+            "id": ["a"] * 5 + ["b"] * 4,
+            "month": months.append(months.delete(2)),  # b lacks March
+            "y": np.arange(9.0),
+        }
+    )
     with pytest.raises(ValueError, match=r"series 'b'.*2000-04-01.*2000-02-01"):
         to_supervised(panel, id="id", time="month", target="y")
     X, y = to_supervised(panel[panel["id"] == "a"], id="id", time="month", target="y")
@@ -250,8 +253,16 @@ def test_a_panel_gives_what_each_series_gives_on_its_own(kind):
             "datetime": pd.date_range("2000-01-01", periods=length + start, freq="D")[start:],
             "integer": np.arange(start, start + length),
         }[kind]
-        parts.append(pd.DataFrame({"id": f"s{number}", "t": times,
-                                   "y": rng.randint(0, 50, length), "x": rng.normal(size=length)}))
+        parts.append(
+            pd.DataFrame(
+                {
+                    "id": f"s{number}",
+                    "t": times,
+                    "y": rng.randint(0, 50, length),
+                    "x": rng.normal(size=length),
+                }
+            )
+        )
     # The rows of the series interleaved, as a long table sorted by time is.
     panel = pd.concat(parts).sample(frac=1, random_state=0).sort_values("t", kind="stable")
     with pytest.warns(UserWarning, match="too few rows"):
@@ -260,8 +271,7 @@ def test_a_panel_gives_what_each_series_gives_on_its_own(kind):
     keys = sorted((part["id"].iloc[0] for part in long), key=list(panel["id"]).index)
     assert list(dict.fromkeys(X.index.get_level_values("id"))) == keys  # first appearance
     for part in long:
-        X_one, y_one = to_supervised(part.set_index("t")[["y", "x"]], horizon=[1, 2],
-                                     target="y")
+        X_one, y_one = to_supervised(part.set_index("t")[["y", "x"]], horizon=[1, 2], target="y")
         key = part["id"].iloc[0]
         pd.testing.assert_frame_equal(X.loc[key], X_one, check_names=False)
         pd.testing.assert_frame_equal(y.loc[key], y_one, check_names=False)

@@ -105,8 +105,13 @@ def test_early_stopping_validates_on_the_last_rows_and_keeps_the_best_epoch():
     X = rng.uniform(size=(200, 3, 1))
     y = X.sum(axis=(1, 2)) + np.linspace(0, 1, 200)  # the tail's targets are the largest
     model = LSTMRegressor(
-        units=4, max_iter=300, learning_rate_init=0.05, early_stopping=True,
-        validation_fraction=0.1, n_iter_no_change=5, random_state=0,
+        units=4,
+        max_iter=300,
+        learning_rate_init=0.05,
+        early_stopping=True,
+        validation_fraction=0.1,
+        n_iter_no_change=5,
+        random_state=0,
     ).fit(X, y)
     # the scaler (like the training) saw the first 180 rows only: the
     # validation rows are the last ones, in time order
@@ -127,8 +132,9 @@ def test_early_stopping_that_never_improves_keeps_the_first_epoch():
     X = rng.uniform(size=(100, 2, 1))
     y = X.sum(axis=(1, 2))
     y[90:] *= -1  # the validation tail follows the opposite rule
-    params = dict(units=4, learning_rate_init=0.05, early_stopping=True, n_iter_no_change=1,
-                  random_state=0)
+    params = dict(
+        units=4, learning_rate_init=0.05, early_stopping=True, n_iter_no_change=1, random_state=0
+    )
     model = LSTMRegressor(max_iter=50, **params).fit(X, y)
     val_loss = [-score for score in model.validation_scores_]
     assert len(val_loss) == model.n_iter_ == 2 and val_loss[1] >= val_loss[0]
@@ -142,8 +148,9 @@ def _stopping_data():
     return X, X.sum(axis=(1, 2))
 
 
-STOPPING = dict(units=4, learning_rate_init=0.05, early_stopping=True, n_iter_no_change=2,
-                random_state=0)
+STOPPING = dict(
+    units=4, learning_rate_init=0.05, early_stopping=True, n_iter_no_change=2, random_state=0
+)
 
 
 def test_convergence_warning_when_early_stopping_never_ended_training():
@@ -158,8 +165,9 @@ def test_convergence_warning_when_early_stopping_never_ended_training():
         at_limit = LSTMRegressor(max_iter=n_iter, **STOPPING).fit(X, y)
     assert at_limit.validation_scores_ == stopped.validation_scores_
     # Cut one epoch earlier, it was still improving: MLPRegressor's warning.
-    message = re.escape(f"Maximum iterations ({n_iter - 1}) reached and the optimization "
-                        "hasn't converged yet")
+    message = re.escape(
+        f"Maximum iterations ({n_iter - 1}) reached and the optimization hasn't converged yet"
+    )
     with pytest.warns(ConvergenceWarning, match=message) as record:
         LSTMRegressor(max_iter=n_iter - 1, **STOPPING).fit(X, y)
     assert [w.filename for w in record] == [__file__]  # points at the caller of fit
@@ -206,8 +214,12 @@ def test_a_verbose_grid_search_can_be_followed(airline, airline_pipeline, capsys
     X, y = airline
     pipe = airline_pipeline(look_back=2, max_iter=2, batch_size=8)
     search = GridSearchCV(
-        pipe, {"lstm__units": [2, 3]}, cv=TimeSeriesSplit(2), verbose=3,
-        scoring="neg_root_mean_squared_error", refit=False,
+        pipe,
+        {"lstm__units": [2, 3]},
+        cv=TimeSeriesSplit(2),
+        verbose=3,
+        scoring="neg_root_mean_squared_error",
+        refit=False,
     ).fit(X[:40], y[:40])
     out = capsys.readouterr().out
     assert "Fitting 2 folds for each of 2 candidates, totalling 4 fits" in out
@@ -272,23 +284,26 @@ INTERRUPTED = {
     "LSTMRegressor": (
         lambda: LSTMRegressor(units=4, max_iter=1, random_state=0),
         "sklstm._neural._regressor.check_random_state",
-        np.ones((8, 2, 1)), np.arange(8.0),
+        np.ones((8, 2, 1)),
+        np.arange(8.0),
     ),
     "LagFeaturizer": (
-        lambda: LagFeaturizer(look_back=2), "sklstm._preprocessing._lag.next_labels",
-        np.ones((8, 1)), None,
+        lambda: LagFeaturizer(look_back=2),
+        "sklstm._preprocessing._lag.next_labels",
+        np.ones((8, 1)),
+        None,
     ),
     "ChangeRegressor": (
-        lambda: ChangeRegressor(LinearRegression()), "sklstm._forecasting._change.clone",
-        np.ones((8, 1)), np.arange(8.0),
+        lambda: ChangeRegressor(LinearRegression()),
+        "sklstm._forecasting._change.clone",
+        np.ones((8, 1)),
+        np.arange(8.0),
     ),
 }
 
 
 @pytest.mark.parametrize("name", sorted(INTERRUPTED))
-def test_an_interrupted_fit_or_refit_leaves_no_fitted_state_but_keeps_settings(
-    name, monkeypatch
-):
+def test_an_interrupted_fit_or_refit_leaves_no_fitted_state_but_keeps_settings(name, monkeypatch):
     make, target, X, y = INTERRUPTED[name]
     import sklearn
 

@@ -100,9 +100,7 @@ def api_sections():
                 "the API page: add it to API_SECTIONS in docs/sphinxext/sklstm_docs.py."
             )
         by_home[home].append(name)
-    sections = [
-        (*API_SECTIONS[home], "sklstm", names) for home, names in by_home.items() if names
-    ]
+    sections = [(*API_SECTIONS[home], "sklstm", names) for home, names in by_home.items() if names]
     for module in public_modules():
         summary = module.__doc__.strip().splitlines()[0]
         title = module.__name__.removeprefix("sklstm.").capitalize()
@@ -126,9 +124,7 @@ def api_page():
     for title, summary, module_name, names in api_sections():
         module = importlib.import_module(module_name)
         # Classes first, then functions, each alphabetically.
-        names = sorted(
-            names, key=lambda n: (not isinstance(getattr(module, n), type), n.lower())
-        )
+        names = sorted(names, key=lambda n: (not isinstance(getattr(module, n), type), n.lower()))
         prefix = "" if module_name == "sklstm" else f"``{module_name}``: "
         lines += [
             title,

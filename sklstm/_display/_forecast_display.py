@@ -13,8 +13,8 @@ from sklearn.utils._param_validation import (
     validate_params,
 )
 
-from ._plotting import _LineDisplayMixin
 from .._timeindex import shift_index
+from ._plotting import _LineDisplayMixin
 
 _FACTORY_CONSTRAINTS = {
     "train_size": [
@@ -91,8 +91,14 @@ class ForecastDisplay(_LineDisplayMixin):
         self.name = name
 
     def plot(
-        self, ax=None, *, name=None, actual_kwargs=None, train_kwargs=None,
-        test_kwargs=None, forecast_kwargs=None
+        self,
+        ax=None,
+        *,
+        name=None,
+        actual_kwargs=None,
+        train_kwargs=None,
+        test_kwargs=None,
+        forecast_kwargs=None,
     ):
         """Draw the series, the predictions and the forecasts.
 
@@ -136,9 +142,7 @@ class ForecastDisplay(_LineDisplayMixin):
         self.train_line_, self.train_rmse_ = prediction(
             slice(None, n_train), "train prediction", train_kwargs
         )
-        self.test_line_, self.test_rmse_ = prediction(
-            slice(n_train, None), test_label, test_kwargs
-        )
+        self.test_line_, self.test_rmse_ = prediction(slice(n_train, None), test_label, test_kwargs)
 
         self.forecast_line_ = self.split_line_ = None
         if y_forecast is not None and len(y_forecast):
@@ -156,13 +160,21 @@ class ForecastDisplay(_LineDisplayMixin):
 
     @classmethod
     @validate_params(
-        {"estimator": [HasMethods("predict")], "y": ["array-like"]}
-        | _FACTORY_CONSTRAINTS,
+        {"estimator": [HasMethods("predict")], "y": ["array-like"]} | _FACTORY_CONSTRAINTS,
         prefer_skip_nested_validation=False,  # the estimator validates its own
     )
     def from_estimator(
-        cls, estimator, X, y, *, train_size=None, horizon=1, y_forecast=None, name=None,
-        ax=None, **plot_kwargs
+        cls,
+        estimator,
+        X,
+        y,
+        *,
+        train_size=None,
+        horizon=1,
+        y_forecast=None,
+        name=None,
+        ax=None,
+        **plot_kwargs,
     ):
         """Predict ``X`` with a fitted model and plot the predictions against ``y``.
 
@@ -199,8 +211,14 @@ class ForecastDisplay(_LineDisplayMixin):
         if isinstance(X, pd.DataFrame) and not isinstance(y, (pd.Series, pd.DataFrame)):
             y = _as_series(y, "y").set_axis(X.index)  # the time labels are X's
         return cls.from_predictions(
-            y, y_pred, train_size=train_size, horizon=horizon, y_forecast=y_forecast,
-            name=name, ax=ax, **plot_kwargs
+            y,
+            y_pred,
+            train_size=train_size,
+            horizon=horizon,
+            y_forecast=y_forecast,
+            name=name,
+            ax=ax,
+            **plot_kwargs,
         )
 
     @classmethod
@@ -209,8 +227,16 @@ class ForecastDisplay(_LineDisplayMixin):
         prefer_skip_nested_validation=True,
     )
     def from_predictions(
-        cls, y_true, y_pred, *, train_size=None, horizon=1, y_forecast=None, name=None,
-        ax=None, **plot_kwargs
+        cls,
+        y_true,
+        y_pred,
+        *,
+        train_size=None,
+        horizon=1,
+        y_forecast=None,
+        name=None,
+        ax=None,
+        **plot_kwargs,
     ):
         """Plot predictions against the values they predict.
 

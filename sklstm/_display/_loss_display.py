@@ -106,9 +106,7 @@ class LossCurveDisplay(_LineDisplayMixin):
         {"history": [Mapping], "loss_name": [str, None], "log_scale": ["boolean"]},
         prefer_skip_nested_validation=True,
     )
-    def from_history(
-        cls, history, *, loss_name=None, ax=None, log_scale=False, **plot_kwargs
-    ):
+    def from_history(cls, history, *, loss_name=None, ax=None, log_scale=False, **plot_kwargs):
         """Plot the curves of a history dict (``{"loss": [...], "val_loss": [...]}``).
 
         Parameters

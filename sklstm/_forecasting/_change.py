@@ -26,8 +26,8 @@ from sklearn.utils.validation import (
 )
 
 from .._checked import checked_array
-from .._timeindex import is_panel_index as _is_panel_index
 from .._state import fit_context
+from .._timeindex import is_panel_index as _is_panel_index
 from .._validation import StrictInterval, check_numeric
 from ._history import n_history
 from ._season import SeasonalChanges, SeasonalIndices
@@ -241,10 +241,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         ],
         "scale": [StrOptions({"series"}), None],
         "seasonal_period": [
-            Interval(Integral, 2, None, closed="left"), None, Hidden(StrOptions({_DEPRECATED}))
+            Interval(Integral, 2, None, closed="left"),
+            None,
+            Hidden(StrOptions({_DEPRECATED})),
         ],
         "season_decay": [
-            StrictInterval(Real, 0, 1, closed="both"), Hidden(StrOptions({_DEPRECATED}))
+            StrictInterval(Real, 0, 1, closed="both"),
+            Hidden(StrOptions({_DEPRECATED})),
         ],
     }
 
@@ -296,20 +299,16 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """
         if y is None:
             raise ValueError(
-                f"{type(self).__name__} requires y to be passed, but the target "
-                "y is None."
+                f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         self._check_X(X, reset=True)
         last = self._level_values(X)
         check_numeric(y, "y")
         y_given = y
-        y = check_array(
-            y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
-        )
+        y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
         if y.shape[0] != last.shape[0]:
             raise ValueError(
-                f"X and y have different numbers of samples: {last.shape[0]} "
-                f"and {y.shape[0]}."
+                f"X and y have different numbers of samples: {last.shape[0]} and {y.shape[0]}."
             )
         if self.kind == "log":
             self._check_positive(y, "y")
@@ -326,10 +325,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self.scale_ = self._learn_scales(X, last)
         X, base = self._base(X, last)
         base = base[:, 0] if y.ndim == 1 else base
-        if self.kind == "log":
-            change = np.log(y) - np.log(base)
-        else:
-            change = y - base
+        change = np.log(y) - np.log(base) if self.kind == "log" else y - base
         X, scales = self._scaled(X)
         if scales is not None:
             change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
@@ -426,9 +422,13 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             :meth:`fit`; this estimator's own requests (``score``'s
             ``sample_weight``, set with ``set_score_request``) are kept.
         """
-        return MetadataRouter(owner=self).add_self_request(self).add(
-            regressor=self.regressor,
-            method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+        return (
+            MetadataRouter(owner=self)
+            .add_self_request(self)
+            .add(
+                regressor=self.regressor,
+                method_mapping=MethodMapping().add(caller="fit", callee="fit"),
+            )
         )
 
     def predict(self, X):
@@ -456,9 +456,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             change = change.ravel()
         return self._level_from_change(base, change, scales)
 
-    @available_if(lambda self: _forecasts_quantiles(
-        getattr(self, "regressor_", self.regressor)
-    ))
+    @available_if(lambda self: _forecasts_quantiles(getattr(self, "regressor_", self.regressor)))
     def predict_quantiles(self, X):
         """Forecast quantiles in the target's units from those of the change.
 
@@ -597,9 +595,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """The level column of ``X`` as a finite float64 1-D array."""
         level = self.level
         if isinstance(level, (bool, np.bool_)):
-            raise TypeError(
-                f"level must be a column label or position, not a bool ({level!r})."
-            )
+            raise TypeError(f"level must be a column label or position, not a bool ({level!r}).")
         if isinstance(X, pd.DataFrame):
             if level is not None and level in X.columns:
                 column = X[level]
@@ -641,9 +637,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             )
             raise ValueError(f"level={level!r} is not a column of X: {where}.")
         if not -n_columns <= level < n_columns:
-            raise ValueError(
-                f"level={level} is out of range for X with {n_columns} column(s)."
-            )
+            raise ValueError(f"level={level} is out of range for X with {n_columns} column(s).")
         return int(level)
 
     def _check_positive(self, values, name):

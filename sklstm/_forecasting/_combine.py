@@ -110,8 +110,7 @@ def combine_forecasts(
     weights = np.asarray(weights, dtype=float)
     if weights.shape != (len(forecasts),):
         raise ValueError(
-            f"weights has shape {weights.shape}; give one weight per forecast "
-            f"({len(forecasts)})."
+            f"weights has shape {weights.shape}; give one weight per forecast ({len(forecasts)})."
         )
     if not np.isfinite(weights).all():
         raise ValueError(f"weights must be finite; got {weights.tolist()}.")

@@ -478,9 +478,7 @@ def _forecast_index(index, series, steps):
         times.append(make(own[-1], periods=steps + 1, freq=panel_freq)[1:])
     keys = index.droplevel(-1)[[rows[0] for _, rows, _ in series]].repeat(steps)
     levels = [keys.get_level_values(level) for level in range(keys.nlevels)]
-    return pd.MultiIndex.from_arrays(
-        [*levels, times[0].append(times[1:])], names=index.names
-    )
+    return pd.MultiIndex.from_arrays([*levels, times[0].append(times[1:])], names=index.names)
 
 
 def _panel_future_labels(index, series, steps):
@@ -600,4 +598,3 @@ def _check_steps(steps, n_series, n_columns):
             "recursion also makes one predict call per step. Forecast at most "
             f"{most:,} steps at a time (append the forecasts to data and call again)."
         )
-

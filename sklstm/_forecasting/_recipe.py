@@ -5,12 +5,12 @@ from numbers import Integral
 from sklearn.base import clone
 from sklearn.utils import check_random_state
 
+from .._neural._regressor import LSTMRegressor
 from .._preprocessing._calendar import CalendarFeatures
+from .._preprocessing._lag import LagFeaturizer
+from .._preprocessing._relative import RelativeWindows
 from ._change import ChangeRegressor
 from ._season import SeasonalIndices
-from .._preprocessing._lag import LagFeaturizer
-from .._neural._regressor import LSTMRegressor
-from .._preprocessing._relative import RelativeWindows
 
 # Calendar feature that carries a seasonal cycle of this many steps.
 SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
@@ -156,13 +156,14 @@ def make_lstm_forecaster(
     from sklearn.pipeline import Pipeline
     from sklearn.preprocessing import StandardScaler
 
-    if seasonal_period is not None:
-        if seasonal_period not in SEASONAL_CALENDAR or isinstance(seasonal_period, bool):
-            raise ValueError(
-                f"seasonal_period={seasonal_period!r} has no calendar feature; use one "
-                f"of {sorted(SEASONAL_CALENDAR)}, or None and add your own "
-                "CalendarFeatures."
-            )
+    if seasonal_period is not None and (
+        seasonal_period not in SEASONAL_CALENDAR or isinstance(seasonal_period, bool)
+    ):
+        raise ValueError(
+            f"seasonal_period={seasonal_period!r} has no calendar feature; use one "
+            f"of {sorted(SEASONAL_CALENDAR)}, or None and add your own "
+            "CalendarFeatures."
+        )
     if kind not in ("diff", "log"):
         raise ValueError(f"kind must be 'diff' or 'log', got {kind!r}.")
     if look_back is None:
@@ -179,8 +180,12 @@ def make_lstm_forecaster(
     # One input scaler: the pipeline's StandardScaler (a step that can be
     # swapped); the network does not standardize its inputs a second time.
     lstm = LSTMRegressor(
-        **{"scale_inputs": False, **DEFAULT_LSTM_PARAMS, **lstm_params,
-           "random_state": random_state}
+        **{
+            "scale_inputs": False,
+            **DEFAULT_LSTM_PARAMS,
+            **lstm_params,
+            "random_state": random_state,
+        }
     )
     steps += [
         ("lags", LagFeaturizer(look_back)),
@@ -253,9 +258,7 @@ def average_seeds(estimator, n_seeds=5, *, random_state=None):
         raise ValueError(f"n_seeds must be a positive int, got {n_seeds!r}.")
     keys = [k for k in estimator.get_params(deep=True) if k.split("__")[-1] == "random_state"]
     if not keys:
-        raise ValueError(
-            f"{type(estimator).__name__} has no random_state parameter to vary."
-        )
+        raise ValueError(f"{type(estimator).__name__} has no random_state parameter to vary.")
     rng = check_random_state(random_state)
     members = []
     for i in range(n_seeds):

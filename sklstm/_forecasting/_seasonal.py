@@ -106,7 +106,7 @@ def seasonal_indices(values, steps, period, *, multiplicative):
             weights = np.r_[0.5, np.ones(period - 1), 0.5] / period
         trend = np.convolve(grid, weights, mode="valid")  # NaN where a value is missing
         half = (len(weights) - 1) // 2
-        middle = grid[half: half + len(trend)]
+        middle = grid[half : half + len(trend)]
         detrended = middle / trend if multiplicative else middle - trend
         position = (steps[0] + half + np.arange(len(trend))) % period
         index = np.full(period, np.nan)
@@ -131,8 +131,11 @@ def _has_season(grid, period):
     denominator = np.nansum(centred * centred)
     if not np.isfinite(denominator) or denominator == 0:
         return False
-    acf = np.array(
-        [np.nansum(centred[k:] * centred[: len(centred) - k]) for k in range(1, period + 1)]
-    ) / denominator
+    acf = (
+        np.array(
+            [np.nansum(centred[k:] * centred[: len(centred) - k]) for k in range(1, period + 1)]
+        )
+        / denominator
+    )
     limit = SEASONALITY_Z * np.sqrt((1 + 2 * np.sum(acf[:-1] ** 2)) / n)
     return bool(abs(acf[-1]) > limit)

@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import Hidden, StrOptions, validate_params
 
-from ._forecast import _forecast_index, _observed
 from .._validation import StrictInterval
+from ._forecast import _forecast_index, _observed
 
 MIN_LENGTH = 5  # statsforecast's Theta refuses shorter series ("tiny datasets")
 # statsforecast's Theta costs time quadratic in the history (10,000 values
@@ -30,7 +30,8 @@ _DEPRECATED = "deprecated"
         "target": [Hashable, None],
         "max_history": [StrictInterval(Integral, MIN_LENGTH, None, closed="left"), None],
         "season_length": [
-            StrictInterval(Integral, 1, None, closed="left"), Hidden(StrOptions({_DEPRECATED}))
+            StrictInterval(Integral, 1, None, closed="left"),
+            Hidden(StrOptions({_DEPRECATED})),
         ],
     },
     prefer_skip_nested_validation=True,
@@ -156,8 +157,7 @@ def theta_forecast(
             )
         if len(history) < MIN_LENGTH:
             raise ValueError(
-                f"{name} has {len(history)} values; the theta method needs at least "
-                f"{MIN_LENGTH}."
+                f"{name} has {len(history)} values; the theta method needs at least {MIN_LENGTH}."
             )
         if max_history is not None and len(history) > max_history:
             cut.append((name, len(history)))
@@ -198,7 +198,7 @@ def _theta_class():
         from statsforecast.models import Theta
     except ImportError as error:
         raise ImportError(
-            "theta_forecast needs statsforecast: pip install \"sklstm[stats]\" "
+            'theta_forecast needs statsforecast: pip install "sklstm[stats]" '
             "(or pip install statsforecast)."
         ) from error
     return Theta

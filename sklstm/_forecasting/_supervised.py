@@ -8,8 +8,8 @@ import numpy as np
 import pandas as pd
 from sklearn.utils._param_validation import validate_params
 
-from .._timeindex import follows, gap_freq, ranges, within
 from .._naming import horizon_name
+from .._timeindex import follows, gap_freq, ranges, within
 from .._validation import PositiveInts, StrictInterval, time_order_breaks
 
 
@@ -63,9 +63,9 @@ def to_supervised(
         (``data.reindex(pd.period_range(...)).interpolate()``,
         ``data.asfreq("MS").interpolate()``), or split the series at the
         gap. Times without a step to tell (integers, irregular datetimes
-        such as trading days) are taken in row order. The columns of a DataFrame (or of a 2-D array) are the
-        features; the columns used must have unique names. With ``id``, a
-        long-format DataFrame holding several series (see ``id`` and
+        such as trading days) are taken in row order. The columns of a
+        DataFrame (or of a 2-D array) are the features; the columns used
+        must have unique names. With ``id``, a long-format DataFrame holding several series (see ``id`` and
         ``time``).
     horizon : int or sequence of int, default=1
         How many steps ahead the target lies. A sequence of distinct values
@@ -217,8 +217,9 @@ def to_supervised(
     rows = order[kept]
     names = [id, time if time is not None else frame.index.name]
     index = pd.MultiIndex.from_arrays([series.take(codes[rows]), times.take(rows)], names=names)
-    X, y = _take_pairs(frame, column, inputs, rows, [order[kept + h] for h in horizons],
-                       horizons, index)
+    X, y = _take_pairs(
+        frame, column, inputs, rows, [order[kept + h] for h in horizons], horizons, index
+    )
     if isinstance(horizon, numbers.Integral):
         y = y.iloc[:, 0].rename(column)
     return X, y
@@ -236,8 +237,9 @@ def _pairs(frame, horizons, column, inputs):
             "Pass a longer series or a shorter horizon."
         )
     rows = np.arange(n_rows)
-    return _take_pairs(frame, column, inputs, rows, [rows + h for h in horizons], horizons,
-                       frame.index[:n_rows])
+    return _take_pairs(
+        frame, column, inputs, rows, [rows + h for h in horizons], horizons, frame.index[:n_rows]
+    )
 
 
 def _take_pairs(frame, column, inputs, rows, targets, horizons, index):
@@ -391,8 +393,7 @@ def _panel(data, id, time):  # noqa: A002
     for name, what in [(id, "id"), (time, "time")]:
         if name is not None and name not in data.columns:
             hint = (
-                f" It is a level of data's index: make it a column with "
-                f"data.reset_index({name!r})."
+                f" It is a level of data's index: make it a column with data.reset_index({name!r})."
                 if name in data.index.names
                 else ""
             )
@@ -470,8 +471,7 @@ def _target_column(frame, target, data_columns, used):
         )
     if target not in frame.columns:
         raise ValueError(
-            f"target {target!r} is not a column of data; the columns are "
-            f"{list(frame.columns)}."
+            f"target {target!r} is not a column of data; the columns are {list(frame.columns)}."
         )
     return target
 
@@ -494,8 +494,7 @@ def _feature_columns(frame, features, data_columns, used):
     missing = [f for f in features if f not in frame.columns]
     if missing:
         raise ValueError(
-            f"features {missing} are not columns of data; the columns are "
-            f"{list(frame.columns)}."
+            f"features {missing} are not columns of data; the columns are {list(frame.columns)}."
         )
     return features
 
@@ -506,8 +505,7 @@ def _check_values(frame):
     non_numeric = [
         c
         for c in frame.columns
-        if not pd.api.types.is_numeric_dtype(frame[c])
-        or pd.api.types.is_complex_dtype(frame[c])
+        if not pd.api.types.is_numeric_dtype(frame[c]) or pd.api.types.is_complex_dtype(frame[c])
     ]
     if non_numeric:
         raise TypeError(

@@ -152,6 +152,7 @@ class PanelSplit(BaseCrossValidator):
                 f"The groups parameter is ignored by {type(self).__name__}: the "
                 "series and the time of each row are read from the index of X.",
                 UserWarning,
+                stacklevel=2,
             )
         times = _time_stamps(X)
         indexable(X, y)  # y, if given, must have a row for each row of X
@@ -159,11 +160,7 @@ class PanelSplit(BaseCrossValidator):
         n_times = len(uniques)
         n_splits = int(self.n_splits)
         gap = int(self.gap)
-        test_size = (
-            int(self.test_size)
-            if self.test_size is not None
-            else n_times // (n_splits + 1)
-        )
+        test_size = int(self.test_size) if self.test_size is not None else n_times // (n_splits + 1)
         first_test = n_times - n_splits * test_size
         if test_size < 1 or first_test - gap < 1:
             if self.test_size is None:
@@ -187,9 +184,7 @@ class PanelSplit(BaseCrossValidator):
     def _iter_splits(codes, first_test, n_times, test_size, gap):
         for test_start in range(first_test, n_times, test_size):
             train = np.flatnonzero(codes < test_start - gap)
-            test = np.flatnonzero(
-                (codes >= test_start) & (codes < test_start + test_size)
-            )
+            test = np.flatnonzero((codes >= test_start) & (codes < test_start + test_size))
             yield train, test
 
     def _validate_params(self):
@@ -252,7 +247,5 @@ def _time_stamps(X):
             else "several series stacked under a time index alone cannot be told "
             "apart; index them by (series, time) as to_supervised does."
         )
-        raise ValueError(
-            f"X has more than one row for the {what} {first!r}: {hint}"
-        )
+        raise ValueError(f"X has more than one row for the {what} {first!r}: {hint}")
     return times

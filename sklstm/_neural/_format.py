@@ -56,8 +56,11 @@ def checked_network_from_bytes(data, expected, what):
             f"{type(error).__name__}: {error}"
         ) from error
     expected = _normalised(expected, "the expected config", exact_modules=True)
-    loaded = _normalised(json.loads(json.dumps(keras_backend().network_config(model))),
-                         "the loaded network", exact_modules=True)
+    loaded = _normalised(
+        json.loads(json.dumps(keras_backend().network_config(model))),
+        "the loaded network",
+        exact_modules=True,
+    )
     if loaded != expected:
         where, ours, theirs = _difference(expected, loaded, "config")
         raise ValueError(
@@ -217,8 +220,13 @@ def _count_hdf5_floats(h5py, group, depth, what):
         if isinstance(item, h5py.Group):
             count += _count_hdf5_floats(h5py, item, depth + 1, what)
         elif isinstance(item, h5py.Dataset):
-            if (item.shape is None or item.dtype.kind != "f" or item.dtype.itemsize != 4
-                    or item.external or item.is_virtual):
+            if (
+                item.shape is None
+                or item.dtype.kind != "f"
+                or item.dtype.itemsize != 4
+                or item.external
+                or item.is_virtual
+            ):
                 raise ValueError(f"{item.name} is not a plain float32 array")
             count += math.prod(item.shape)
         else:

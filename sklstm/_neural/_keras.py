@@ -95,8 +95,16 @@ _CELLS = {"lstm": keras.layers.LSTM, "gru": keras.layers.GRU}
 
 
 def build_model(
-    *, n_features, n_outputs, units, dropout, recurrent_dropout, seed,
-    dtype="float32", masked=True, cell="lstm",
+    *,
+    n_features,
+    n_outputs,
+    units,
+    dropout,
+    recurrent_dropout,
+    seed,
+    dtype="float32",
+    masked=True,
+    cell="lstm",
 ):
     """A (stacked) LSTM or GRU (``cell``) followed by one linear ``Dense`` layer.
 
@@ -283,15 +291,17 @@ def _trace_epoch(layout, masked, n_steps, optimizer, loss):
     # the variables it is given.
     n_features, n_outputs = dict(layout)["n_features"], dict(layout)["n_outputs"]
     with _unrolled(template, n_steps is not None):
-        return _stateless(tf.function(run_epoch, autograph=False).get_concrete_function(
-            _variables(template.variables),
-            _variables(_optimizer_variables(template_optimizer)),
-            tf.TensorSpec([None, n_steps, n_features], tf.float32),
-            tf.TensorSpec([None, _target_width(n_outputs, loss)], tf.float32),
-            tf.TensorSpec([None], tf.float32),
-            tf.TensorSpec([None], tf.int32),
-            tf.TensorSpec([], tf.int32),
-        ))
+        return _stateless(
+            tf.function(run_epoch, autograph=False).get_concrete_function(
+                _variables(template.variables),
+                _variables(_optimizer_variables(template_optimizer)),
+                tf.TensorSpec([None, n_steps, n_features], tf.float32),
+                tf.TensorSpec([None, _target_width(n_outputs, loss)], tf.float32),
+                tf.TensorSpec([None], tf.float32),
+                tf.TensorSpec([None], tf.int32),
+                tf.TensorSpec([], tf.int32),
+            )
+        )
 
 
 def _optimizer_variables(optimizer):
@@ -299,7 +309,8 @@ def _optimizer_variables(optimizer):
     keeps outside them (Nadam's running product ``_u_product``), by name."""
     listed = {id(variable) for variable in optimizer.variables}
     unlisted = [
-        value for _, value in sorted(vars(optimizer).items())
+        value
+        for _, value in sorted(vars(optimizer).items())
         if isinstance(value, keras.Variable) and id(value) not in listed
     ]
     return optimizer.variables + unlisted
@@ -463,8 +474,20 @@ def _unrolled(template, unroll):
 
 
 def train(
-    model, X, y, *, max_iter, batch_size, optimizer, learning_rate_init, loss, seed, verbose,
-    validation=None, n_iter_no_change=10, sample_weight=None,
+    model,
+    X,
+    y,
+    *,
+    max_iter,
+    batch_size,
+    optimizer,
+    learning_rate_init,
+    loss,
+    seed,
+    verbose,
+    validation=None,
+    n_iter_no_change=10,
+    sample_weight=None,
 ):
     """Train ``model`` (from :func:`build_model`) in place; return the history.
 
@@ -687,8 +710,15 @@ def network_configs(*, n_features, n_outputs, units, dropout, recurrent_dropout,
     without); generated lazily, since each builds a network.
     """
     for masked in (True, False):
-        yield network_config(build_model(
-            n_features=n_features, n_outputs=n_outputs, units=tuple(units),
-            dropout=dropout, recurrent_dropout=recurrent_dropout, seed=0, masked=masked,
-            cell=cell,
-        ))
+        yield network_config(
+            build_model(
+                n_features=n_features,
+                n_outputs=n_outputs,
+                units=tuple(units),
+                dropout=dropout,
+                recurrent_dropout=recurrent_dropout,
+                seed=0,
+                masked=masked,
+                cell=cell,
+            )
+        )

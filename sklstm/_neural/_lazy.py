@@ -26,6 +26,7 @@ TensorFlow logs after the import follows it. To see the start-up lines too
 (or when the import itself crashes the process: what was held back dies with
 it), import TensorFlow before the first fit: sklstm then filters nothing.
 """
+
 import contextlib
 import os
 import re

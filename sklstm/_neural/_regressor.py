@@ -21,10 +21,10 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
-from ._lazy import keras_backend
 from .._checked import checked_array
 from .._state import fit_context
 from .._validation import PositiveInts, StrictInterval, check_numeric, check_sample_weight
+from ._lazy import keras_backend
 
 # Names Keras understands as ``keras.optimizers.get`` identifiers, and the
 # losses (scikit-learn's names, as ``HistGradientBoostingRegressor``'s; the
@@ -41,7 +41,6 @@ _DEPRECATED = "deprecated"
 # The quantiles ``loss="quantile"`` fits when ``quantiles`` is None: an 80%
 # interval around the median.
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
-
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -336,10 +335,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "cell": [StrOptions({"lstm", "gru"})],
         "warm_start": ["boolean"],
         "epochs": [
-            StrictInterval(Integral, 1, None, closed="left"), Hidden(StrOptions({_DEPRECATED}))
+            StrictInterval(Integral, 1, None, closed="left"),
+            Hidden(StrOptions({_DEPRECATED})),
         ],
         "learning_rate": [
-            StrictInterval(Real, 0, None, closed="neither"), Hidden(StrOptions({_DEPRECATED}))
+            StrictInterval(Real, 0, None, closed="neither"),
+            Hidden(StrOptions({_DEPRECATED})),
         ],
     }
 
@@ -421,9 +422,14 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             weights, and no attribute of an earlier fit, is kept.
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        return self._train(X, y, sample_weight, continuing=continuing,
-                           max_iter=self._renamed("epochs", "max_iter"),
-                           early_stopping=self.early_stopping)
+        return self._train(
+            X,
+            y,
+            sample_weight,
+            continuing=continuing,
+            max_iter=self._renamed("epochs", "max_iter"),
+            early_stopping=self.early_stopping,
+        )
 
     @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -452,8 +458,14 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self : LSTMRegressor
             The regressor, trained one more epoch.
         """
-        return self._train(X, y, sample_weight, continuing=hasattr(self, "model_"),
-                           max_iter=1, early_stopping=False)
+        return self._train(
+            X,
+            y,
+            sample_weight,
+            continuing=hasattr(self, "model_"),
+            max_iter=1,
+            early_stopping=False,
+        )
 
     def _renamed(self, old, new, stacklevel=5):
         """The value of parameter ``new``, or of its deprecated alias ``old`` when set.
@@ -529,7 +541,8 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
             self.target_scaler_ = (
                 StandardScaler().set_output(transform="default").fit(y, sample_weight=sample_weight)
-                if self.scale_target else None
+                if self.scale_target
+                else None
             )
             if self.target_scaler_ is not None:
                 self._check_target_scaler(y)
@@ -572,8 +585,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             self._warn_if_not_converged(history["val_loss"], max_iter)
         if continuing:  # validation scores only while every call had them
             earlier = self._history()
-            history = {key: earlier[key] + values
-                       for key, values in history.items() if key in earlier}
+            history = {
+                key: earlier[key] + values for key, values in history.items() if key in earlier
+            }
         self._set_curves(history)
         return self
 
@@ -636,12 +650,21 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     def _check_continuable(self, units, levels):
         """Refuse to continue a network that the current parameters would not build."""
         built = keras_backend().architecture(self.model_)
-        wanted = dict(units=units, cell=self.cell, dropout=float(self.dropout),
-                      recurrent_dropout=float(self.recurrent_dropout))
-        changed = [f"{name}={wanted[name]!r} (built with {built[name]!r})"
-                   for name in wanted if built[name] != wanted[name]]
-        for name, fitted in (("scale_inputs", self.input_mean_ is not None),
-                             ("scale_target", self.target_scaler_ is not None)):
+        wanted = dict(
+            units=units,
+            cell=self.cell,
+            dropout=float(self.dropout),
+            recurrent_dropout=float(self.recurrent_dropout),
+        )
+        changed = [
+            f"{name}={wanted[name]!r} (built with {built[name]!r})"
+            for name in wanted
+            if built[name] != wanted[name]
+        ]
+        for name, fitted in (
+            ("scale_inputs", self.input_mean_ is not None),
+            ("scale_target", self.target_scaler_ is not None),
+        ):
             if bool(getattr(self, name)) != fitted:
                 changed.append(f"{name}={getattr(self, name)!r} (built with {fitted!r})")
         fitted_levels = getattr(self, "quantiles_", None)

@@ -29,8 +29,16 @@ _MAX_INT_DIGITS = 19  # int64
 _MAX_DIRECTORY_ENTRY_BYTES = 512
 # What a damaged or crafted zip makes zipfile raise while reading it.
 ZIP_ERRORS = (
-    zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError,
-    OSError, ValueError, struct.error, OverflowError, UnicodeDecodeError,
+    zipfile.BadZipFile,
+    zlib.error,
+    EOFError,
+    NotImplementedError,
+    RuntimeError,
+    OSError,
+    ValueError,
+    struct.error,
+    OverflowError,
+    UnicodeDecodeError,
 )
 
 
@@ -41,8 +49,9 @@ def open_file(path, what):
     anything is read from it (a FIFO is opened without waiting for a writer).
     A missing file stays ``FileNotFoundError``.
     """
-    descriptor = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0)
-                         | getattr(os, "O_BINARY", 0))
+    descriptor = os.open(
+        path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    )
     try:
         kind = os.fstat(descriptor).st_mode
         if not stat.S_ISREG(kind):
@@ -63,9 +72,7 @@ def write_atomically(path, write):
     if os.path.islink(path):  # replace the file the link points to, keep the link
         path = os.path.realpath(path)
     folder = os.path.dirname(os.path.abspath(path))
-    temporary = os.path.join(
-        folder, f".{os.path.basename(path)}.{os.urandom(8).hex()}.tmp"
-    )
+    temporary = os.path.join(folder, f".{os.path.basename(path)}.{os.urandom(8).hex()}.tmp")
     try:  # a file replaced keeps its permissions
         mode = stat.S_IMODE(os.stat(path).st_mode)
     except FileNotFoundError:
@@ -131,9 +138,7 @@ def open_bounded_zip(file, max_entries, expected, what):
     if size < 22:
         raise ValueError(f"{what}: it is not a zip archive.")
     file.seek(size - 22)
-    signature, _, _, _, _, directory_bytes, _, comment = struct.unpack(
-        "<4s4H2LH", file.read(22)
-    )
+    signature, _, _, _, _, directory_bytes, _, comment = struct.unpack("<4s4H2LH", file.read(22))
     zip64 = False
     if size >= 42:
         file.seek(size - 42)

@@ -72,8 +72,11 @@ _SKOPS_MEMBER_NAME = re.compile(r"(schema\.json|[0-9A-Za-z_-]{1,64}\.(npy|bin))\
 _REGRESSOR_NAME = type_name(LSTMRegressor)
 # What _find_parts replaces; skops must never meet one.
 _FOUND_TYPES = {
-    _REGRESSOR_NAME, "pandas._libs.tslibs.timestamps.Timestamp",
-    "pandas._libs.tslibs.timedeltas.Timedelta", "pandas.Timestamp", "pandas.Timedelta",
+    _REGRESSOR_NAME,
+    "pandas._libs.tslibs.timestamps.Timestamp",
+    "pandas._libs.tslibs.timedeltas.Timedelta",
+    "pandas.Timestamp",
+    "pandas.Timedelta",
 }
 
 
@@ -195,9 +198,7 @@ def load_estimator(file, path, trusted):
             if fitted:
                 name = _FITTED_MEMBER.format(index)
                 content = read_member(archive, name, _bare.MAX_FILE_BYTES, what)
-                regressors[index] = _bare.load_regressor(
-                    io.BytesIO(content), f"{path!s}: {name}"
-                )
+                regressors[index] = _bare.load_regressor(io.BytesIO(content), f"{path!s}: {name}")
             else:
                 name = _UNFITTED_MEMBER.format(index)
                 params = parse_json(
@@ -254,8 +255,10 @@ def _check_format(document, n_regressors, path):
             "saved it."
         )
     if set(document) != {"format", "format_version", "regressors"}:
-        raise ValueError(f"{what} has the keys {sorted(document)}; expected format, "
-                         "format_version and regressors.")
+        raise ValueError(
+            f"{what} has the keys {sorted(document)}; expected format, "
+            "format_version and regressors."
+        )
     if document["regressors"] != n_regressors or not _bare.is_int(document["regressors"]):
         raise ValueError(
             f"{what} declares {document['regressors']!r:.40} regressors; the file holds "
@@ -285,8 +288,7 @@ def _load_skops(data, trusted, what):
         estimator = skops.io.loads(data, trusted=allowed)
     except Exception as error:
         raise ValueError(
-            f"{what} could not be loaded, so the file is damaged: "
-            f"{type(error).__name__}: {error}"
+            f"{what} could not be loaded, so the file is damaged: {type(error).__name__}: {error}"
         ) from None
     slots, labels = {}, []
     todo, seen = [estimator], set()
@@ -296,8 +298,12 @@ def _load_skops(data, trusted, what):
             continue
         seen.add(id(value))
         if isinstance(value, NetworkSlot):
-            if not (isinstance(vars(value), dict) and set(vars(value)) == {"index"}
-                    and _bare.is_int(value.index) and 0 <= value.index < _MAX_REGRESSORS):
+            if not (
+                isinstance(vars(value), dict)
+                and set(vars(value)) == {"index"}
+                and _bare.is_int(value.index)
+                and 0 <= value.index < _MAX_REGRESSORS
+            ):
                 raise ValueError(f"{what} holds a network slot with a bad index.")
             if value.index in (slot.index for slot in slots.values()):
                 raise ValueError(f"{what} refers to regressor {value.index} twice.")
@@ -323,8 +329,7 @@ def _check_skops_archive(data, what):
     exactly the bytes that follow it. Returns ``({name: bytes}, schema)``.
     """
     members = {}
-    with open_bounded_zip(io.BytesIO(data), _MAX_SKOPS_MEMBERS, "skops's members",
-                          what) as archive:
+    with open_bounded_zip(io.BytesIO(data), _MAX_SKOPS_MEMBERS, "skops's members", what) as archive:
         infos = archive.infolist()
         names = [info.filename for info in infos]
         bad = [name for name in names if not _SKOPS_MEMBER_NAME.match(name)]

@@ -69,10 +69,20 @@ NETWORK_FILE = "model.keras"
 # Fitted attributes with their own JSON form; any other public fitted
 # attribute (``name_``) must be a plain scalar or a list of numbers.
 _KNOWN_FITTED = {
-    "model_", "n_features_in_", "feature_names_in_", "n_outputs_", "target_scaler_", "history_",
-    "input_mean_", "input_scale_", "quantiles_",
+    "model_",
+    "n_features_in_",
+    "feature_names_in_",
+    "n_outputs_",
+    "target_scaler_",
+    "history_",
+    "input_mean_",
+    "input_scale_",
+    "quantiles_",
     # stored as "history_" (the loss curves' dict), rebuilt from it
-    "loss_curve_", "validation_scores_", "best_loss_", "best_validation_score_",
+    "loss_curve_",
+    "validation_scores_",
+    "best_loss_",
+    "best_validation_score_",
 }
 # Parameters of files from sklstm 0.1, under the names that replaced them.
 _RENAMED_PARAMS = {"epochs": "max_iter", "learning_rate": "learning_rate_init"}
@@ -91,9 +101,14 @@ MAX_LAYERS = 32
 MAX_WEIGHTS = 2**24  # 64 MiB of float32
 # The largest file of this format load_regressor reads.
 MAX_FILE_BYTES = (
-    MAX_DOCUMENT_BYTES + MAX_METADATA_BYTES + 2**17
-    + CONFIG_BYTES[0] + CONFIG_BYTES[1] * MAX_LAYERS
-    + 4 * MAX_WEIGHTS + WEIGHTS_OVERHEAD_BYTES[0] + WEIGHTS_OVERHEAD_BYTES[1] * MAX_LAYERS
+    MAX_DOCUMENT_BYTES
+    + MAX_METADATA_BYTES
+    + 2**17
+    + CONFIG_BYTES[0]
+    + CONFIG_BYTES[1] * MAX_LAYERS
+    + 4 * MAX_WEIGHTS
+    + WEIGHTS_OVERHEAD_BYTES[0]
+    + WEIGHTS_OVERHEAD_BYTES[1] * MAX_LAYERS
 )
 
 
@@ -142,15 +157,21 @@ def load_regressor(file, path):
         n_weights = count_weights(**architecture)
         config_limit, weights_limit = _network_limits(architecture, n_weights)
         network = read_member(
-            archive, NETWORK_FILE,
-            config_limit + weights_limit + MAX_METADATA_BYTES + 2**16, what,
+            archive,
+            NETWORK_FILE,
+            config_limit + weights_limit + MAX_METADATA_BYTES + 2**16,
+            what,
         )
     what = f"{path!s}: {NETWORK_FILE} is not a network written by sklstm"
     with open_zip(io.BytesIO(network), list(NETWORK_MEMBERS), what) as inner:
-        config = parse_json(read_member(inner, CONFIG_FILE, config_limit, what),
-                            f"{path!s}: {NETWORK_FILE}/{CONFIG_FILE}")
-        metadata = parse_json(read_member(inner, METADATA_FILE, MAX_METADATA_BYTES, what),
-                              f"{path!s}: {NETWORK_FILE}/{METADATA_FILE}")
+        config = parse_json(
+            read_member(inner, CONFIG_FILE, config_limit, what),
+            f"{path!s}: {NETWORK_FILE}/{CONFIG_FILE}",
+        )
+        metadata = parse_json(
+            read_member(inner, METADATA_FILE, MAX_METADATA_BYTES, what),
+            f"{path!s}: {NETWORK_FILE}/{METADATA_FILE}",
+        )
         if not isinstance(metadata, dict):
             raise ValueError(f"{what}: its {METADATA_FILE} is not a JSON object.")
         expected = check_config(config, architecture, f"{path!s}: {NETWORK_FILE}")
@@ -269,16 +290,20 @@ def _architecture(estimator):
     """The ``build_model`` arguments (but the seed) of ``estimator``'s network, within limits."""
     units = (estimator.units,) if is_int(estimator.units) else estimator.units
     if not (isinstance(units, tuple) and units and all(is_int(u) and u >= 1 for u in units)):
-        _fail("params['units']", "a positive int or a non-empty list of positive ints",
-              estimator.units)
+        _fail(
+            "params['units']",
+            "a positive int or a non-empty list of positive ints",
+            estimator.units,
+        )
     if len(units) > MAX_LAYERS:
         _fail("params['units']", f"at most {MAX_LAYERS} layers", list(units))
     architecture = dict(
-        n_features=estimator.n_features_in_, units=units,
-        n_outputs=estimator.n_outputs_ * (
-            1 if estimator.quantiles_ is None else len(estimator.quantiles_)
-        ),
-        dropout=estimator.dropout, recurrent_dropout=estimator.recurrent_dropout,
+        n_features=estimator.n_features_in_,
+        units=units,
+        n_outputs=estimator.n_outputs_
+        * (1 if estimator.quantiles_ is None else len(estimator.quantiles_)),
+        dropout=estimator.dropout,
+        recurrent_dropout=estimator.recurrent_dropout,
         cell=estimator.cell,  # checked by _rebuild: "lstm" or "gru"
     )
     n_weights = count_weights(**architecture)
@@ -328,11 +353,14 @@ def _is_number(value):
 
 
 def _int(what, value, low=None, high=None):
-    if not is_int(value) or (low is not None and value < low) or (
-        high is not None and value > high
+    if (
+        not is_int(value)
+        or (low is not None and value < low)
+        or (high is not None and value > high)
     ):
-        bounds = (f" in [{low}, {high}]" if high is not None
-                  else f" >= {low}" if low is not None else "")
+        bounds = (
+            f" in [{low}, {high}]" if high is not None else f" >= {low}" if low is not None else ""
+        )
         _fail(what, f"an int{bounds}", value)
     return value
 
@@ -386,9 +414,9 @@ def _rebuild(document):
         _fail("history_", "an object", history)
     if "loss" not in history:
         _fail("history_", 'an object with a "loss" list', history)
-    estimator._set_curves({
-        key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()
-    })
+    estimator._set_curves(
+        {key: list(_numbers(f"history_[{key!r}]", values)) for key, values in history.items()}
+    )
     estimator.target_scaler_ = _rebuild_scaler(fitted["target_scaler_"], estimator.n_outputs_)
     # The quantiles fitted are those the (checked) parameters give, exactly.
     quantiles = fitted.get("quantiles_")
@@ -401,8 +429,9 @@ def _rebuild(document):
     if (expected is None) != (quantiles is None) or (
         expected is not None and expected.tolist() != quantiles
     ):
-        _fail("quantiles_", "the levels that params['loss'] and params['quantiles'] give",
-              quantiles)
+        _fail(
+            "quantiles_", "the levels that params['loss'] and params['quantiles'] give", quantiles
+        )
     estimator.quantiles_ = expected
     scaling = [fitted.get(name) for name in _INPUT_SCALING]
     if (scaling[0] is None) != (scaling[1] is None):
@@ -454,20 +483,28 @@ def _rebuild_param(name, value):
     if isinstance(value, dict):  # the only object form: a RandomState
         check_keys(f"params[{name!r}]", value, ["RandomState"])
         state = value["RandomState"]
-        check_keys(f"params[{name!r}]['RandomState']", state,
-              ["key", "pos", "has_gauss", "cached_gaussian"])
+        check_keys(
+            f"params[{name!r}]['RandomState']",
+            state,
+            ["key", "pos", "has_gauss", "cached_gaussian"],
+        )
         key = state["key"]
-        if not (isinstance(key, list) and len(key) == 624
-                and all(is_int(k) and 0 <= k < 2**32 for k in key)):
+        if not (
+            isinstance(key, list)
+            and len(key) == 624
+            and all(is_int(k) and 0 <= k < 2**32 for k in key)
+        ):
             _fail(f"params[{name!r}] key", "a list of 624 uint32", key)
         random_state = np.random.RandomState()
-        random_state.set_state((
-            "MT19937",
-            np.asarray(key, dtype=np.uint32),
-            _int(f"params[{name!r}] pos", state["pos"], 0, 624),
-            _int(f"params[{name!r}] has_gauss", state["has_gauss"], 0, 1),
-            _numbers(f"params[{name!r}] cached_gaussian", [state["cached_gaussian"]])[0],
-        ))
+        random_state.set_state(
+            (
+                "MT19937",
+                np.asarray(key, dtype=np.uint32),
+                _int(f"params[{name!r}] pos", state["pos"], 0, 624),
+                _int(f"params[{name!r}] has_gauss", state["has_gauss"], 0, 1),
+                _numbers(f"params[{name!r}] cached_gaussian", [state["cached_gaussian"]])[0],
+            )
+        )
         return random_state
     if isinstance(value, list):
         return tuple(_numbers(f"params[{name!r}]", value))
@@ -484,9 +521,13 @@ def _rebuild_scaler(state, n_outputs):
     check_keys("target_scaler_", state, ["mean_", "var_", "scale_", "n_samples_seen_"])
     scaler = StandardScaler()
     for name in ("mean_", "var_", "scale_"):
-        setattr(scaler, name, np.asarray(
-            _numbers(f"target_scaler_.{name}", state[name], n_outputs), dtype=np.float64
-        ))
+        setattr(
+            scaler,
+            name,
+            np.asarray(
+                _numbers(f"target_scaler_.{name}", state[name], n_outputs), dtype=np.float64
+            ),
+        )
     if not (scaler.scale_ > 0).all():
         _fail("target_scaler_.scale_", "positive", state["scale_"])
     seen = state["n_samples_seen_"]

@@ -51,12 +51,21 @@ class TimeLabel:
         import pandas as pd
 
         fields = vars(self)
-        if not (set(fields) == {"kind", "text", "unit", "zone"}
-                and fields["kind"] in ("Timestamp", "Timedelta")
-                and isinstance(self.text, str) and self._TEXT.match(self.text)
-                and self.unit in ("s", "ms", "us", "ns")
-                and (self.zone is None or (isinstance(self.zone, str) and len(self.zone) < 64
-                                           and self._ZONE.match(self.zone)))):
+        if not (
+            set(fields) == {"kind", "text", "unit", "zone"}
+            and fields["kind"] in ("Timestamp", "Timedelta")
+            and isinstance(self.text, str)
+            and self._TEXT.match(self.text)
+            and self.unit in ("s", "ms", "us", "ns")
+            and (
+                self.zone is None
+                or (
+                    isinstance(self.zone, str)
+                    and len(self.zone) < 64
+                    and self._ZONE.match(self.zone)
+                )
+            )
+        ):
             raise ValueError(f"{what} holds a time label that sklstm never writes.")
         try:
             if self.kind == "Timedelta":

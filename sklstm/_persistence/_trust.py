@@ -32,8 +32,12 @@ from .._neural._regressor import LSTMRegressor
 
 # Where pandas defines the labels fitted sklstm transformers keep; pandas 2
 # names them by these modules, pandas 3 by ``pandas`` for the public ones.
-_PANDAS_MODULES = ("pandas", "pandas._libs.tslibs.period", "pandas._libs.tslibs.offsets",
-                   "pandas.tseries.offsets")
+_PANDAS_MODULES = (
+    "pandas",
+    "pandas._libs.tslibs.period",
+    "pandas._libs.tslibs.offsets",
+    "pandas.tseries.offsets",
+)
 # The modules the composite format's own types had before they moved.
 _FORMER_MODULES = {"sklstm._pipeline_persistence": ("NetworkSlot", "TimeLabel")}
 _FUNCTION_LOADER = "FunctionNode"
@@ -73,10 +77,21 @@ def default_trusted_types():
 
     names = {type_name(type(get_scorer(name))) for name in get_scorer_names()}
     types = [
-        ChangeRegressor, CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper,
-        SeedEnsemble, SeasonalIndices, SeasonalChanges, PanelSplit, NetworkSlot, TimeLabel,
+        ChangeRegressor,
+        CalendarFeatures,
+        LagFeaturizer,
+        RelativeWindows,
+        SequenceReshaper,
+        SeedEnsemble,
+        SeasonalIndices,
+        SeasonalChanges,
+        PanelSplit,
+        NetworkSlot,
+        TimeLabel,
         *_pandas_types(pd),
-        Bunch, TimeSeriesSplit, KFold,
+        Bunch,
+        TimeSeriesSplit,
+        KFold,
     ]
     return sorted(names | {type_name(t) for t in types} | set(trusted_functions()))
 
@@ -99,11 +114,15 @@ def trusted_functions():
 
 
 def _pandas_types(pd):
-    return [pd.Period, *(
-        getattr(pd.offsets, name) for name in dir(pd.offsets)
-        if isinstance(getattr(pd.offsets, name), type)
-        and issubclass(getattr(pd.offsets, name), pd.offsets.BaseOffset)
-    )]
+    return [
+        pd.Period,
+        *(
+            getattr(pd.offsets, name)
+            for name in dir(pd.offsets)
+            if isinstance(getattr(pd.offsets, name), type)
+            and issubclass(getattr(pd.offsets, name), pd.offsets.BaseOffset)
+        ),
+    ]
 
 
 def canonical_names():
@@ -170,9 +189,7 @@ def trusted_names(trusted):
                 _refuse_regressor(item)
             names.append(item)
         else:
-            raise TypeError(
-                f"trusted must hold types or 'module.Name' strings; got {item!r:.80}."
-            )
+            raise TypeError(f"trusted must hold types or 'module.Name' strings; got {item!r:.80}.")
     return names
 
 
@@ -225,8 +242,9 @@ def audit_schema(schema, what):
         if not (isinstance(module, str) and isinstance(name, str)):
             raise ValueError(f"{what}: a node of its schema has no type name.")
         saved_id = node.get("__id__")
-        if saved_id is not None and not (isinstance(saved_id, int)
-                                         and not isinstance(saved_id, bool)):
+        if saved_id is not None and not (
+            isinstance(saved_id, int) and not isinstance(saved_id, bool)
+        ):
             raise ValueError(f"{what}: a node id is not an integer: {saved_id!r:.40}.")
         digest = digests[id(node)]
         if saved_id is not None and by_id.setdefault(saved_id, digest) != digest:
@@ -281,13 +299,15 @@ def _digests(schema):
                 if is_node and key in ("__id__", "file"):
                     continue
                 digest.update(_scalar(key))
-                digest.update(digests[id(item)] if isinstance(item, (dict, list))
-                              else _scalar(item))
+                digest.update(
+                    digests[id(item)] if isinstance(item, (dict, list)) else _scalar(item)
+                )
         else:
             digest.update(b"[")
             for item in value:
-                digest.update(digests[id(item)] if isinstance(item, (dict, list))
-                              else _scalar(item))
+                digest.update(
+                    digests[id(item)] if isinstance(item, (dict, list)) else _scalar(item)
+                )
         digests[id(value)] = b"c" + digest.digest()
     return digests, nodes
 

@@ -54,8 +54,8 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
     ``+freq`` for a ``DatetimeIndex``/``TimedeltaIndex`` with a known or
     inferable frequency. Anything else (a NumPy array, any other index)
     gets ``fill_value`` as above, and so does data fitted with an index that
-    is not unique and increasing (rows out of time order). In a pipeline, the index only reaches this
-    step if the steps before it output pandas, e.g.
+    is not unique and increasing (rows out of time order). In a pipeline,
+    the index only reaches this step if the steps before it output pandas, e.g.
     ``MinMaxScaler().set_output(transform="pandas")``.
 
     **Panels.** When ``X`` is a pandas object indexed by a
@@ -247,7 +247,7 @@ class LagFeaturizer(TransformerMixin, BaseEstimator):
         series = series_of(index)
         run_starts = self._run_starts(series)
         if not is_panel(series):
-            (key, _, times), = series
+            ((key, _, times),) = series
             return self._windows(X, self._history(key, times, X.dtype), run_starts[0])
         out = np.empty((X.shape[0], self.look_back * X.shape[1]), dtype=X.dtype)
         for (key, rows, times), starts in zip(series, run_starts):
@@ -458,4 +458,3 @@ def _index_of(X):
 def _is_panel_state(next_index):
     """Whether the fitted state is per series (a fit on a panel)."""
     return isinstance(next_index, dict)
-

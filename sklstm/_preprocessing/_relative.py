@@ -13,7 +13,6 @@ from .._state import fit_context
 from .._validation import StrictInterval
 
 
-
 class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     """Express each lag window relative to its current value (or recent mean).
 
@@ -30,8 +29,9 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     after standardisation, scaled (``"log"``; ``"diff"`` with a
     :class:`~sklearn.preprocessing.StandardScaler` after it), so a test
     period above the training range is no longer out of range, and series
-    of very different levels look alike to one model fitted on all of them. Use it inside :class:`~sklstm.ChangeRegressor` with the same
-    ``kind``, which makes the target relative in the same way.
+    of very different levels look alike to one model fitted on all of them.
+    Use it inside :class:`~sklstm.ChangeRegressor` with the same ``kind``,
+    which makes the target relative in the same way.
 
     Parameters
     ----------
@@ -141,9 +141,7 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         self : RelativeWindows
             The fitted transformer.
         """
-        X = validate_data(
-            self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan"
-        )
+        X = validate_data(self, X, dtype=[np.float64, np.float32], ensure_all_finite="allow-nan")
         names = getattr(self, "feature_names_in_", None)
         if names is None:
             raise TypeError(

@@ -13,7 +13,6 @@ from .._state import fit_context
 from .._validation import StrictInterval
 
 
-
 class SequenceReshaper(TransformerMixin, BaseEstimator):
     """Reshape a lag matrix into the 3-D array a recurrent network reads.
 
@@ -140,6 +139,7 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
                     "first. Name them as LagFeaturizer does (<feature>_lag<k>) or "
                     "pass order='oldest_first' or 'newest_first' to say which.",
                     UserWarning,
+                    stacklevel=3,
                 )
             per_step = 1 if self.features_per_step is None else self.features_per_step
             self.columns_ = _columns_by_position(X.shape[1], per_step, self.order)

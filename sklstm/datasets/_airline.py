@@ -35,6 +35,4 @@ def load_airline() -> pd.Series:
     with path.open("r", encoding="utf-8") as handle:
         frame = pd.read_csv(handle)
     index = pd.PeriodIndex(frame["Month"], freq="M", name="Month")
-    return pd.Series(
-        frame["Passengers"].to_numpy(dtype="int64"), index=index, name="passengers"
-    )
+    return pd.Series(frame["Passengers"].to_numpy(dtype="int64"), index=index, name="passengers")
