@@ -65,8 +65,8 @@ def to_supervised(
         gap. Times without a step to tell (integers, irregular datetimes
         such as trading days) are taken in row order. The columns of a
         DataFrame (or of a 2-D array) are the features; the columns used
-        must have unique names. With ``id``, a long-format DataFrame holding several series (see ``id`` and
-        ``time``).
+        must have unique names. With ``id``, a long-format DataFrame holding
+        several series (see ``id`` and ``time``).
     horizon : int or sequence of int, default=1
         How many steps ahead the target lies. A sequence of distinct values
         such as ``range(1, 4)`` gives one target column per step ahead
