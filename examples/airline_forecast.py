@@ -133,9 +133,9 @@ def sarima_forecast(series, n_train):
     logs = np.log(series.astype(float))
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # convergence chatter on a short series
-        fitted = SARIMAX(logs.iloc[:n_train], order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)).fit(
-            disp=False
-        )
+        fitted = SARIMAX(
+            logs.iloc[:n_train], order=(0, 1, 1), seasonal_order=(0, 1, 1, 12)
+        ).fit(disp=False)
         whole = fitted.apply(logs)  # the same parameters over the whole series
         return np.exp(whole.predict(start=n_train, end=len(series) - 1)).to_numpy()
 
@@ -276,8 +276,12 @@ def plot_forecasts(results, output):
 def main(argv=None):
     # split, not splitlines: the docs gallery runs this with __doc__ == "".
     parser = argparse.ArgumentParser(description=(__doc__ or "").split("\n")[0])
-    parser.add_argument("--quick", action="store_true", help="tiny grid, 3 epochs, 1 seed")
-    parser.add_argument("--seeds", type=int, default=None, help="LSTM seeds (default 3)")
+    parser.add_argument(
+        "--quick", action="store_true", help="tiny grid, 3 epochs, 1 seed"
+    )
+    parser.add_argument(
+        "--seeds", type=int, default=None, help="LSTM seeds (default 3)"
+    )
     parser.add_argument(
         "--average",
         type=int,
@@ -291,7 +295,9 @@ def main(argv=None):
     n_average = args.average if args.average is not None else (2 if args.quick else 5)
 
     start = time.perf_counter()
-    results = run(seeds=range(n_seeds), quick=args.quick, n_jobs=args.n_jobs, n_average=n_average)
+    results = run(
+        seeds=range(n_seeds), quick=args.quick, n_jobs=args.n_jobs, n_average=n_average
+    )
     results["wall_s"] = time.perf_counter() - start
     print_table(results)
     print(f"Wall time: {results['wall_s']:.1f} s")

@@ -62,7 +62,9 @@ def main(argv=None):
     parser.add_argument("--look-back", type=int, default=12)
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--quick", action="store_true", help="a few epochs: a smoke run")
+    parser.add_argument(
+        "--quick", action="store_true", help="a few epochs: a smoke run"
+    )
     parser.add_argument("--output", default="airline_intervals.png")
     args = parser.parse_args(argv)
     epochs = 10 if args.quick else args.epochs
@@ -146,22 +148,30 @@ def main(argv=None):
         coverage = np.mean((lower <= truth) & (truth <= upper))
         width = np.mean(upper - lower)
         bands[name] = (lower, upper, coverage, width)
-        print(f"  {name:16s} coverage {coverage:.0%}, mean width {width:.1f} passengers")
+        print(
+            f"  {name:16s} coverage {coverage:.0%}, mean width {width:.1f} passengers"
+        )
 
     fig, ax = plt.subplots(figsize=(9, 4.5))
-    ax.plot(passengers.index.to_timestamp(), passengers, color="0.3", label="passengers")
+    ax.plot(
+        passengers.index.to_timestamp(), passengers, color="0.3", label="passengers"
+    )
     ax.plot(months, forecast, color="tab:blue", label="one-month-ahead forecast")
     colors = {"split conformal": "tab:blue", "online (EnbPI)": "tab:orange"}
     for name, (lower, upper, coverage, width) in bands.items():
         label = f"{name}: coverage {coverage:.0%}, width {width:.0f}"
         if name == "split conformal":
-            ax.fill_between(months, lower, upper, color=colors[name], alpha=0.25, label=label)
+            ax.fill_between(
+                months, lower, upper, color=colors[name], alpha=0.25, label=label
+            )
         else:
             ax.plot(months, lower, color=colors[name], linestyle="--", label=label)
             ax.plot(months, upper, color=colors[name], linestyle="--")
     ax.axvline(months[0], color="0.6", linestyle=":", linewidth=1)
     ax.set_ylabel("passengers (thousands)")
-    ax.set_title(f"{args.confidence:.0%} conformal prediction intervals (MAPIE), test months")
+    ax.set_title(
+        f"{args.confidence:.0%} conformal prediction intervals (MAPIE), test months"
+    )
     ax.legend(loc="upper left")
     fig.tight_layout()
     fig.savefig(args.output, dpi=100)

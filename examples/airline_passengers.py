@@ -106,7 +106,10 @@ def main(argv=None):
         model.fit(X_train, y_train)
         forecasts[name] = (model.predict(X_train), model.predict(X_test))
 
-    print(f"RMSE in thousands of passengers, one month ahead; test: the last {len(y_test)} months")
+    print(
+        "RMSE in thousands of passengers, one month ahead; "
+        f"test: the last {len(y_test)} months"
+    )
     print(f"{'forecast':<32} {'train':>6} {'test':>6}")
     rmse = {}
     for name, (train_pred, test_pred) in forecasts.items():
@@ -119,7 +122,9 @@ def main(argv=None):
     # y is indexed by the month of the input; the forecast is for the next one.
     when = (y_test.index + 1).to_timestamp()
     fig, ax = plt.subplots(figsize=(8, 4.5))
-    ax.plot(series.index.to_timestamp(), series, color="0.3", label="passengers (thousands)")
+    ax.plot(
+        series.index.to_timestamp(), series, color="0.3", label="passengers (thousands)"
+    )
     ax.axvspan(when[0], when[-1], color="0.93", zorder=0)
     ax.text(when[1], series.max() * 0.98, "test months", va="top", color="0.4")
     for name, color in [

@@ -83,7 +83,9 @@ def main(argv=None):
     ).sort_values("rank")
     print("Validation RMSE (passengers), TimeSeriesSplit folds of the training part:")
     print(table.to_string(index=False, float_format="%.2f"))
-    test_rmse = root_mean_squared_error(y.iloc[n_train:], search.predict(X.iloc[n_train:]))
+    test_rmse = root_mean_squared_error(
+        y.iloc[n_train:], search.predict(X.iloc[n_train:])
+    )
     print(f"Best: {search.best_params_}; its test RMSE: {test_rmse:.2f} passengers")
 
     # Mean validation RMSE of each candidate: units down, batch size across.

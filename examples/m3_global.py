@@ -102,7 +102,9 @@ if args.quick:
     ids = list(m3.info.index) if path == SAMPLE else ids[:: len(ids) // 30][:30]
 
 frame = long_table(m3, ids)
-X, Y = to_supervised(frame, target="y", id="series", time="month", horizon=range(1, HORIZON + 1))
+X, Y = to_supervised(
+    frame, target="y", id="series", time="month", horizon=range(1, HORIZON + 1)
+)
 order = np.argsort(X.index.get_level_values("month"), kind="stable")
 X, Y = X.iloc[order], Y.iloc[order]  # time order: early stopping on the latest
 print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
@@ -148,16 +150,26 @@ for name, values in scores.items():
 print(f"run time {time.perf_counter() - started:.0f} s")
 
 fig, axes = plt.subplots(2, 2, figsize=(10, 6))
-colors = {"global LSTM": "tab:blue", "theta": "tab:green", "mean(global LSTM, theta)": "tab:red"}
+colors = {
+    "global LSTM": "tab:blue",
+    "theta": "tab:green",
+    "mean(global LSTM, theta)": "tab:red",
+}
 for ax, key in zip(axes.ravel(), ids[:: max(len(ids) // 4, 1)]):
     train, test = m3.train[key], m3.test[key]
     ax.plot(
-        train.index[-48:].to_timestamp(), train.iloc[-48:], color="black", label="training part"
+        train.index[-48:].to_timestamp(),
+        train.iloc[-48:],
+        color="black",
+        label="training part",
     )
     ax.plot(test.index.to_timestamp(), test, color="grey", label="test months")
     for name, forecast in forecasts.items():
         ax.plot(
-            test.index.to_timestamp(), forecast.loc[key].to_numpy(), color=colors[name], label=name
+            test.index.to_timestamp(),
+            forecast.loc[key].to_numpy(),
+            color=colors[name],
+            label=name,
         )
     ax.set_title(f"{key} ({m3.info.loc[key, 'category'].lower()})")
 axes[0, 0].legend(loc="best", fontsize="small")
