@@ -10,13 +10,13 @@ folds of the one-step RMSE (passengers):
 * SARIMA(0,1,1)(0,1,1)12 on log, refitted on each fold's training months;
 * the seasonal random walk with drift, ``x[t] * x[t-11] / x[t-12]``, and the
   same-month change of the past years weighted ``0.7 ** (k - 1)`` for ``k`` years
-  back: the base of ``ChangeRegressor(season="changes")`` alone, with
+  back: the base of ``ChangeRegressor(season=SeasonalChanges(12))`` alone, with
   ``season_decay`` 0 and 0.7 (no fit: how far a fixed rule gets);
 * the example's LSTM grid search, per seed (``--seeds``): the best
   candidate's scores on the folds it was chosen on, so optimistic, like
   ``GridSearchCV.best_score_`` (the fixed rules and SARIMA choose nothing);
   and the best candidate of each way of handling the season (left to the
-  network, seasonal indices, ``season="changes"``);
+  network, seasonal indices, ``SeasonalChanges(12)``);
 * ``--m3 PATH``: the global recipe of ``benchmarks/m3.py`` (one step ahead,
   ``seasonal_period=12``), fitted on all M3 monthly series and the fold's
   airline months, then applied to the airline (slow: one fit per fold).
@@ -71,7 +71,7 @@ def sarima_scores(example, series, folds):
 
 
 def base_scores(X, y, folds, decay):
-    """The seasonal base of ``ChangeRegressor(season="changes")`` alone, as a
+    """The seasonal base of ``ChangeRegressor(season=SeasonalChanges(12))`` alone, as a
     rule with no fit: the forecast of a regressor that predicts no change.
 
     ``decay=0`` is the seasonal random walk with drift; a month with less
@@ -97,7 +97,7 @@ def season_mode(params, model):
     if params.get("seasonal_period", SEASON) is None or season is None:
         return "season left to the network"
     if isinstance(season, SeasonalChanges) or (isinstance(season, str) and season == "changes"):
-        return 'season="changes"'
+        return "SeasonalChanges(12)"
     return "seasonal indices"
 
 

@@ -85,7 +85,7 @@ def mase(y_true, y_pred, train, season=SEASON):
 def naive2_indices(train, season=SEASON):
     """Naive2's seasonal indices, or None when the series fails the test.
 
-    The M competitions' recipe, as ``ChangeRegressor(seasonal_period=...)``
+    The M competitions' recipe, as ``ChangeRegressor(season=SeasonalIndices(...))``
     uses it: the 90% test ``|r_m| > 1.645 * sqrt((1 + 2 * sum_{k < m} r_k^2) /
     n)`` on the autocorrelations, then the classical multiplicative
     decomposition (ratio to the centred ``2 x season`` moving average,

@@ -89,12 +89,30 @@ def shift_index(index: pd.Index, steps: int, freq=None) -> pd.Index:
             )
         return index.shift(steps, freq=freq)
     if pd.api.types.is_integer_dtype(index.dtype):
-        return pd.Index(np.asarray(index) + steps, name=index.name)
+        values = np.asarray(index)
+        check_integer_steps(values, steps)
+        return pd.Index(values + steps, name=index.name)
     raise ValueError(
         f"Cannot step an index of dtype {index.dtype} forward in time. Use a "
         "PeriodIndex, a DatetimeIndex with a frequency or integer positions, or "
         "pass horizon=0 with y_true indexed by the time each target is observed."
     )
+
+
+def check_integer_steps(times, steps):
+    """Refuse integer ``times`` that ``steps`` steps would carry out of their dtype
+    (numpy wraps around silently: the step after 2**63 - 1 is -2**63)."""
+    times = np.asarray(times)
+    if not len(times) or not np.issubdtype(times.dtype, np.integer):
+        return
+    limits = np.iinfo(times.dtype)
+    lowest, highest = int(times.min()) + min(steps, 0), int(times.max()) + max(steps, 0)
+    if lowest < limits.min or highest > limits.max:
+        raise ValueError(
+            f"Stepping integer times {steps} step(s) leaves their dtype {times.dtype}: "
+            f"they run from {int(times.min())} to {int(times.max())}. Number the times "
+            "from a smaller start (e.g. 0)."
+        )
 
 
 def follows(times, freq):

@@ -73,10 +73,10 @@ def test_lstm_scores_give_the_best_candidate_and_the_best_of_each_season_mode():
     rows = bench.lstm_scores(RidgeExample, X, y, TimeSeriesSplit(2, test_size=12), [0], grid)
     names = [name for _, name, _, _ in rows]
     assert names[0] == "best candidate" and sorted(names[1:]) == [
+        "best with SeasonalChanges(12)",
         "best with season left to the network",
-        'best with season="changes"',
         "best with seasonal indices",
     ]
     by_name = {name: params for _, name, _, params in rows}
-    assert by_name['best with season="changes"']["season"] == "changes"
+    assert by_name["best with SeasonalChanges(12)"]["season"] == "changes"
     assert by_name["best with season left to the network"]["seasonal_period"] is None

@@ -555,3 +555,13 @@ def test_a_panel_is_labelled_as_each_of_its_series_alone(times):
         expected = recursive_forecast(model, alone, steps=3)
         assert own.index.equals(expected.index)
         assert own.index.get_level_values("t").dtype == times.dtype
+
+
+def test_integer_times_that_would_wrap_around_are_refused():
+    # 2**63 - 2 stepped twice wrapped to -2**63, silently.
+    times = pd.Index(np.arange(2**63 - 12, 2**63 - 1, dtype=np.int64))
+    series = pd.Series(np.arange(11.0), index=times, name="y")
+    model = LinearRegression().fit(*to_supervised(series))
+    assert recursive_forecast(model, series, steps=1).index[-1] == 2**63 - 1
+    with pytest.raises(ValueError, match="leaves their dtype int64"):
+        recursive_forecast(model, series, steps=2)

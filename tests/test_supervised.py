@@ -1,3 +1,5 @@
+import re
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -196,8 +198,9 @@ def test_a_period_index_with_a_gap_is_refused_with_how_to_fill_it():
     with pytest.raises(ValueError, match=r"1 gap.*2000-05 comes right after 2000-02") as info:
         to_supervised(s)
     assert "2000-03 was due" in str(info.value) and "period_range" in str(info.value)
-    # Filled as the message says, the series pairs each month with the next one.
-    full = pd.period_range(s.index[0], s.index[-1], freq="M")
+    # Filled as the message says (its own freq), the series pairs each month with the next.
+    freq = re.search(r"freq='(\w+)'", str(info.value)).group(1)
+    full = pd.period_range(s.index[0], s.index[-1], freq=freq)
     X, y = to_supervised(s.reindex(full).interpolate())
     assert y.loc[pd.Period("2000-02", "M")] == pytest.approx(3.0)
 

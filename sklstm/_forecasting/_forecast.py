@@ -12,7 +12,7 @@ from sklearn.utils._param_validation import HasMethods, StrOptions, validate_par
 from sklearn.utils.validation import check_is_fitted
 
 from .._checked import data_checked
-from .._timeindex import infer_freq, next_label
+from .._timeindex import check_integer_steps, infer_freq, next_label
 from .._timeindex import ranges as _ranges
 from .._timeindex import series_of as _series_of
 from .._validation import StrictInterval, check_numeric
@@ -504,6 +504,8 @@ def _panel_future_labels(index, series, steps):
     if not steps_up.all():
         return None
     lasts = values[[r[-1] for r in rows]]
+    if not isinstance(times, pd.PeriodIndex):
+        check_integer_steps(lasts, steps)
     ahead = (lasts[:, np.newaxis] + np.arange(1, steps + 1)).ravel()
     if isinstance(times, pd.PeriodIndex):
         future = pd.PeriodIndex.from_ordinals(ahead, freq=times.freq)
@@ -526,6 +528,7 @@ def _future_labels(index, steps):
         make = pd.date_range if isinstance(index, pd.DatetimeIndex) else pd.timedelta_range
         return make(first, periods=steps, freq=freq, name=index.name)
     # an integer index (next_label knows no other kind): one step is +1
+    check_integer_steps(index[-1:], steps)
     return pd.Index(first + np.arange(steps), dtype=index.dtype, name=index.name)
 
 

@@ -73,10 +73,10 @@ def make_lstm_forecaster(
         7 (daily), 24 (hourly). Adds the matching calendar feature (month,
         quarter, day of week, hour; sine and cosine) from ``X``'s
         ``PeriodIndex`` or ``DatetimeIndex``, and takes the season out of
-        every series that has one before the network learns
-        (``ChangeRegressor(seasonal_period=...)``: classical decomposition,
-        the seasonality test of the M4 benchmarks), putting it back in the
-        forecasts (``ChangeRegressor(season=SeasonalIndices(seasonal_period))``).
+        every series that has one before the network learns (classical
+        decomposition, the seasonality test of the M4 benchmarks), putting
+        it back in the forecasts
+        (``ChangeRegressor(season=SeasonalIndices(seasonal_period))``).
         That scored better on the M3 training parts (validation sMAPE 12.98
         against 13.81; see :doc:`/global-models`); take the season out no
         more with ``set_params(season=None)``, or learn the change from the

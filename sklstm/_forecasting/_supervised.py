@@ -284,11 +284,12 @@ def _check_gaps(times, starts, series, *, freq):
     first = gaps[0]
     before, after = times[first - 1], times[first]
     expected = before + 1 if isinstance(times, pd.PeriodIndex) else before + freq
+    step = times.freqstr if isinstance(times, pd.PeriodIndex) else freq.freqstr
     if series is None:
         whose = "data's index has"
         fill = (
             "Fill the missing times first, e.g. data.reindex(pd.period_range("
-            f"data.index[0], data.index[-1], freq={freq.freqstr!r})).interpolate()"
+            f"data.index[0], data.index[-1], freq={times.freqstr!r})).interpolate()"
             if isinstance(times, pd.PeriodIndex)
             else f"Fill the missing times first, e.g. data.asfreq({freq.freqstr!r}).interpolate()"
         )
@@ -302,7 +303,7 @@ def _check_gaps(times, starts, series, *, freq):
         )
     raise ValueError(
         f"{whose[0].upper()}{whose[1:]} {len(gaps)} gap(s) in time: {after} comes right "
-        f"after {before}, where {expected} was due (steps of {freq.freqstr!r}). "
+        f"after {before}, where {expected} was due (steps of {step!r}). "
         "to_supervised pairs each row with the row `horizon` places below it, "
         "so across a gap a target would lie further ahead than `horizon` steps. "
         f"{fill}."
