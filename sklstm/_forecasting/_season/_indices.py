@@ -103,6 +103,8 @@ class SeasonalIndices(_Season):
         adjusted = levels - season[:, 0]
         return adjusted, adjusted[:, np.newaxis] + season[:, 1:]
 
+    base.__doc__ = _Season.base.__doc__  # the same contract, documented once
+
     def _season_at(self, offsets, series, steps):
         """The seasonal index ``offsets`` steps after each row's time: shape
         ``(n_rows, len(offsets))``; 1 (multiplicative) or 0 for a series with
