@@ -508,7 +508,8 @@ def _panel_future_labels(index, series, steps):
         check_integer_steps(lasts, steps)
     ahead = (lasts[:, np.newaxis] + np.arange(1, steps + 1)).ravel()
     if isinstance(times, pd.PeriodIndex):
-        future = pd.PeriodIndex.from_ordinals(ahead, freq=times.freq)
+        # (PeriodIndex.from_ordinals is pandas >= 2.2)
+        future = pd.PeriodIndex(pd.arrays.PeriodArray(ahead, dtype=times.dtype))
     else:
         future = pd.Index(ahead, dtype=times.dtype)
     keys = index.droplevel(-1)[[r[0] for r in rows]].repeat(steps)
