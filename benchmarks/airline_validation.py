@@ -91,12 +91,11 @@ def base_scores(X, y, folds, decay):
 
 
 def season_mode(params, model):
-    """How a candidate handles the season: its ``season`` strategy (or the
-    deprecated ``seasonal_period`` / ``season`` strings of a grid)."""
+    """How a candidate handles the season: its ``season`` strategy."""
     season = params.get("season", model.season)
-    if params.get("seasonal_period", SEASON) is None or season is None:
+    if season is None:
         return "season left to the network"
-    if isinstance(season, SeasonalChanges) or (isinstance(season, str) and season == "changes"):
+    if isinstance(season, SeasonalChanges):
         return "SeasonalChanges(12)"
     return "seasonal indices"
 

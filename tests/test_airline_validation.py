@@ -62,12 +62,13 @@ def test_lstm_scores_give_the_best_candidate_and_the_best_of_each_season_mode():
     from sklearn.model_selection import TimeSeriesSplit
 
     X, y = supervised(growing_season(60) * np.random.default_rng(0).uniform(0.95, 1.05, 60))
+    from sklstm import SeasonalChanges, SeasonalIndices
+
     grid = [
-        {"regressor__lstm__alpha": [1.0, 10.0], "seasonal_period": [None]},
+        {"regressor__lstm__alpha": [1.0, 10.0], "season": [None]},
         {
             "regressor__lstm__alpha": [1.0],
-            "seasonal_period": [12],
-            "season": ["indices", "changes"],
+            "season": [SeasonalIndices(12), SeasonalChanges(12)],
         },
     ]
     rows = bench.lstm_scores(RidgeExample, X, y, TimeSeriesSplit(2, test_size=12), [0], grid)
@@ -78,5 +79,5 @@ def test_lstm_scores_give_the_best_candidate_and_the_best_of_each_season_mode():
         "best with seasonal indices",
     ]
     by_name = {name: params for _, name, _, params in rows}
-    assert by_name["best with SeasonalChanges(12)"]["season"] == "changes"
-    assert by_name["best with season left to the network"]["seasonal_period"] is None
+    assert isinstance(by_name["best with SeasonalChanges(12)"]["season"], SeasonalChanges)
+    assert by_name["best with season left to the network"]["season"] is None

@@ -188,7 +188,7 @@ def test_the_flat_predict_call_matches_the_public_call(levels):
 
     rng = np.random.RandomState(0)
     X, y = rng.uniform(size=(20, 3, 2)), rng.uniform(size=20)
-    loss = "mse" if levels is None else "quantile"
+    loss = "squared_error" if levels is None else "quantile"
     model = LSTMRegressor(units=3, max_iter=1, loss=loss, quantiles=levels, random_state=0)
     model.fit(X, y)
     layout, weights = _keras._forward_inputs(model.model_)
