@@ -31,9 +31,8 @@ benchmark (``benchmarks/m3.py``).
 Run ``python examples/m3_global.py`` (all 1045 series with at least 81
 training months; a few minutes on 2 cores) or ``--quick`` (30 series, a few
 epochs: a smoke run; without the data file, the 5 series of the test
-suite's sample). ``--data PATH`` reads the M3 monthly CSV from PATH; by
-default the copy in ``../shared/data`` next to the repository, else
-:func:`sklstm.datasets.load_m3_monthly` downloads it.
+suite's sample). ``--data PATH`` reads the M3 monthly CSV from PATH;
+without it, :func:`sklstm.datasets.load_m3_monthly` downloads it.
 """
 
 import argparse
@@ -62,7 +61,6 @@ try:
     ROOT = Path(__file__).resolve().parents[1]
 except NameError:  # the docs' gallery runs the example without __file__, from examples/
     ROOT = Path.cwd().resolve().parent
-LOCAL_COPY = ROOT / ".." / "shared" / "data" / "m3_monthly.csv"
 SAMPLE = ROOT / "tests" / "data" / "m3_monthly_sample.csv"  # 5 series
 
 
@@ -93,7 +91,7 @@ parser.add_argument("--data", type=Path, default=None, help="the M3 monthly CSV"
 args = parser.parse_args()
 started = time.perf_counter()
 
-path = args.data or (LOCAL_COPY if LOCAL_COPY.exists() else None)
+path = args.data
 if path is None and args.quick and SAMPLE.exists():
     path = SAMPLE  # a smoke run without the data: the test suite's 5 series
 m3 = load_m3_monthly(path)
