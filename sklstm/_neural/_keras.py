@@ -674,7 +674,7 @@ def _left_align(X):
 # to and from Keras's ``.keras`` bytes, and the config :func:`build_model`
 # gives for given parameters. They check nothing: :func:`sklstm.load_model`
 # checks an untrusted file (sizes, the whole config, the weights' layout)
-# in :mod:`sklstm._persistence`, without Keras, before it calls
+# with :mod:`sklstm._neural._format`, without Keras, before it calls
 # :func:`network_from_bytes`; a pickle is trusted by definition.
 
 _NETWORK_FILE = "model.keras"
