@@ -68,9 +68,13 @@ def test_matches_the_change_fitted_by_hand(kind):
     model = ChangeRegressor(Ridge(alpha=0.5), kind=kind, level=1)
     model.fit(X, y, sample_weight=weights)
     change = y - X[:, 1] if kind == "diff" else np.log(y / X[:, 1])
-    by_hand = Ridge(alpha=0.5).fit(X, change, sample_weight=weights)
+    # The regressor sees the level column in the space of the change.
+    inputs = X.copy()
+    if kind == "log":
+        inputs[:, 1] = np.log(X[:, 1])
+    by_hand = Ridge(alpha=0.5).fit(inputs, change, sample_weight=weights)
     np.testing.assert_allclose(model.regressor_.coef_, by_hand.coef_)
-    change_pred = by_hand.predict(X)
+    change_pred = by_hand.predict(inputs)
     expected = X[:, 1] + change_pred if kind == "diff" else X[:, 1] * np.exp(change_pred)
     np.testing.assert_allclose(model.predict(X), expected)
 
@@ -344,7 +348,8 @@ def test_quantiles_of_the_change_map_to_quantiles_of_the_level(kind, horizons):
     X, y = to_supervised(series, horizon=range(1, horizons + 1) if horizons > 1 else 1)
     model = ChangeRegressor(ChangeQuantiles(), kind=kind).fit(X, y)
     bands = model.predict_quantiles(X)
-    change = model.regressor_.predict_quantiles(X)
+    inputs = np.log(X) if kind == "log" else X  # the level in the change's space
+    change = model.regressor_.predict_quantiles(inputs)
     last = X["y"].to_numpy().reshape((-1,) + (1,) * (change.ndim - 1))
     expected = last * np.exp(change) if kind == "log" else last + change
     np.testing.assert_allclose(bands, expected, rtol=1e-12)
@@ -369,8 +374,9 @@ def test_an_lstm_pipeline_with_quantile_loss_gives_level_quantiles():
     assert bands.shape == (59, 3)
     assert (np.diff(bands, axis=1) >= 0).all()
     np.testing.assert_array_equal(bands[:, 1], model.predict(X))
-    # the lags of each row came from the rows before it, as for predict
-    change = model.regressor_[-1].predict_quantiles(model.regressor_[:-1].transform(X))
+    # the lags of each row came from the rows before it, as for predict; the
+    # pipeline sees the level in the change's space (its log)
+    change = model.regressor_[-1].predict_quantiles(model.regressor_[:-1].transform(np.log(X)))
     np.testing.assert_allclose(bands, X.to_numpy() * np.exp(change), rtol=1e-12)
 
 

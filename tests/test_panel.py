@@ -11,8 +11,9 @@ import pandas as pd
 import pytest
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
+from sklearn.dummy import DummyRegressor
 
-from sklstm import LagFeaturizer, PanelSplit, to_supervised
+from sklstm import ChangeRegressor, LagFeaturizer, PanelSplit, to_supervised
 
 # Series "b" lives around 1000, far from "a" (0..) and "c" (-1000..): a value
 # tells which series it came from.
@@ -420,3 +421,36 @@ def test_pipeline_with_panel_split_end_to_end():
     for store in LEVELS:
         alone = np.asarray(stores == store)
         np.testing.assert_allclose(pipe.predict(X[alone]), predictions[alone], rtol=1e-9)
+
+
+class _RowRecorder(DummyRegressor):
+    """Remembers the rows (index) and weights it was fitted on."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.index_seen_ = X.index.copy()
+        self.weights_seen_ = None if sample_weight is None else np.array(sample_weight)
+        return super().fit(X, y, sample_weight)
+
+
+def test_a_panel_reaches_the_regressor_in_time_order_with_its_weights():
+    """So that a regressor holding out its last rows (early stopping)
+    validates on the latest windows of every series, not on the last series."""
+    months = pd.period_range("2001-01", periods=6, freq="M")
+    frame = pd.DataFrame(
+        {
+            "series": np.repeat(["a", "b", "c"], 6),
+            "month": np.tile(months, 3),
+            "y": np.arange(1.0, 19.0),
+        }
+    )
+    X, y = to_supervised(frame, target="y", id="series", time="month")
+    weights = np.arange(1.0, len(X) + 1)
+    model = ChangeRegressor(_RowRecorder()).fit(X, y, sample_weight=weights)
+    seen = model.regressor_.index_seen_
+    assert seen.get_level_values("month").is_monotonic_increasing
+    assert list(seen.get_level_values("series")[:3]) == ["a", "b", "c"]  # interleaved
+    assert sorted(seen) == sorted(X.index)
+    position = {key: i for i, key in enumerate(X.index)}
+    np.testing.assert_array_equal(
+        model.regressor_.weights_seen_, [weights[position[key]] for key in seen]
+    )

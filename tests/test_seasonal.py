@@ -151,7 +151,8 @@ def test_the_regressor_sees_the_adjusted_level_and_x_is_not_mutated():
     pd.testing.assert_frame_equal(X, X_before)
     seen = model.regressor_.X_seen_
     pd.testing.assert_index_equal(seen.index, X.index)
-    np.testing.assert_allclose(seen["y"], 100 * PATTERN.mean(), rtol=1e-12)  # flat
+    # flat, and in the change's space: the log of the adjusted level
+    np.testing.assert_allclose(seen["y"], np.log(100 * PATTERN.mean()), rtol=1e-12)
 
 
 def test_a_datetime_index_with_a_frequency_gives_the_same_forecasts():

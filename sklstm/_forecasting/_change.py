@@ -55,20 +55,33 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     ``kind="log"`` it is fitted on the log change ``log(y) - log(X[level])``
     (about the relative change), and :meth:`predict` returns
     ``X[level] * exp(change)``: the choice for a multiplicative series, whose
-    changes grow with its level.
+    changes grow with its level. ``kind="auto"`` chooses in :meth:`fit`
+    (see the parameter).
 
-    ``X`` reaches the wrapped regressor unchanged (a DataFrame keeps its
-    index and columns), so a :class:`~sklearn.pipeline.Pipeline` inside still
-    builds its lags from the levels.
+    ``X`` reaches the wrapped regressor with its index, its columns and its
+    other columns unchanged; its level column is given in the space of the
+    change: its logarithm with ``kind="log"``, divided by its series' scale
+    with ``scale="series"``, adjusted by the ``season`` when there is one.
+    So a :class:`~sklearn.pipeline.Pipeline` inside builds its lags from the
+    levels, and a window of lags minus the current one
+    (:class:`~sklstm.RelativeWindows`, ``kind="diff"``) is the window of
+    changes of the target's kind.
 
     Parameters
     ----------
     regressor : estimator object
         The regressor (or pipeline ending in one) to fit to the change. It is
         cloned in :meth:`fit`; tune its parameters as ``regressor__<name>``.
-    kind : {"diff", "log"}, default="diff"
+    kind : {"diff", "log", "auto"}, default="diff"
         ``"diff"``: the change is ``y - last``. ``"log"``: the change is
         ``log(y) - log(last)``; ``y`` and the last value must be positive.
+        ``"auto"``: ``"log"`` when :meth:`fit` is given a panel (``X``
+        indexed by ``(series, time)``, two series or more) whose targets
+        and levels are all positive, else ``"diff"``. A log change is a
+        relative change, the same whatever a series' size, which is what a
+        global model over series of many sizes needs; for one series a
+        difference did better (the rule and the runs it comes from are in
+        :func:`make_lstm_forecaster`). The choice is ``kind_``.
     level : str, int or None, default=None
         The column of ``X`` that holds the last observed value of the target:
         a column label of a DataFrame ``X``, or a column position (negative
@@ -112,6 +125,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     ----------
     regressor_ : estimator object
         The clone of ``regressor`` fitted to the change.
+    kind_ : {"diff", "log"}
+        The kind of change fitted: ``kind``, or what ``"auto"`` chose.
     season_ : season strategy or None
         The fitted clone of ``season`` (its fitted state: the indices, the
         history its base reads, the frequency of the times); None without a
@@ -175,6 +190,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
     ``last * exp(q)``. Both maps are increasing, so a quantile of the change
     is the same quantile of the level and the quantiles still do not cross.
 
+    The rows of a panel reach the regressor in time order, the series
+    interleaved: a regressor that holds out its last rows for early
+    stopping then validates on the latest windows of every series.
+    ``sample_weight`` follows its rows; other per-row fit parameters are
+    passed as they are, so give those for a panel already in time order.
+
     ``sample_weight`` goes to the regressor. Without metadata routing it is
     passed as ``regressor.fit(..., sample_weight=...)``, as
     :class:`~sklearn.compose.TransformedTargetRegressor` does, except that a
@@ -232,7 +253,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "regressor": [HasMethods(["fit", "predict"])],
-        "kind": [StrOptions({"diff", "log"})],
+        "kind": [StrOptions({"diff", "log", "auto"})],
         "level": "no_validation",  # a column label or position; see _level_values
         "season": [
             None,
@@ -302,7 +323,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 f"{type(self).__name__} requires y to be passed, but the target y is None."
             )
         self._check_X(X, reset=True)
-        last = self._level_values(X)
+        last = self._level_values(X, fitting=True)
         check_numeric(y, "y")
         y_given = y
         y = check_array(y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self)
@@ -310,25 +331,28 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             raise ValueError(
                 f"X and y have different numbers of samples: {last.shape[0]} and {y.shape[0]}."
             )
-        if self.kind == "log":
+        self.kind_ = self._choose_kind(X, last, y)
+        if self.kind_ == "log":
             self._check_positive(y, "y")
+            self._check_positive(last, "the level column of X")
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
         season = self._resolve_season()
         self.season_ = None
         if season is not None:
             self.season_ = clone(season).fit(
-                X, last, horizons=self.horizons_, multiplicative=self.kind == "log", y=y
+                X, last, horizons=self.horizons_, multiplicative=self.kind_ == "log", y=y
             )
         self.scale_ = None
-        if self.scale == "series" and self.kind == "diff":
+        if self.scale == "series" and self.kind_ == "diff":
             self.scale_ = self._learn_scales(X, last)
         X, base = self._base(X, last)
         base = base[:, 0] if y.ndim == 1 else base
-        change = np.log(y) - np.log(base) if self.kind == "log" else y - base
-        X, scales = self._scaled(X)
+        change = np.log(y) - np.log(base) if self.kind_ == "log" else y - base
+        X, scales = self._in_change_space(X)
         if scales is not None:
             change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
+        X, change, sample_weight = _in_time_order(X, change, sample_weight)
         if _routing_enabled():
             if sample_weight is not None:
                 fit_params = {**fit_params, "sample_weight": sample_weight}
@@ -450,7 +474,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if checked_array(self, X) is None:  # not a forecast's later step
             self._check_X(X, reset=False)
         X, base = self._base(X, self._level_values(X))
-        X, scales = self._scaled(X)
+        X, scales = self._in_change_space(X)
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
@@ -497,7 +521,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         self._check_X(X, reset=False)
         X, base = self._base(X, self._level_values(X))
-        X, scales = self._scaled(X)
+        X, scales = self._in_change_space(X)
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
         return self._level_from_change(base, change, scales)
 
@@ -509,7 +533,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if self._y_ndim == 1 or change.ndim == 1:
             base = base[:, 0]  # one output
         base = base.reshape(base.shape + (1,) * (change.ndim - base.ndim))
-        return base * np.exp(change) if self.kind == "log" else base + change
+        return base * np.exp(change) if self._fitted_kind() == "log" else base + change
 
     def _base(self, X, last):
         """X for the regressor and the base forecast of each output (n_rows, n_outputs):
@@ -533,16 +557,37 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             scales[series_key(key)] = found
         return scales
 
-    def _scaled(self, X):
-        """``X`` with its level column divided by each row's series scale, and
-        the scales (one per row); ``X`` and None without ``scale_``."""
+    def _choose_kind(self, X, last, y):
+        """``kind``, or for ``"auto"`` the rule its docstring states."""
+        if self.kind != "auto":
+            return self.kind
+        codes, _ = series_codes(X.index) if isinstance(X, pd.DataFrame) else (None, [None])
+        is_panel = codes is not None and codes.max(initial=0) >= 1
+        positive = bool((last > 0).all() and (y > 0).all())
+        return "log" if is_panel and positive else "diff"
+
+    def _fitted_kind(self):
+        """The kind fitted; a model fitted before ``kind_`` existed fitted ``kind``."""
+        return getattr(self, "kind_", self.kind)
+
+    def _in_change_space(self, X):
+        """``X`` with its level column in the space of the change, and the
+        scales (one per row, None without ``scale_``): divided by each row's
+        series scale (``scale_``), or its log (``kind_="log"``).
+
+        A model fitted before ``kind_`` existed gave its regressor the level
+        itself with ``kind="log"`` (its windows took the logs): so it still does.
+        """
         learned = getattr(self, "scale_", None)
-        if learned is None:
+        logs = getattr(self, "kind_", None) == "log"
+        if learned is None and not logs:
             return X, None
         if isinstance(X, pd.DataFrame):  # checked by _level_values already
             last = X.iloc[:, self._level_position_in(X)].to_numpy(dtype=np.float64)
         else:
             last = self._level_values(X)
+        if logs:
+            return self._with_level(X, np.log(last)), None
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
@@ -554,20 +599,25 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 scales[rows] = _scale_of(last[rows])
         else:  # fitted on a panel, given one series: the scale of its rows
             scales = np.full(len(last), _scale_of(last))
+        return self._with_level(X, last / scales), scales
+
+    def _with_level(self, X, values):
+        """A copy of ``X`` whose level column holds ``values``."""
         if isinstance(X, pd.DataFrame):
             X = X.copy()
-            X.isetitem(self._level_position_in(X), last / scales)
-        else:
-            if sparse.issparse(X):
-                raise TypeError(
-                    "ChangeRegressor(scale='series') divides the level column of X by its "
-                    "series' scale, which needs a dense X; got a sparse matrix. Pass "
-                    "X.toarray(), or set scale=None."
-                )
-            # a copy: np.array of an object with __array__ may hand back its own data
-            X = np.asarray(X, dtype=np.float64).copy()
-            X[:, self._level_position(X.shape[1], None)] = last / scales
-        return X, scales
+            X.isetitem(self._level_position_in(X), values)
+            return X
+        if sparse.issparse(X):
+            raise TypeError(
+                "ChangeRegressor gives its regressor the level column in the space of "
+                "the change (its log with kind='log', divided by the series' scale with "
+                "scale='series'), which needs a dense X; got a sparse matrix. Pass "
+                "X.toarray()."
+            )
+        # a copy: np.array of an object with __array__ may hand back its own data
+        X = np.asarray(X, dtype=np.float64).copy()
+        X[:, self._level_position(X.shape[1], None)] = values
+        return X
 
     def _level_position_in(self, X):
         """The position of the level column in the DataFrame ``X``."""
@@ -591,8 +641,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         )
         validate_data(self, X, reset=reset, skip_check_array=True)
 
-    def _level_values(self, X):
-        """The level column of ``X`` as a finite float64 1-D array."""
+    def _level_values(self, X, *, fitting=False):
+        """The level column of ``X`` as a finite float64 1-D array (positive
+        for a fitted ``kind_="log"``; :meth:`fit` checks once it has chosen)."""
         level = self.level
         if isinstance(level, (bool, np.bool_)):
             raise TypeError(f"level must be a column label or position, not a bool ({level!r}).")
@@ -615,7 +666,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             last = check_array(
                 column, ensure_2d=False, dtype=np.float64, input_name=name, estimator=self
             ).reshape(-1)
-        if self.kind == "log":
+        if not fitting and self._fitted_kind() == "log":
             self._check_positive(last, name)
         return last
 
@@ -660,6 +711,25 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _in_time_order(X, change, sample_weight):
+    """A panel's rows in time order, series interleaved (a stable sort on the
+    time level); anything else as it is.
+
+    Row order matters to a regressor only where it holds out its last rows
+    (:class:`~sklstm.LSTMRegressor`'s early stopping): in time order they are
+    the latest windows of every series, not the last series.
+    """
+    if not (isinstance(X, pd.DataFrame) and _is_panel_index(X.index)):
+        return X, change, sample_weight
+    times = X.index.get_level_values(-1)
+    if times.is_monotonic_increasing:
+        return X, change, sample_weight
+    order = np.argsort(times, kind="stable")
+    if sample_weight is not None:
+        sample_weight = np.asarray(sample_weight)[order]
+    return X.iloc[order], change[order], sample_weight
 
 
 def _scale_of(levels):
