@@ -80,6 +80,7 @@ def test_a_fresh_process_predicts_exactly_as_the_saved_pipeline(fresh_process_pr
         ({"loss": "quantile", "quantiles": (0.05, 0.25, 0.5, 0.95)}, "2d"),
         ({"cell": "gru", "units": (4, 3), "warm_start": True}, "1d"),
         ({"cell": "gru", "loss": "quantile"}, "1d"),
+        ({"units": "auto", "batch_size": "auto", "loss": "auto", "early_stopping": "auto"}, "1d"),
     ],
 )
 def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, params, target):
@@ -270,6 +271,19 @@ def drop(keys):
         (set_in(["fitted", "target_scaler_", "n_samples_seen_"], -1.5), "n_samples_seen_"),
         (set_in(["fitted", "target_scaler_", "n_samples_seen_"], "3"), "n_samples_seen_"),
         (set_in(["fitted", "extra", "__class__"], 1), "extra fitted attribute"),
+        # units="auto": the layers fit chose, checked as the units themselves are
+        (
+            both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], "x")),
+            r"params\['units'\] must be a positive int",
+        ),
+        (
+            both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], [0])),
+            r"params\['units'\] must be a positive int",
+        ),
+        (
+            both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], [7])),
+            r"never builds.*units",
+        ),
         (set_in(["fitted", "feature_names_in_"], ["a", 1]), "list of strings"),
         # quantiles_ must be what the parameters give, and the network as wide
         (set_in(["params", "loss"], "quantile"), "quantiles_ must be the levels"),

@@ -594,3 +594,36 @@ def test_history_is_a_deprecated_copy_of_the_curves(tiny, sequences):
     with warnings.catch_warnings():
         warnings.simplefilter("error", FutureWarning)
         assert not hasattr(tiny(), "history_")  # unfitted: no history, and no warning
+
+
+def test_auto_settings_follow_the_number_of_training_rows():
+    """ "auto" resolves in fit, as MLPRegressor's batch_size="auto" does: the
+    small settings up to 10,000 rows, the global-model ones beyond."""
+    auto = dict(units="auto", batch_size="auto", early_stopping="auto", loss="auto")
+    rng = np.random.RandomState(0)
+    X = rng.normal(size=(200, 3, 2))
+    y = X.sum(axis=(1, 2))
+    small = LSTMRegressor(**auto, max_iter="auto", random_state=0).fit(X, y)
+    assert small.get_params()["units"] == "auto"  # the parameters stay as given
+    assert small.units_ == (16,) and small.batch_size_ == 16 and small.max_iter_ == 50
+    assert small.early_stopping_ is False and small.loss_function_ == "squared_error"
+    assert small.n_iter_ == 50 and small.validation_scores_ is None
+    X = rng.normal(size=(10_001, 1, 2))
+    y = X.sum(axis=(1, 2))
+    with pytest.warns(ConvergenceWarning):  # one epoch only
+        large = LSTMRegressor(**auto, max_iter=1, random_state=0).fit(X, y)
+    assert large.units_ == (128,) and large.batch_size_ == 128 and large.max_iter_ == 1
+    assert large.early_stopping_ is True and large.loss_function_ == "absolute_error"
+    assert large.validation_scores_ is not None
+    # continued training on fewer rows keeps the layers the network was built with
+    large.set_params(warm_start=True).fit(X[:100], y[:100])
+    assert large.units_ == (128,) and large.batch_size_ == 16
+    assert large.partial_fit(X[:100], y[:100]).units_ == (128,)
+
+
+def test_the_settings_used_are_fitted_attributes_without_auto_too(tiny, sequences):
+    X, y = sequences
+    model = tiny(units=(3, 2), batch_size=5).fit(X, y)
+    assert model.units_ == (3, 2) and model.batch_size_ == 5
+    assert model.max_iter_ == model.max_iter and model.early_stopping_ is False
+    assert model.loss_function_ == "squared_error"

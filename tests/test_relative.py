@@ -163,3 +163,17 @@ def test_log_windows_relative_to_the_mean_do_not_see_the_scale(scale):
         windows(pd.DataFrame({"y": series}), look_back=24)
     )
     np.testing.assert_allclose(shifted, plain, atol=1e-9 * scale)
+
+
+def test_reference_auto_is_the_last_value_for_few_rows_and_the_last_cycle_for_many():
+    def windows(n):
+        frame = pd.DataFrame({"y": 100.0 + np.arange(float(n)) % 12})
+        return LagFeaturizer(look_back=13).set_output(transform="pandas").fit_transform(frame)
+
+    few, many = windows(100), windows(10_001)
+    assert RelativeWindows(reference="auto").fit(few).reference_ == "last"
+    fitted = RelativeWindows(reference="auto").fit(many)
+    assert fitted.reference_ == 12  # the window but its oldest value: one cycle
+    np.testing.assert_array_equal(
+        fitted.transform(many), RelativeWindows(reference=12).fit(many).transform(many)
+    )

@@ -201,3 +201,19 @@ def test_transform_after_a_failed_fit_says_not_fitted():
         reshaper.fit(np.ones((3, 3)))
     with pytest.raises(NotFittedError):
         reshaper.transform(np.ones((3, 3)))
+
+
+def test_layout_auto_is_the_window_for_few_rows_and_one_step_per_lag_for_many():
+    def lags(n):
+        frame = pd.DataFrame({"x": np.arange(float(n))})
+        return LagFeaturizer(look_back=3).set_output(transform="pandas").fit_transform(frame)
+
+    few, many = lags(50), lags(10_001)
+    window = SequenceReshaper(layout="auto").fit(few)
+    assert window.layout_ == "window" and window.n_steps_ == 1
+    out = window.transform(few)
+    np.testing.assert_array_equal(out, few.to_numpy())  # the matrix as it is, 2-D
+    steps = SequenceReshaper(layout="auto").fit(many)
+    assert steps.layout_ == "lags" and steps.transform(many).shape == (10_001, 3, 1)
+    assert SequenceReshaper().fit(few).layout_ == "lags"  # the default: as before
+    np.testing.assert_array_equal(SequenceReshaper(layout="window").fit_transform(many), many)

@@ -21,6 +21,7 @@ from sklearn.utils.validation import (
     validate_data,
 )
 
+from .._auto import for_rows, is_auto
 from .._checked import checked_array
 from .._state import fit_context
 from .._validation import PositiveInts, StrictInterval, check_numeric, check_sample_weight
@@ -41,6 +42,15 @@ _DEPRECATED = "deprecated"
 # The quantiles ``loss="quantile"`` fits when ``quantiles`` is None: an 80%
 # interval around the median.
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
+# What ``"auto"`` gives each parameter that takes it: (for at most AUTO_ROWS
+# training rows, for more); see sklstm._auto.
+AUTO_SETTINGS = {
+    "units": (16, 128),
+    "batch_size": (16, 128),
+    "max_iter": (50, 100),
+    "early_stopping": (False, True),
+    "loss": ("squared_error", "absolute_error"),
+}
 
 
 class LSTMRegressor(RegressorMixin, BaseEstimator):
@@ -53,24 +63,27 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
     Parameters
     ----------
-    units : int or tuple of int, default=32
+    units : int, tuple of int or "auto", default=32
         Units of the LSTM layer; a tuple such as ``(32, 16)`` stacks one LSTM
-        layer per entry.
+        layer per entry. ``"auto"``: 16 for at most 10,000 training rows,
+        else 128 (see Notes, "Settings that fit the data").
     cell : {"lstm", "gru"}, default="lstm"
         The recurrent layer: Keras's ``LSTM``, or its ``GRU`` (three gates
         instead of four, so about 3/4 of the weights; on a CPU it trained
         about 1.5x slower than the LSTM in sklstm's benchmark, see
         :doc:`/forecasting`).
         Masking, seeding and the training loop are the same for both.
-    max_iter : int >= 1, default=100
+    max_iter : int >= 1 or "auto", default=100
         Maximum number of epochs (passes over the training data), as in
         ``MLPRegressor``: all of them are run unless early stopping ends
-        training sooner. ``max_iter=0`` (an untrained network) is refused by
+        training sooner. ``"auto"``: 50 for at most 10,000 training rows,
+        else 100. ``max_iter=0`` (an untrained network) is refused by
         :meth:`fit` with ``InvalidParameterError``, a ``ValueError``; so is a
         bool (``max_iter=True``) for any int or float parameter.
-    batch_size : int, default=32
+    batch_size : int or "auto", default=32
         Samples per gradient update (the classic tutorial uses 1). A value
         larger than the data trains on all rows as one batch per epoch.
+        ``"auto"``: 16 for at most 10,000 training rows, else 128.
     optimizer : {"adam", "adamw", "nadam", "rmsprop", "sgd", "adagrad"}, \
             default="adam"
         Keras optimizer.
@@ -78,9 +91,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Learning rate of the optimizer (constant during training), as in
         ``MLPRegressor``.
     loss : {"squared_error", "absolute_error", "huber", "log_cosh", \
-            "quantile"}, default="squared_error"
+            "quantile", "auto"}, default="squared_error"
         Training loss, computed on the scaled target when ``scale_target``;
         the names are scikit-learn's (``HistGradientBoostingRegressor``).
+        ``"auto"``: ``"squared_error"`` for at most 10,000 training rows,
+        else ``"absolute_error"``.
         ``"huber"`` and ``"log_cosh"`` are Keras's ``Huber`` (delta 1) and
         ``LogCosh``. The old names ``"mse"`` and ``"mae"`` are deprecated.
         ``"quantile"``: the pinball loss of each of ``quantiles``, averaged
@@ -97,8 +112,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         Fraction of the inputs of each LSTM layer dropped during training.
     recurrent_dropout : float in [0, 1), default=0.0
         Fraction of the recurrent state dropped during training.
-    early_stopping : bool, default=False
-        Hold out the last ``validation_fraction`` of the training rows (the
+    early_stopping : bool or "auto", default=False
+        ``"auto"``: on for more than 10,000 training rows, as
+        ``HistGradientBoostingRegressor``'s ``early_stopping="auto"``. On:
+        hold out the last ``validation_fraction`` of the training rows (the
         most recent ones, in time order: never a random or an early part),
         stop when their loss has not improved for ``n_iter_no_change``
         epochs, and keep the weights of the best epoch. The target scaler is
@@ -186,6 +203,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         validation_scores_]}`` (``"val_loss"`` with early stopping only),
         with a ``FutureWarning``. Read ``loss_curve_`` and
         ``validation_scores_`` instead.
+    units_, batch_size_, max_iter_, early_stopping_, loss_function_
+        The values :meth:`fit` used for ``units``, ``batch_size``,
+        ``max_iter``, ``early_stopping`` and ``loss``: the parameters, or
+        what ``"auto"`` chose for them. ``units_`` is a tuple, one entry per
+        layer. Continued training keeps them.
     n_iter_ : int
         Number of epochs run since the network was built: ``max_iter``, or
         fewer when early stopping ended training, plus the epochs of
@@ -256,6 +278,19 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     ``LSTMRegressor(...).set_fit_request(sample_weight=True)`` so that a
     ``Pipeline``, ``GridSearchCV`` or :class:`ChangeRegressor` passes them on.
 
+    Settings that fit the data: ``units``, ``batch_size``, ``max_iter``,
+    ``early_stopping`` and ``loss`` take ``"auto"`` (what
+    :func:`make_lstm_forecaster` passes), resolved in :meth:`fit` from the
+    number of training rows, as ``MLPRegressor``'s ``batch_size="auto"``
+    and ``HistGradientBoostingRegressor``'s ``early_stopping="auto"`` are.
+    Up to 10,000 rows (one series: hundreds of windows) a small network
+    trained for a fixed 50 epochs in batches of 16 on the squared error;
+    beyond (a global model over many series) an LSTM(128) trained in
+    batches of 128 on the absolute error (robust to the outlying windows a
+    large panel has) until its validation loss stops improving, at most
+    100 epochs. The fitted ``units_``, ``batch_size_``, ``max_iter_``,
+    ``early_stopping_`` and ``loss_function_`` say what was used.
+
     Continued training: with ``warm_start=True`` a second :meth:`fit`
     continues from the current weights for ``max_iter`` more epochs, and
     :meth:`partial_fit` runs one epoch over the rows it is given (building
@@ -311,21 +346,25 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         # StrictInterval: max_iter=True is a mistake, not 1.
-        "units": [StrictInterval(Integral, 1, None, closed="left"), PositiveInts()],
-        "max_iter": [StrictInterval(Integral, 1, None, closed="left")],
-        "batch_size": [StrictInterval(Integral, 1, None, closed="left")],
+        "units": [
+            StrictInterval(Integral, 1, None, closed="left"),
+            PositiveInts(),
+            StrOptions({"auto"}),
+        ],
+        "max_iter": [StrictInterval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
+        "batch_size": [StrictInterval(Integral, 1, None, closed="left"), StrOptions({"auto"})],
         "optimizer": [StrOptions(set(OPTIMIZERS))],
         "learning_rate_init": [StrictInterval(Real, 0, None, closed="neither")],
         "loss": [
             StrOptions(
-                set(LOSSES) | {"quantile"} | set(DEPRECATED_LOSSES),
+                set(LOSSES) | {"quantile", "auto"} | set(DEPRECATED_LOSSES),
                 deprecated=set(DEPRECATED_LOSSES),
             )
         ],
         "quantiles": [list, tuple, None],  # their values: _quantile_levels
         "dropout": [StrictInterval(Real, 0, 1, closed="left")],
         "recurrent_dropout": [StrictInterval(Real, 0, 1, closed="left")],
-        "early_stopping": ["boolean"],
+        "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [StrictInterval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [StrictInterval(Integral, 1, None, closed="left")],
         "scale_target": ["boolean"],
@@ -422,14 +461,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             weights, and no attribute of an earlier fit, is kept.
         """
         continuing = self.warm_start and hasattr(self, "model_")
-        return self._train(
-            X,
-            y,
-            sample_weight,
-            continuing=continuing,
-            max_iter=self._renamed("epochs", "max_iter"),
-            early_stopping=self.early_stopping,
-        )
+        return self._train(X, y, sample_weight, continuing=continuing)
 
     @fit_context(prefer_skip_nested_validation=True)
     def partial_fit(self, X, y, sample_weight=None):
@@ -458,14 +490,29 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self : LSTMRegressor
             The regressor, trained one more epoch.
         """
-        return self._train(
-            X,
-            y,
-            sample_weight,
-            continuing=hasattr(self, "model_"),
-            max_iter=1,
-            early_stopping=False,
-        )
+        return self._train(X, y, sample_weight, continuing=hasattr(self, "model_"), one_epoch=True)
+
+    def _choose_settings(self, n_samples, max_iter):
+        """Set the fitted ``units_``, ``batch_size_``, ``max_iter_``,
+        ``early_stopping_`` and ``loss_function_``: each parameter, or for
+        ``"auto"`` its setting for ``n_samples`` training rows (those of
+        each call: continued training may train another way, with the same
+        layers)."""
+        given = {
+            "units": self.units,
+            "batch_size": self.batch_size,
+            "max_iter": max_iter,
+            "early_stopping": self.early_stopping,
+            "loss": self._loss_name(),
+        }
+        chosen = {
+            name: for_rows(value, n_samples, *AUTO_SETTINGS[name]) for name, value in given.items()
+        }
+        self.units_ = _per_layer(chosen["units"])
+        self.batch_size_ = int(chosen["batch_size"])
+        self.max_iter_ = int(chosen["max_iter"])
+        self.early_stopping_ = bool(chosen["early_stopping"])
+        self.loss_function_ = chosen["loss"]
 
     def _renamed(self, old, new, stacklevel=5):
         """The value of parameter ``new``, or of its deprecated alias ``old`` when set.
@@ -494,19 +541,29 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             f"loss={self.loss!r} was renamed to loss={new!r} (scikit-learn's name) "
             f"and will be removed in a later release. Pass loss={new!r} instead.",
             FutureWarning,
-            stacklevel=6,  # the caller of fit, past _train, fit and the fit wrappers
+            stacklevel=7,  # the caller of fit, past _choose_settings, _train, fit and its wrappers
         )
         return new
 
-    def _train(self, X, y, sample_weight, *, continuing, max_iter, early_stopping):
-        """Validate, scale and train: a new network, or the current one when ``continuing``."""
+    def _train(self, X, y, sample_weight, *, continuing, one_epoch=False):
+        """Validate, scale and train: a new network, or the current one when
+        ``continuing``; ``one_epoch`` (:meth:`partial_fit`): one epoch, no
+        early stopping."""
         learning_rate_init = self._renamed("learning_rate", "learning_rate_init", 6)
-        loss = self._loss_name()
-        units = self._units_per_layer()
+        max_iter = self._renamed("epochs", "max_iter", 6)
         levels = self._quantile_levels()
         if continuing:
-            self._check_continuable(units, levels)
+            self._check_continuable(self._units_per_layer(), levels)
         X = self._validate_X(X, reset=not continuing)
+        built = getattr(self, "units_", None) if continuing else None
+        self._choose_settings(len(X), max_iter)
+        if built is not None:  # continued training: the network keeps its layers
+            self.units_ = _per_layer(built)
+        units, loss = self.units_, self.loss_function_
+        if one_epoch:
+            max_iter, early_stopping = 1, False
+        else:
+            max_iter, early_stopping = self.max_iter_, self.early_stopping_
         y = self._validate_y(y, X)
         if sample_weight is not None:  # only their ratios matter: scaled to mean 1
             sample_weight = check_sample_weight(sample_weight, X)
@@ -571,7 +628,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             X,
             y,
             max_iter=max_iter,
-            batch_size=self.batch_size,
+            batch_size=self.batch_size_,
             optimizer=self.optimizer,
             learning_rate_init=learning_rate_init,
             loss=loss if levels is None else ("quantile", tuple(levels.tolist())),
@@ -849,9 +906,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         super().__setstate__(state)
 
     def _units_per_layer(self):
-        """``units`` as a tuple of ints, one per LSTM layer (validated by fit_context)."""
-        units = (self.units,) if isinstance(self.units, Integral) else self.units
-        return tuple(int(u) for u in units)
+        """``units`` as a tuple of ints, one per LSTM layer (validated by
+        fit_context); for ``"auto"``, what the last fit chose."""
+        if is_auto(self.units):
+            return _per_layer(self.units_)
+        return _per_layer(self.units)
 
     def _validate_X(self, X, *, reset):
         """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
@@ -1002,3 +1061,8 @@ def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):
     scale = np.sqrt(squares / count)
     scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
     return mean.astype(np.float32), scale.astype(np.float32)
+
+
+def _per_layer(units):
+    """``units`` (an int, or one per layer) as a tuple of ints."""
+    return (int(units),) if isinstance(units, Integral) else tuple(int(u) for u in units)

@@ -288,7 +288,11 @@ def _plain(value):
 
 def _architecture(estimator):
     """The ``build_model`` arguments (but the seed) of ``estimator``'s network, within limits."""
-    units = (estimator.units,) if is_int(estimator.units) else estimator.units
+    units = estimator.units
+    if isinstance(units, str) and units == "auto":  # what fit chose, an extra attribute
+        units = getattr(estimator, "units_", None)
+        units = tuple(units) if isinstance(units, list) else units
+    units = (units,) if is_int(units) else units
     if not (isinstance(units, tuple) and units and all(is_int(u) and u >= 1 for u in units)):
         _fail(
             "params['units']",

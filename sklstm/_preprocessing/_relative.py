@@ -7,6 +7,7 @@ from sklearn.base import BaseEstimator, OneToOneFeatureMixin, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._auto import for_rows
 from .._checked import checked_array
 from .._naming import read_lag
 from .._state import fit_context
@@ -38,15 +39,20 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     kind : {"diff", "log"}, default="diff"
         ``"diff"``: ``lag - current``. ``"log"``: ``log(lag) -
         log(current)``; the chosen features must be positive.
-    reference : "last" or int >= 1, default="last"
+    reference : "last", int >= 1 or "auto", default="last"
         What each window is made relative to. ``"last"``: the current value
         (``_lag0``). An int ``k``: the mean of the last ``k`` values,
         ``_lag0`` to ``_lag{k-1}`` (for ``"log"``, the mean of their logs, a
         geometric mean); a missing (NaN) one among them is left out of the
         mean. ``reference=1`` is ``"last"``. The windows need those ``k``
-        lags (``look_back >= k``). On the M3 monthly series a global
-        model's inputs relative to the mean of the last 12 values scored
-        better than relative to the last value (see :doc:`/global-models`).
+        lags (``look_back >= k``). ``"auto"``: ``"last"`` for at most
+        10,000 rows in :meth:`fit` (one series), else the mean of the
+        window's values but its oldest, ``_lag0`` to ``_lag{look_back - 2}``
+        (for a window of a seasonal cycle and one step, as
+        :func:`~sklstm.make_lstm_forecaster` builds, one whole cycle): on
+        the M3 monthly series a global model did better relative to the
+        last year's mean, and a model of one series relative to its last
+        value. The choice is ``reference_``.
     features : list of str or None, default=None
         The input features (the ``<feature>`` part of the lag names) whose
         windows are made relative; ``None`` means every feature not listed
@@ -71,6 +77,8 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
         The lag column names seen during :meth:`fit`.
     relative_features_ : list of str
         The features whose windows are made relative.
+    reference_ : "last" or int
+        The reference used: ``reference``, or what ``"auto"`` chose.
 
     See Also
     --------
@@ -109,7 +117,10 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
 
     _parameter_constraints: dict = {
         "kind": [StrOptions({"diff", "log"})],
-        "reference": [StrOptions({"last"}), StrictInterval(Integral, 1, None, closed="left")],
+        "reference": [
+            StrOptions({"last", "auto"}),
+            StrictInterval(Integral, 1, None, closed="left"),
+        ],
         "features": [list, tuple, None],
         "exclude": [list, tuple, None],
         "fill_value": [Real],
@@ -172,7 +183,9 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
                 f"features {missing0} have no current value (column "
                 f"'{missing0[0]}_lag0') to be relative to."
             )
-        k = 1 if self.reference == "last" else self.reference
+        shortest = min((len(by_feature[f]) for f in chosen), default=1)
+        self.reference_ = for_rows(self.reference, X.shape[0], "last", max(shortest - 1, 1))
+        k = 1 if self.reference_ == "last" else self.reference_
         short = [f for f in chosen if not all(lag in by_feature[f] for lag in range(k))]
         if short:
             raise ValueError(

@@ -8,6 +8,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 from sklearn.utils._param_validation import StrOptions
 from sklearn.utils.validation import check_is_fitted, validate_data
 
+from .._auto import for_rows
 from .._naming import lag_name, read_lag
 from .._state import fit_context
 from .._validation import StrictInterval
@@ -36,7 +37,8 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
 
     A 2-D matrix given straight to :class:`~sklstm.LSTMRegressor` is read as
     one time step with all columns as its features; this transformer is for
-    one time step per lag.
+    one time step per lag, or for choosing between the two from the data
+    (``layout="auto"``).
 
     Parameters
     ----------
@@ -45,6 +47,16 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         lag featurizer was given). None reads it from lag column names, and
         means 1 (a single series) for input without them. When the names
         tell it, a different value is an error.
+    layout : {"lags", "window", "auto"}, default="lags"
+        ``"lags"``: one time step per lag, as described above. ``"window"``:
+        the whole window as one time step: :meth:`transform` passes the 2-D
+        matrix on as it is, which :class:`~sklstm.LSTMRegressor` reads as
+        one time step and any other regressor as rows of features. ``"auto"``:
+        ``"window"`` for at most 10,000 rows in :meth:`fit`, ``"lags"`` for
+        more: on the M3 monthly series a model of one series (about 100
+        windows) did better with the window as one step, and a global model
+        over all of them with one step per month, which gives the recurrent
+        layer more to learn. The choice is ``layout_``.
     order : {"auto", "oldest_first", "newest_first"}, default="auto"
         The time order of the steps along the columns. ``"auto"`` reads it
         from lag column names, and takes a matrix without names to be oldest
@@ -60,6 +72,8 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
     feature_names_in_ : ndarray of shape (n_features_in_,)
         Names of the columns seen during :meth:`fit`, when ``X`` has string
         column names.
+    layout_ : {"lags", "window"}
+        The layout used: ``layout``, or what ``"auto"`` chose.
     n_steps_ : int
         Number of time steps per sample in the output of :meth:`transform`.
     features_per_step_ : int
@@ -106,11 +120,13 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
     _parameter_constraints: dict = {
         "features_per_step": [StrictInterval(Integral, 1, None, closed="left"), None],
         "order": [StrOptions({"auto", "oldest_first", "newest_first"})],
+        "layout": [StrOptions({"lags", "window", "auto"})],
     }
 
-    def __init__(self, *, features_per_step=None, order="auto"):
+    def __init__(self, *, features_per_step=None, order="auto", layout="lags"):
         self.features_per_step = features_per_step
         self.order = order
+        self.layout = layout
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y=None):
@@ -146,6 +162,9 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         else:
             self.columns_ = from_names
             self._check_agrees_with_names(names)
+        self.layout_ = for_rows(self.layout, X.shape[0], "window", "lags")
+        if self.layout_ == "window":  # one step: every column, as given
+            self.columns_ = np.arange(X.shape[1])[np.newaxis, :]
         self.n_steps_, self.features_per_step_ = self.columns_.shape
         return self
 
@@ -160,12 +179,15 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         Returns
         -------
         X_seq : ndarray of shape (n_samples, n_steps_, features_per_step_)
-            A new array; NaN entries are kept.
+            A new array; NaN entries are kept. With ``layout_="window"``,
+            the 2-D ``(n_samples, n_features_in_)`` matrix.
         """
         # columns_, not any fitted attribute: a failed fit may have set
         # n_features_in_ before it raised.
         check_is_fitted(self)
         X = self._validate(X, reset=False)
+        if getattr(self, "layout_", "lags") == "window":  # files of older versions: lags
+            return X.copy()
         return X[:, self.columns_]  # fancy indexing: a new array
 
     def set_output(self, *, transform=None):
