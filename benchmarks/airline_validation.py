@@ -50,7 +50,6 @@ from benchmarks._common import load_example  # noqa: E402
 from sklstm import (  # noqa: E402
     ChangeRegressor,
     SeasonalChanges,
-    SequenceReshaper,
     to_supervised,
 )
 
@@ -141,10 +140,8 @@ def global_scores(path, series, folds, quick):
     scores = []
     for train, test in folds:
         frame = pd.concat([panel, airline.iloc[: train[-1] + 2]], ignore_index=True)
-        model = m3.global_lstm(0, quick).set_params(
-            regressor__relative__reference=12, regressor__seq=SequenceReshaper()
-        )
-        model.fit(*m3.by_time(*supervised(frame)))
+        model = m3.global_lstm(0, quick)  # the factory's defaults
+        model.fit(*supervised(frame))
         forecast = np.asarray(model.predict(X_air)).ravel()
         scores.append(root_mean_squared_error(y_air.iloc[test], forecast[test]))
     return scores

@@ -61,6 +61,19 @@ CANDIDATES = {
     ),
     "one step per lag": ({}, STEPS),
     "one step per lag, seasonal_period=12": ({"seasonal_period": 12}, STEPS),
+    "seasonal_period=12, loss=absolute_error": {"seasonal_period": 12, "loss": "absolute_error"},
+    "seasonal_period=12, kind=log": {"seasonal_period": 12, "kind": "log"},
+    "seasonal_period=12, units=128": {"seasonal_period": 12, "units": 128},
+    "seasonal_period=12, units=64": {"seasonal_period": 12, "units": 64},
+    "seasonal_period=12, reference=12": {"seasonal_period": 12, "reference": 12},
+    "seasonal_period=12, one step per lag (0 history)": (
+        {"seasonal_period": 12},
+        {"regressor__seq": SequenceReshaper()},
+    ),
+    "seasonal_period=12, reference=12, one step per lag (0 history)": (
+        {"seasonal_period": 12, "reference": 12},
+        {"regressor__seq": SequenceReshaper()},
+    ),
 }
 
 

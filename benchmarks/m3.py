@@ -18,9 +18,10 @@ its own forecasts) and directly (one output per horizon), and a Ridge control:
 the same recipe with a Ridge in place of the LSTM. Those are *local*: one
 model per series. The *global* rows fit ONE ``make_lstm_forecaster`` (and a
 global Ridge control) on the training parts of all selected series as a
-panel, forecasting the 18 steps directly; their settings are chosen by a
-small ``GridSearchCV`` over ``PanelSplit`` on the training parts only
-(``--no-search``: the settings recorded in ``GLOBAL_CHOSEN``). Rows named
+panel, forecasting the 18 steps directly, with the factory's defaults
+(nothing set but ``seasonal_period=12`` and the horizon: the settings are
+resolved in ``fit`` from the panel, and the run prints what they resolved
+to). Rows named
 ``mean(A, B)`` average two methods' forecasts; ``mean(global LSTM ...,
 Theta)`` is the library's documented combination, and its 18-step forecasts
 are checked to equal ``combine_forecasts([direct_forecast(model, history),
@@ -32,7 +33,8 @@ beside the paper's figures. Run::
     python benchmarks/m3.py --series 100 --seed 0
     python benchmarks/m3.py --stats-only         # Naive2 / ETS / Theta on all, minutes
     python benchmarks/m3.py --quick              # smoke run for CI, < 1 minute
-    python benchmarks/m3.py --no-local --seeds 3 # statistics and the global models
+    python benchmarks/m3.py --no-local           # statistics and the global models
+    python benchmarks/m3.py --no-local --seeds 3 # and a 3-seed ensemble
 
 docs/benchmarks-m3.md quotes runs of it.
 """
@@ -218,72 +220,10 @@ def ridge_control(seed, quick):
 
 # --- global models: one forecaster fitted on the training parts of all series ---
 
-# The global recipe: the settings of the issue's study (inputs: 24 steps of
-# log value minus the mean of the last 12 log values, month sine/cosine;
-# target: the 18 log-changes from the last value, one output per horizon;
-# MAE loss; LSTM(64); early stopping on the most recent windows). GLOBAL_GRID
-# is searched on the training parts (GridSearchCV over PanelSplit); with
-# --no-search, GLOBAL_CHOSEN is used instead.
-GLOBAL_PARAMS = {
-    "look_back": 13,
-    "reference": 12,
-    "units": 128,  # chosen on training parts: see the comment above GLOBAL_CHOSEN
-    "loss": "absolute_error",
-    "early_stopping": True,
-    "max_iter": 100,
-    "n_iter_no_change": 10,
-    "batch_size": 128,
-    "learning_rate_init": 0.001,
-}
-# The windows go to the LSTM as one time step ("passthrough", the recipe's
-# default) or one step per month (SequenceReshaper); "seq" names the choice.
-GLOBAL_GRID = {"regressor__relative__reference": ["last", 12], "regressor__seq": ["one", "steps"]}
-RIDGE_GRID = {
-    "regressor__relative__reference": ["last", 12],
-    "regressor__lags__look_back": [13, 24],
-}
-# What the searches chose on the training parts of the seeded sample of 200
-# (`python benchmarks/m3.py --series 200 --seed 0 --seeds 3 --no-local`), by
-# validation sMAPE (mean of the 2 PanelSplit folds): LSTM reference=12 with
-# one step per month 14.18, reference="last" one step per month 14.57,
-# reference=12 one time step 14.60, "last" one time step 15.37; Ridge
-# look_back=13 "last" 16.81, 13 and 12 16.90, 24 "last" 17.49, 24 and 12
-# 17.52. An earlier search over look_back in (13, 24) chose 13 for the LSTM
-# (14.60 against 14.92, reference=12, one time step), hence look_back=13 in
-# GLOBAL_PARAMS. --no-search uses these without searching.
-# Then one change at a time to GLOBAL_PARAMS with GLOBAL_CHOSEN, on the same
-# folds (`python benchmarks/m3_validate.py --series 200 --set KEY=VALUE`,
-# validation sMAPE, mean of the 2 folds; the same settings and sample as
-# 14.18 above): units=128 13.80, units=128 and batch_size=64 13.87,
-# batch_size=64 13.92, cell="gru" 13.94, dropout=0.1 14.00,
-# learning_rate_init=0.003 14.12, loss="huber" 14.28, time-decay sample weights
-# (half-life 3 years, --half-life 3) 14.37; units=64 (before) 14.18. On
-# another sample and seed (--seed 1): units=64 13.80, units=128 13.36. Hence
-# units=128 in GLOBAL_PARAMS. Its one test run on all 1045 series
-# (docs/global-models.md) was no better than units=64's: 11.38 / 0.97 for
-# average_seeds of 3 against 11.33 / 0.95, within the seeds' spread.
-# Later, with units=128 (13.81 in that run): --seeds 2 13.57, --seeds 2 --vary
-# regressor__lags__look_back=13,24 13.63, n_iter_no_change=20 13.81, no early
-# stopping with 15 / 30 epochs 13.83 / 14.16, dropout=0.1 13.94,
-# validation_fraction=0.05 14.12; fitted on the 1045 series 13.58, on all 1428
-# 13.92 (--train-on paper / all, scored on the 200): nothing changed.
-# Then, all without changing the settings: scale_target=False 13.82,
-# look_back=25 13.98; weight 0 for the windows that reach before a series'
-# start 13.80 (look_back=25: 14.11; a flag not kept); --seeds 4 mixing reference "last"/12 and
-# one/several steps 14.22. The season taken out (ChangeRegressor's
-# seasonal_period, now on in the recipe whenever seasonal_period is set):
-# 12.98 (--seed 1: 12.10, against 13.36); with it, reference="last" 13.10.
-# `--set seasonal_period=None` gives the recipe without it (13.80 when rerun).
-# Then, with it (12.98; --seed 1: 12.10), one change at a time: look_back=25
-# 12.84 (--seed 1: 12.22), units=64 13.07, units=256 13.03, loss="squared_error" 13.25,
-# seq "one" 13.01, cell="gru" 12.79 (--seed 1: 12.11), batch_size=256 12.87,
-# --seeds 2 12.86, gru and look_back=25 12.73 (--seed 1: 12.29): no change
-# beats the seed noise on both samples, so the settings stay. The season as
-# past same-month changes instead of indices (--set season=changes, a
-# ChangeRegressor option that did best on the airline's validation folds):
-# 14.33, and 14.38 with season_decay=0.0, so the indices stay.
-GLOBAL_CHOSEN = {"regressor__relative__reference": 12, "regressor__seq": "steps"}
-RIDGE_CHOSEN = {"regressor__relative__reference": "last", "regressor__lags__look_back": 13}
+# The global LSTM is make_lstm_forecaster with its defaults: nothing is set but
+# the season and the horizon (to_supervised's). Its settings are resolved in
+# fit from the panel (kind_="log", an LSTM(128) with early stopping; see
+# docs/benchmark-records.md for how they were chosen on training parts).
 YEAR_ALIGNED_END = 2000  # every training part is moved to end in this year
 
 
@@ -311,99 +251,42 @@ def aligned_panel(m3, ids, *, with_test=False):
     return pd.concat(frames, ignore_index=True)
 
 
-def by_time(X, Y):
-    """The rows in time order (series interleaved): early stopping then
-    holds out the most recent windows of every series, not the last series."""
-    order = np.argsort(X.index.get_level_values("month"), kind="stable")
-    return X.iloc[order], Y.iloc[order]
-
-
 def global_lstm(seed, quick):
     from sklstm import make_lstm_forecaster
 
-    params = dict(GLOBAL_PARAMS)
-    look_back = params.pop("look_back")
-    if quick:
-        params.update(max_iter=2, units=4)
-    return make_lstm_forecaster(
-        look_back, seasonal_period=SEASON, kind="log", random_state=seed, **params
-    )
+    params = {"max_iter": 2, "units": 4} if quick else {}
+    return make_lstm_forecaster(seasonal_period=SEASON, random_state=seed, **params)
 
 
 def global_ridge(seed, quick):
     """The global recipe with a Ridge in place of the LSTM."""
     from sklearn.linear_model import Ridge
 
-    return global_lstm(seed, quick).set_params(regressor__lstm=Ridge(alpha=1.0))
+    return global_lstm(seed, quick).set_params(
+        regressor__seq="passthrough", regressor__lstm=Ridge(alpha=1.0)
+    )
 
 
-def smape_scorer():
-    """Negative mean sMAPE over all rows and horizons: scale-free, so that a
-    series in the tens of thousands does not outweigh one in the hundreds."""
-    from sklearn.metrics import make_scorer
-
-    return make_scorer(lambda y, p: smape(y, p), greater_is_better=False)
-
-
-def seq_grid(grid):
-    """``grid`` with the names of the "seq" step replaced by the steps."""
-    from sklstm import SequenceReshaper
-
-    steps = {"one": "passthrough", "steps": SequenceReshaper()}
-    return {
-        key: [steps[v] for v in values] if key == "regressor__seq" else values
-        for key, values in grid.items()
-    }
-
-
-def global_method(
-    make, grid, chosen, *, search, seeds=1, random_state=0, log=print, chosen_by=None
-):
+def global_method(make, *, seeds=1, random_state=0):
     """Fit one forecaster on the training parts of all series, forecast each.
 
-    ``search``: tune ``grid`` with ``GridSearchCV`` over ``PanelSplit`` on
-    the training parts only (2 folds of 12 months, a gap of 17 so that no
-    training target reaches into a test fold); else use ``chosen``, or what
-    the run ``chosen_by`` chose. ``seeds > 1``: ``sklstm.average_seeds`` of
-    that many copies of the chosen settings (their seeds drawn from
-    ``random_state``), one ``SeedEnsemble`` that averages the 18 outputs.
-    The run keeps its choice as ``run.chosen``.
+    ``seeds > 1``: ``sklstm.average_seeds`` of that many copies (their seeds
+    drawn from ``random_state``), one ``SeedEnsemble`` that averages the 18
+    outputs.
     """
 
     def run(m3, ids):
-        from sklearn.model_selection import GridSearchCV
-
-        from sklstm import PanelSplit, average_seeds, to_supervised
+        from sklstm import average_seeds, direct_forecast, to_supervised
 
         h = HORIZON
-        X, Y = by_time(
-            *to_supervised(
-                aligned_panel(m3, ids),
-                target="y",
-                id="series",
-                time="month",
-                horizon=range(1, h + 1),
-            )
+        X, Y = to_supervised(
+            aligned_panel(m3, ids),
+            target="y",
+            id="series",
+            time="month",
+            horizon=range(1, h + 1),
         )
         model = make()
-        if search:
-            cv = PanelSplit(n_splits=2, test_size=12, gap=h - 1)
-            found = GridSearchCV(
-                model, seq_grid(grid), cv=cv, scoring=smape_scorer(), refit=False
-            ).fit(X, Y)
-            results = found.cv_results_
-            for params, score in zip(results["params"], results["mean_test_score"]):
-                log(f"    validation sMAPE {-score:.3f}  {params}")
-            best = found.best_params_
-            run.chosen = {
-                key: _seq_name(value) if key == "regressor__seq" else value
-                for key, value in best.items()
-            }
-        else:
-            run.chosen = getattr(chosen_by, "chosen", chosen)
-        log(f"    chosen: {run.chosen}")
-        chosen_steps = seq_grid({key: [value] for key, value in run.chosen.items()})
-        model.set_params(**{key: values[0] for key, values in chosen_steps.items()})
         if seeds > 1:  # one SeedEnsemble: the mean of the seeds' 18 outputs
             model = average_seeds(model, seeds, random_state=random_state)
         model.fit(X, Y)
@@ -425,10 +308,9 @@ def global_method(
 
         # The library's route from the training parts (no test month as input):
         # direct_forecast labels each series' 18 steps for combine_forecasts.
-        from sklstm import direct_forecast
-
         history = aligned_panel(m3, ids).set_index(["series", "month"])[["y"]]
         run.history, run.direct = history, direct_forecast(model, history)
+        run.settings = _settings(model.estimators_[0] if seeds > 1 else model)
         if seeds > 1:  # the first seed alone, for a plain row without another fit
             run.first_member = forecasts(model.estimators_[0])
             run.first_direct = direct_forecast(model.estimators_[0], history)
@@ -436,6 +318,18 @@ def global_method(
 
     run.is_global = True
     return run
+
+
+def _settings(forecaster):
+    """What the forecaster's defaults resolved to in fit."""
+    found = {"kind_": forecaster.kind_}
+    last = forecaster.regressor_[-1]
+    for name in ("units_", "batch_size_", "max_iter_", "early_stopping_", "loss_function_"):
+        if hasattr(last, name):
+            found[name] = getattr(last, name)
+    if hasattr(last, "n_iter_"):
+        found["n_iter_"] = last.n_iter_
+    return found
 
 
 def first_member_of(ensemble_run):
@@ -465,51 +359,21 @@ def methods(args):
             found[f"make_lstm_forecaster ({strategy})"] = sklearn_method(
                 lambda: lstm_forecaster(args.seed, args.quick), strategy
             )
-        search = not args.no_search
-        found["global Ridge (direct)"] = global_method(
-            lambda: global_ridge(args.seed, args.quick),
-            RIDGE_GRID,
-            RIDGE_CHOSEN,
-            search=search,
-            log=_log,
-        )
-        if args.seeds > 1 and not search:
+        found["global Ridge (direct)"] = global_method(lambda: global_ridge(args.seed, args.quick))
+        if args.seeds > 1:
             # One fit of N seeds: the plain row is its first member (the
             # member's seed is drawn by average_seeds from --seed).
             seeds = found[f"global LSTM, mean of {args.seeds} seeds"] = global_method(
                 lambda: global_lstm(args.seed, args.quick),
-                GLOBAL_GRID,
-                GLOBAL_CHOSEN,
-                search=False,
                 seeds=args.seeds,
                 random_state=args.seed,
-                log=_log,
             )
             found["global LSTM (direct)"] = first_member_of(seeds)
-            return found
-        lstm = found["global LSTM (direct)"] = global_method(
-            lambda: global_lstm(args.seed, args.quick),
-            GLOBAL_GRID,
-            GLOBAL_CHOSEN,
-            search=search,
-            log=_log,
-        )
-        if args.seeds > 1:
-            found[f"global LSTM, mean of {args.seeds} seeds"] = global_method(
-                lambda: global_lstm(args.seed, args.quick),
-                GLOBAL_GRID,
-                GLOBAL_CHOSEN,
-                search=False,
-                seeds=args.seeds,
-                random_state=args.seed,
-                log=_log,
-                chosen_by=lstm,
+        else:
+            found["global LSTM (direct)"] = global_method(
+                lambda: global_lstm(args.seed, args.quick)
             )
     return found
-
-
-def _seq_name(step):
-    return "one" if step == "passthrough" else "steps"
 
 
 def _log(message):
@@ -554,6 +418,8 @@ def evaluate(m3, ids, runners, *, log=print, combine=()):
                         f"{time.perf_counter() - started:.0f} s"
                     )
         rows[name] = score(m3, ids, forecasts[name])
+        if hasattr(run, "settings"):
+            log(f"{name}: the defaults resolved to {run.settings}")
         rows[name]["wall"] = time.perf_counter() - started
         if hasattr(run, "fitted_with"):  # fitted within another row's ensemble
             rows[name]["wall"] = np.nan
@@ -654,11 +520,6 @@ def main(argv=None):
         help="how make_lstm_forecaster forecasts 18 steps",
     )
     parser.add_argument(
-        "--no-search",
-        action="store_true",
-        help="global models: use GLOBAL_CHOSEN instead of a GridSearchCV on training parts",
-    )
-    parser.add_argument(
         "--seeds", type=int, default=1, help="also a row of the global LSTM averaged over N seeds"
     )
     parser.add_argument("--no-ets", action="store_true", help="skip ETS (the slowest)")
@@ -682,8 +543,8 @@ def main(argv=None):
         flush=True,
     )
     combine = [("global LSTM (direct)", "Theta")]
-    # (with --no-search and --seeds N, the plain row is the ensemble's first
-    # seed: its wall time is part of the ensemble's, shown as nan)
+    # (with --seeds N, the plain row is the ensemble's first seed: its wall
+    # time is part of the ensemble's, shown as nan)
     if args.seeds > 1:
         combine.append((f"global LSTM, mean of {args.seeds} seeds", "Theta"))
     rows = evaluate(m3, ids, methods(args), log=_log, combine=combine)

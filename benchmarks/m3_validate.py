@@ -2,8 +2,10 @@
 
 The search of ``benchmarks/m3.py`` (``GridSearchCV`` over ``PanelSplit(n_splits=2,
 test_size=12, gap=17)``, scored by sMAPE, on the training parts of the
-seeded sample) for one candidate at a time: ``GLOBAL_PARAMS`` with
-``GLOBAL_CHOSEN``, changed by ``--set key=value`` (``regressor__lstm__units=128``)
+seeded sample) for one candidate at a time: ``make_lstm_forecaster`` with its
+defaults (``seasonal_period=12``), changed by ``--set key=value``
+(``regressor__lstm__units=64``; ``regressor__seq=steps`` for one LSTM step
+per month)
 and optionally fitted with time-decay sample weights (``--half-life`` years:
 a window ``a`` years older than the panel's last month weighs ``0.5 ** (a /
 half_life)``). It never reads a test month. One candidate per process, so
@@ -34,6 +36,18 @@ def parse_value(text):
         return ast.literal_eval(text)
     except (ValueError, SyntaxError):
         return text
+
+
+def seq_steps(changes):
+    """``changes`` with ``regressor__seq="steps"`` given as the step (one LSTM
+    step per month) and ``"one"`` as ``"passthrough"`` (the window as one step)."""
+    from sklstm import SequenceReshaper
+
+    names = {"one": "passthrough", "steps": SequenceReshaper()}
+    return {
+        key: names.get(value, value) if key == "regressor__seq" else value
+        for key, value in changes.items()
+    }
 
 
 def sample_smape(ids):
@@ -83,25 +97,15 @@ def main(argv=None):
         "all": list(data.info.index),
     }[args.train_on]
     h = m3.HORIZON
-    X, Y = m3.by_time(
-        *to_supervised(
-            m3.aligned_panel(data, trained_on),
-            target="y",
-            id="series",
-            time="month",
-            horizon=range(1, h + 1),
-        )
+    X, Y = to_supervised(
+        m3.aligned_panel(data, trained_on),
+        target="y",
+        id="series",
+        time="month",
+        horizon=range(1, h + 1),
     )
-    changes = dict(m3.GLOBAL_CHOSEN)
-    changes.update(dict(item.split("=", 1) for item in args.set))
-    changes = {
-        key: parse_value(value) if isinstance(value, str) else value
-        for key, value in changes.items()
-    }
-    grid = m3.seq_grid({key: [value] for key, value in changes.items()})
-    model = m3.global_lstm(args.seed, False).set_params(
-        **{key: values[0] for key, values in grid.items()}
-    )
+    changes = {key: parse_value(value) for key, value in (s.split("=", 1) for s in args.set)}
+    model = m3.global_lstm(args.seed, False).set_params(**seq_steps(changes))
     varied = {}
     for item in args.vary:
         key, values = item.split("=", 1)
@@ -110,9 +114,9 @@ def main(argv=None):
             parser.error(f"--vary gives {len(varied[key])} values for {args.seeds} seeds")
     if args.seeds > 1:
         model = average_seeds(model, args.seeds, random_state=args.seed)
-        for key, values in m3.seq_grid(varied).items():
+        for key, values in varied.items():
             for (_, member), value in zip(model.estimators, values):
-                member.set_params(**{key: value})
+                member.set_params(**seq_steps({key: value}))
     fit_params = {}
     if args.half_life is not None:
         months = X.index.get_level_values("month")

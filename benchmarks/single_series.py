@@ -41,6 +41,7 @@ ensemble. Run::
 """
 
 import argparse
+import ast
 import csv
 import os
 import platform
@@ -60,10 +61,13 @@ from benchmarks.m3 import sklearn_method, statsforecast_method  # noqa: E402
 LAST = 500  # a longer series is cut to its last LAST points
 REFERENCE = "AutoETS"
 
-# The LSTMRegressor settings that were make_lstm_forecaster's defaults at
-# commit 597b6d6 (DEFAULT_LSTM_PARAMS there, and LSTMRegressor's own loss and
-# early_stopping), passed to the factory as keyword arguments.
+# The settings that were make_lstm_forecaster's defaults at commit 597b6d6
+# (its kind and reference, DEFAULT_LSTM_PARAMS there, and LSTMRegressor's own
+# loss and early_stopping), passed to the factory as keyword arguments; its
+# "seq" step was "passthrough", which SequenceReshaper(layout="window") is.
 BEFORE = {
+    "kind": "diff",
+    "reference": "last",
     "units": 16,
     "max_iter": 50,
     "batch_size": 16,
@@ -297,7 +301,7 @@ def lstm_row(params, quick):
     return run
 
 
-def methods(quick):
+def methods(quick, candidates=()):
     found = {
         "persistence": persistence,
         "AutoETS": statsforecast_row("AutoETS"),
@@ -305,6 +309,15 @@ def methods(quick):
     }
     for name, params in LSTM_ROWS.items():
         found[name] = lstm_row(params, quick)
+    for text in candidates:  # --candidate KEY=VALUE[,KEY=VALUE]: one more row
+        params = {}
+        for item in text.split(","):
+            key, value = item.split("=", 1)
+            try:
+                params[key] = ast.literal_eval(value)
+            except (ValueError, SyntaxError):
+                params[key] = value
+        found[f"sklstm {text}"] = lstm_row(params, quick)
     return found
 
 
@@ -435,15 +448,34 @@ def main(argv=None):
         "--quick", action="store_true", help=f"smoke run: {QUICK_SERIES}, tiny nets {QUICK}"
     )
     parser.add_argument("--csv", type=Path, default=None, help="write every score to PATH")
+    parser.add_argument(
+        "--validation",
+        action="store_true",
+        help="score on the last h points of each training part (for choosing: no test point)",
+    )
+    parser.add_argument(
+        "--candidate",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE[,KEY=VALUE]",
+        help="one more LSTM row: make_lstm_forecaster arguments",
+    )
     parser.add_argument("--list", action="store_true", help="describe the set and stop")
     args = parser.parse_args(argv)
     names = args.series or (QUICK_SERIES if args.quick else list(SERIES))
     data, lengths = {}, {}
     for name in names:
         data[name], lengths[name] = load(name)
+        if args.validation:  # the test part never enters: validate on the training part
+            data[name] = data[name].iloc[: -SERIES[name].h]
     print(
         f"python {platform.python_version()}, {os.cpu_count()} CPUs, pandas {pd.__version__}; "
-        f"{len(names)} series, test part the last h points",
+        f"{len(names)} series, "
+        + (
+            "VALIDATION: the last h points of each training part (test parts dropped)"
+            if args.validation
+            else "test part the last h points"
+        ),
         flush=True,
     )
     print(describe(data, lengths), flush=True)
@@ -451,12 +483,14 @@ def main(argv=None):
         return None
     from sklstm import make_lstm_forecaster
 
-    lstm = make_lstm_forecaster().regressor.named_steps["lstm"].get_params()
-    shown = {key: lstm[key] for key in BEFORE}
-    print(f"sklstm default's LSTMRegressor: {shown}" + (f", then {QUICK}" if args.quick else ""))
+    params = make_lstm_forecaster().get_params()
+    where = {"kind": "kind", "reference": "regressor__relative__reference"}
+    shown = {key: params[where.get(key, f"regressor__lstm__{key}")] for key in BEFORE}
+    print(f"sklstm default: {shown}" + (f", then {QUICK}" if args.quick else ""))
     seeds = list(range(args.seed, args.seed + args.seeds))
     warm_up(data)
-    scores, walls, records, failures = evaluate(data, methods(args.quick), seeds, log=_log)
+    runners = methods(args.quick, args.candidate)
+    scores, walls, records, failures = evaluate(data, runners, seeds, log=_log)
     print(table(data, scores, walls, seeds))
     for failure in failures:
         print(f"FAILED: {failure}")

@@ -10,13 +10,13 @@ tens of thousands. Instead of one network per series, this example fits
   horizon=range(1, 19))`` turns the long table (one row per series and
   month) into ``X`` and an 18-column ``Y`` indexed by ``(series, month)``;
   no pair spans two series;
-* the recipe sees each window (13 months, one LSTM step each) as log values
-  minus the mean of the last 12 log values (``reference=12``), plus the
-  month as sine and cosine, and learns the 18 log-changes from the last
-  value (``kind="log"``), so a series in the tens of thousands looks like
-  one in the hundreds;
-* the rows are put in time order before fitting, so that early stopping
-  holds out the most recent windows of every series.
+* ``make_lstm_forecaster(seasonal_period=12)``, with nothing else set,
+  settles its settings in ``fit`` from the panel: log changes (every
+  series is positive), so a series in the tens of thousands looks like one
+  in the hundreds; each 13-month window relative to the mean of its last
+  12 months, one LSTM step per month; an LSTM(128) trained on the absolute
+  error with early stopping on the most recent windows of every series.
+  The example prints what they resolved to.
 
 It prints the mean sMAPE of the global LSTM next to the naive forecast
 (the last value) and the seasonal naive one (the last year again) and, when
@@ -47,7 +47,6 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
 from sklstm import (  # noqa: E402
-    SequenceReshaper,
     combine_forecasts,
     direct_forecast,
     make_lstm_forecaster,
@@ -103,26 +102,17 @@ frame = long_table(m3, ids)
 X, Y = to_supervised(
     frame, target="y", id="series", time="month", horizon=range(1, HORIZON + 1)
 )
-order = np.argsort(X.index.get_level_values("month"), kind="stable")
-X, Y = X.iloc[order], Y.iloc[order]  # time order: early stopping on the latest
 print(f"{len(ids)} series, {len(X)} training windows of {HORIZON} targets each")
 
-# The settings benchmarks/m3.py chose on the training parts (GridSearchCV
-# over PanelSplit, then units=128 on validation): 13 months, relative to
-# the mean of the last 12, one LSTM step per month.
-model = make_lstm_forecaster(
-    13,
-    seasonal_period=12,
-    kind="log",
-    reference=12,
-    units=128,
-    loss="absolute_error",
-    early_stopping=True,
-    max_iter=3 if args.quick else 100,
-    batch_size=128,
-    random_state=0,
-).set_params(regressor__seq=SequenceReshaper())
+model = make_lstm_forecaster(seasonal_period=12, random_state=0)
+if args.quick:
+    model.set_params(regressor__lstm__max_iter=3)
 model.fit(X, Y)
+lstm = model.regressor_[-1]
+print(
+    f"chosen in fit: kind {model.kind_!r}, LSTM({lstm.units_[0]}), "
+    f"{lstm.n_iter_} epochs, loss {lstm.loss_function_!r}"
+)
 
 # The last training month of each series gives its 18 forecasts, labelled
 # by (series, month): 18 rows per series.

@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from sklearn.base import clone
 from sklearn.ensemble import VotingRegressor
+from sklearn.exceptions import ConvergenceWarning
 from sklearn.impute import SimpleImputer
 from sklearn.linear_model import LinearRegression, Ridge
 from sklearn.metrics import root_mean_squared_error
@@ -49,8 +50,10 @@ def test_it_is_a_plain_printable_tunable_estimator():
     assert params["regressor__lags__look_back"] == 24
     assert params["regressor__lstm__units"] == 7
     assert params["regressor__lstm__random_state"] == 3
-    assert params["regressor__relative__kind"] == "log"
-    assert params["regressor__seq"] == "passthrough"  # the window as one time step
+    # kind is stored once: the windows are differences of the level, which
+    # ChangeRegressor hands over in the change's space (its log here)
+    assert params["regressor__relative__kind"] == "diff"
+    assert params["regressor__seq__layout"] == "auto"  # time steps chosen in fit
     assert "CalendarFeatures" in repr(model)
     assert repr(clone(model)) == repr(model)
     assert "calendar" not in make_lstm_forecaster().regressor.named_steps
@@ -372,7 +375,7 @@ def test_global_lstm_recipe_on_a_panel_is_scale_free_up_to_float_tolerance():
 def test_reference_is_a_recipe_parameter():
     model = make_lstm_forecaster(24, seasonal_period=12, reference=12)
     assert model.get_params()["regressor__relative__reference"] == 12
-    assert make_lstm_forecaster().get_params()["regressor__relative__reference"] == "last"
+    assert make_lstm_forecaster().get_params()["regressor__relative__reference"] == "auto"
 
 
 # Scale-free by default: through the factory as a user calls it -------------------
@@ -427,3 +430,59 @@ def test_default_factory_on_a_panel_of_many_scales_beats_persistence():
     model_mape = np.mean(np.abs(model.predict(X[test]) - truth) / np.abs(truth))
     persistence_mape = np.mean(np.abs(X["y"][test].to_numpy() - truth) / np.abs(truth))
     assert model_mape < persistence_mape
+
+
+# Defaults resolved in fit ------------------------------------------------------
+
+
+def test_kind_auto_is_log_for_a_positive_panel_and_diff_otherwise():
+    ridge = {"regressor__lstm": Ridge(alpha=1.0)}
+    X, y = to_supervised(panel(), target="y", id="series", time="month")
+    model = make_lstm_forecaster(seasonal_period=12).set_params(**ridge)
+    assert model.kind == "auto"
+    assert model.fit(X, y).kind_ == "log"
+    X1, y1 = to_supervised(trending())  # one series
+    assert model.fit(X1, y1).kind_ == "diff"
+    frame = panel()
+    frame.loc[5, "y"] = -1.0  # one value <= 0: no logs
+    Xn, yn = to_supervised(frame, target="y", id="series", time="month")
+    assert model.fit(Xn, yn).kind_ == "diff"
+    # what "auto" chose is what the kind set by hand fits: the same forecasts
+    chosen = make_lstm_forecaster(seasonal_period=12, kind="log").set_params(**ridge)
+    np.testing.assert_allclose(model.fit(X, y).predict(X), chosen.fit(X, y).predict(X), rtol=1e-12)
+
+
+def test_set_params_kind_changes_the_target_and_the_windows_together():
+    X, y = to_supervised(trending())
+    by_factory = ridge_recipe("log", seasonal_period=12).fit(X, y).predict(X)
+    by_set_params = ridge_recipe("diff", seasonal_period=12).set_params(kind="log")
+    np.testing.assert_allclose(by_set_params.fit(X, y).predict(X), by_factory, rtol=1e-12)
+    # and "diff" differs: the setting is not inert
+    as_diff = ridge_recipe("diff", seasonal_period=12).fit(X, y).predict(X)
+    assert not np.allclose(as_diff, by_factory)
+
+
+def test_the_network_settings_follow_the_number_of_windows():
+    """One series gets the small network; a panel of more than 10,000
+    windows the global settings; the choices are fitted attributes."""
+    X, y = to_supervised(trending())
+    lstm = make_lstm_forecaster(seasonal_period=12, random_state=0).fit(X, y).regressor_[-1]
+    assert (lstm.units, lstm.batch_size, lstm.early_stopping, lstm.loss) == ("auto",) * 4
+    assert lstm.units_ == (16,) and lstm.batch_size_ == 16 and lstm.max_iter_ == 50
+    assert lstm.early_stopping_ is False and lstm.loss_function_ == "squared_error"
+    steps = make_lstm_forecaster(seasonal_period=12).fit(X, y).regressor_.named_steps
+    assert steps["relative"].reference_ == "last" and steps["seq"].layout_ == "window"
+    frame = panel(scales=np.ones(120), n=96)  # 120 series x 95 windows: 11,400
+    Xp, yp = to_supervised(frame, target="y", id="series", time="month")
+    model = make_lstm_forecaster(seasonal_period=12, max_iter=1, random_state=0)
+    with pytest.warns(ConvergenceWarning):  # one epoch: early stopping cut nothing short
+        fitted = model.fit(Xp, yp).regressor_
+    lstm = fitted[-1]
+    # relative to the last year's mean, one LSTM step per month of the 13
+    assert fitted.named_steps["relative"].reference_ == 12
+    assert fitted.named_steps["seq"].layout_ == "lags" and fitted[:-1].transform(
+        Xp.iloc[:2]
+    ).shape == (2, 13, 3)
+    assert lstm.units_ == (128,) and lstm.batch_size_ == 128 and lstm.max_iter_ == 1
+    assert lstm.early_stopping_ is True and lstm.loss_function_ == "absolute_error"
+    assert lstm.validation_scores_ is not None  # it held out the latest windows

@@ -217,3 +217,15 @@ def test_layout_auto_is_the_window_for_few_rows_and_one_step_per_lag_for_many():
     assert steps.layout_ == "lags" and steps.transform(many).shape == (10_001, 3, 1)
     assert SequenceReshaper().fit(few).layout_ == "lags"  # the default: as before
     np.testing.assert_array_equal(SequenceReshaper(layout="window").fit_transform(many), many)
+
+
+def test_a_reshaper_saved_before_layout_existed_loads_as_one_step_per_lag():
+    import pickle
+
+    frame = pd.DataFrame({"x": np.arange(20.0)})
+    lags = LagFeaturizer(look_back=3).set_output(transform="pandas").fit_transform(frame)
+    fitted = SequenceReshaper().fit(lags)
+    del fitted.layout, fitted.layout_  # as an older version pickled it
+    loaded = pickle.loads(pickle.dumps(fitted))
+    assert loaded.get_params()["layout"] == "lags" and loaded.layout_ == "lags"
+    assert loaded.transform(lags).shape == (20, 3, 1)

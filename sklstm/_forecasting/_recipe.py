@@ -9,24 +9,34 @@ from .._neural._regressor import LSTMRegressor
 from .._preprocessing._calendar import CalendarFeatures
 from .._preprocessing._lag import LagFeaturizer
 from .._preprocessing._relative import RelativeWindows
+from .._preprocessing._reshape import SequenceReshaper
 from ._change import ChangeRegressor
 from ._season import SeasonalIndices
 
 # Calendar feature that carries a seasonal cycle of this many steps.
 SEASONAL_CALENDAR = {12: "month", 4: "quarter", 7: "day_of_week", 24: "hour"}
 
-# Chosen by benchmarks/choose_defaults.py (time-ordered validation on the
-# training parts of M3 monthly series only); see docs/forecasting.md.
+# Chosen by time-ordered validation on the training parts of the M3 monthly
+# series only (benchmarks/choose_defaults.py for one series at a time,
+# benchmarks/m3_validate.py for global models); see docs/benchmark-records.md.
 DEFAULT_LOOK_BACK = 12
-DEFAULT_LSTM_PARAMS = {"units": 16, "max_iter": 50, "batch_size": 16, "learning_rate_init": 0.001}
+# Resolved by LSTMRegressor.fit from the number of training rows.
+DEFAULT_LSTM_PARAMS = {
+    "units": "auto",
+    "max_iter": "auto",
+    "batch_size": "auto",
+    "early_stopping": "auto",
+    "loss": "auto",
+    "learning_rate_init": 0.001,
+}
 
 
 def make_lstm_forecaster(
     look_back=None,
     *,
     seasonal_period=None,
-    kind="diff",
-    reference="last",
+    kind="auto",
+    reference="auto",
     random_state=None,
     **lstm_params,
 ):
@@ -38,11 +48,13 @@ def make_lstm_forecaster(
         ChangeRegressor(Pipeline([
             ("calendar", CalendarFeatures([...])),   # only with seasonal_period
             ("lags", LagFeaturizer(look_back)),
-            ("relative", RelativeWindows(kind, reference=reference,
+            ("relative", RelativeWindows(reference=reference,
                                          fill_value=0.0)),   # relative to now
             ("scale", StandardScaler()),             # the one input scaler
-            ("seq", "passthrough"),                  # the window as one time step
-            ("lstm", LSTMRegressor(..., scale_inputs=False)),
+            ("seq", SequenceReshaper(layout="auto")),  # time steps of the LSTM
+            ("lstm", LSTMRegressor(units="auto", max_iter="auto", batch_size="auto",
+                                   early_stopping="auto", loss="auto",
+                                   scale_inputs=False)),
         ]).set_output(transform="pandas"), kind=kind,
            season=SeasonalIndices(seasonal_period), # the season taken out
            scale="series")                          # each series in its own scale
@@ -54,13 +66,28 @@ def make_lstm_forecaster(
     each series' level and change are divided by that series' own scale
     (``ChangeRegressor(scale="series")``), and log changes have none, so in
     a panel of series of any sizes each series' forecasts move with that
-    series only. Predictions are in the target's own units. The whole window
-    is one time step of the LSTM (the 2-D lag matrix goes to it as it is),
-    and lags before the start of the series read "as now" (0 relative
-    change): on the M3 training parts this scored better than one step per
-    lag with masked missing lags. For one step per lag, set
-    ``regressor__seq=SequenceReshaper()`` (it reads the steps from the
-    column names) and ``regressor__relative__fill_value=np.nan``.
+    series only. Predictions are in the target's own units.
+
+    The defaults fit the data they are given, in :meth:`fit`: ``kind="auto"``
+    learns log changes for a panel of positive series and differences for
+    one series. The rest follows the number of training windows (``"auto"``
+    in :class:`~sklstm.LSTMRegressor`, :class:`~sklstm.RelativeWindows` and
+    :class:`~sklstm.SequenceReshaper`): up to 10,000 windows (one series),
+    windows relative to the current value, given to a small network as one
+    time step and trained 50 epochs; beyond (a global model over many
+    series), windows relative to the mean of the last ``look_back - 1``
+    values (the last year, for monthly data), one LSTM step per month, an
+    LSTM(128) trained on the absolute error with early stopping on the
+    latest windows of every series. The choices are fitted attributes:
+    ``forecaster.kind_``; ``reference_``, ``layout_`` and ``units_``,
+    ``batch_size_``, ``max_iter_``, ``early_stopping_``, ``loss_function_``
+    of the steps of ``forecaster.regressor_``. Each was chosen by
+    time-ordered validation on the training parts of the M3 monthly series
+    only, one series at a time and as a global model over all of them. Lags
+    before the start of a series read "as now" (0 relative change); for
+    missing lags masked by the LSTM instead, set
+    ``regressor__seq__layout="lags"`` and
+    ``regressor__relative__fill_value=np.nan``.
 
     Parameters
     ----------
@@ -86,22 +113,26 @@ def make_lstm_forecaster(
         validation folds, worse on M3's). The calendar step and the default
         ``look_back`` are set here, once: to drop them too, build the
         forecaster again with ``seasonal_period=None``.
-    kind : {"diff", "log"}, default="diff"
+    kind : {"auto", "diff", "log"}, default="auto"
         ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
-        learn ``log(y / current)`` from ``log(lag / current)``, for a positive
-        series whose changes grow with its level.
-    reference : "last" or int, default="last"
+        learn ``log(y / current)`` from ``log(lag / current)`` (positive
+        series only). ``"auto"``: ``"log"`` for a panel (two series or more)
+        whose values are all positive, else ``"diff"``; the choice is the
+        fitted ``kind_``. Stored once, on the returned
+        :class:`~sklstm.ChangeRegressor`: ``set_params(kind="log")`` changes
+        the target and the windows together.
+    reference : "auto", "last" or int, default="auto"
         What the input windows are relative to (see
         :class:`~sklstm.RelativeWindows`): the current value, or the mean of
-        the last ``reference`` values (of their logs for ``"log"``). The
-        target stays the change from the current value either way. A global
-        model over many series (a panel) did better with ``reference=12``
-        on M3 monthly data; see :doc:`/global-models`.
+        the last ``reference`` values (of their logs for ``"log"``);
+        ``"auto"`` chooses from the number of windows, as above. The target
+        stays the change from the current value either way.
     random_state : int, RandomState instance or None, default=None
         Seed of the network's initial weights and batch order.
     **lstm_params
         Other :class:`~sklstm.LSTMRegressor` parameters; they override the
-        defaults ``units=16, max_iter=50, batch_size=16, learning_rate_init=0.001``.
+        defaults ``units="auto", max_iter="auto", batch_size="auto",
+        early_stopping="auto", loss="auto", learning_rate_init=0.001``.
         ``loss="quantile", quantiles=(0.1, 0.5, 0.9)`` makes a quantile
         forecaster: ``predict`` gives the median and ``predict_quantiles``
         every quantile of the level (see
@@ -164,8 +195,8 @@ def make_lstm_forecaster(
             f"of {sorted(SEASONAL_CALENDAR)}, or None and add your own "
             "CalendarFeatures."
         )
-    if kind not in ("diff", "log"):
-        raise ValueError(f"kind must be 'diff' or 'log', got {kind!r}.")
+    if kind not in ("auto", "diff", "log"):
+        raise ValueError(f"kind must be 'auto', 'diff' or 'log', got {kind!r}.")
     if look_back is None:
         look_back = DEFAULT_LOOK_BACK if seasonal_period is None else seasonal_period + 1
     steps = []
@@ -191,12 +222,14 @@ def make_lstm_forecaster(
         ("lags", LagFeaturizer(look_back)),
         (
             "relative",
+            # "diff" for every kind: ChangeRegressor gives the pipeline the
+            # level in the change's space (its log for kind="log").
             RelativeWindows(
-                kind, reference=reference, exclude=calendar_columns or None, fill_value=0.0
+                "diff", reference=reference, exclude=calendar_columns or None, fill_value=0.0
             ),
         ),
         ("scale", StandardScaler()),
-        ("seq", "passthrough"),  # see the docstring: one step per lag is an option
+        ("seq", SequenceReshaper(layout="auto")),
         ("lstm", lstm),
     ]
     pipe = Pipeline(steps).set_output(transform="pandas")

@@ -186,9 +186,17 @@ class SequenceReshaper(TransformerMixin, BaseEstimator):
         # n_features_in_ before it raised.
         check_is_fitted(self)
         X = self._validate(X, reset=False)
-        if getattr(self, "layout_", "lags") == "window":  # files of older versions: lags
+        if self.layout_ == "window":
             return X.copy()
         return X[:, self.columns_]  # fancy indexing: a new array
+
+    def __setstate__(self, state):
+        # A reshaper saved before ``layout`` existed read one time step per lag.
+        state = dict(state)
+        state.setdefault("layout", "lags")
+        if "columns_" in state:
+            state.setdefault("layout_", "lags")
+        super().__setstate__(state)
 
     def set_output(self, *, transform=None):
         """Accept an output container setting; the 3-D output stays an ndarray.
