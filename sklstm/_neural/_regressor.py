@@ -203,11 +203,21 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         validation_scores_]}`` (``"val_loss"`` with early stopping only),
         with a ``FutureWarning``. Read ``loss_curve_`` and
         ``validation_scores_`` instead.
-    units_, batch_size_, max_iter_, early_stopping_, loss_function_
-        The values :meth:`fit` used for ``units``, ``batch_size``,
-        ``max_iter``, ``early_stopping`` and ``loss``: the parameters, or
-        what ``"auto"`` chose for them. ``units_`` is a tuple, one entry per
-        layer. Continued training keeps them.
+    units_ : tuple of int
+        The units of each layer the network was built with: ``units``, or
+        what ``"auto"`` chose. Continued training keeps them.
+    batch_size_ : int
+        The batch size of the last training call: ``batch_size``, or what
+        ``"auto"`` chose for that call's rows.
+    max_iter_ : int
+        The epoch limit of the last training call, likewise
+        (:meth:`partial_fit` runs one epoch whatever it says).
+    early_stopping_ : bool
+        Whether early stopping is on: ``early_stopping``, or what ``"auto"``
+        chose for the last training call's rows (:meth:`partial_fit` never
+        holds out rows).
+    loss_function_ : str
+        The loss of the last training call, likewise.
     n_iter_ : int
         Number of epochs run since the network was built: ``max_iter``, or
         fewer when early stopping ended training, plus the epochs of
