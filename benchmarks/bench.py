@@ -580,15 +580,16 @@ def bench_panel(args):
     print(f"  18-step forecast of all {n_series} series in one pass: {every:.3g} s")
 
 
-def _main_package():
-    """``main``'s sklstm, imported as ``sklstm_main`` (a copy of the package from
-    git, in a temporary folder): the forecasts' "before", in the same process."""
+def _main_package(ref="main"):
+    """``ref``'s sklstm (``--baseline``, default ``main``), imported as
+    ``sklstm_main`` (a copy of the package from git, in a temporary folder):
+    the forecasts' "before", in the same process."""
     import importlib
 
     folder = Path(tempfile.mkdtemp(prefix="sklstm_main_"))
     root = Path(__file__).resolve().parents[1]
     archive = subprocess.run(
-        ["git", "-C", str(root), "archive", "main", "sklstm"], check=True, capture_output=True
+        ["git", "-C", str(root), "archive", ref, "sklstm"], check=True, capture_output=True
     ).stdout
     subprocess.run(["tar", "-x", "-C", str(folder)], input=archive, check=True)
     (folder / "sklstm").rename(folder / "sklstm_main")
@@ -623,7 +624,7 @@ def _this_package():
 
 def bench_forecast(args):
     """The 18-step recursive forecast of one series and of every series of an
-    M3-shaped panel with the default factory, ``main``'s code against this one,
+    M3-shaped panel with the default factory, ``--baseline``'s code (``main``) against this one,
     per step (each fitted the same way on the same panel)."""
     sklstm = _this_package()
     frame, source = m3_shaped_panel(args)
@@ -632,7 +633,7 @@ def bench_forecast(args):
     n_series = frame["series"].nunique()
     steps = 18
     per_step = {}
-    for name, package in (("main", _main_package()), ("this", sklstm)):
+    for name, package in (("main", _main_package(args.baseline)), ("this", sklstm)):
         X, y = package.to_supervised(frame, target="value", id="series", time="month")
         model = package.make_lstm_forecaster(
             seasonal_period=12, units=16, batch_size=512, random_state=0, **_one_epoch(package)
@@ -651,7 +652,7 @@ def bench_forecast(args):
         report(
             "forecast",
             f"{steps}-step recursive forecast of {what}, per step",
-            "main",
+            args.baseline,
             per_step["main"][position],
             per_step["this"][position],
         )
@@ -784,6 +785,12 @@ def main(argv=None):
     )
     parser.add_argument(
         "--scikeras-grid", action="store_true", help="also run the grid with scikeras (slow)"
+    )
+    parser.add_argument(
+        "--baseline",
+        default="main",
+        metavar="REF",
+        help="forecast section: the git commit or branch whose package is the 'before'",
     )
     parser.add_argument("--fit-peak", nargs=5, help=argparse.SUPPRESS)  # a child process
     args = parser.parse_args(argv)
