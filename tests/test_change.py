@@ -401,3 +401,41 @@ def test_a_seasonal_period_longer_than_the_data_is_refused_at_fit(strategy):
     with pytest.raises(ValueError, match=r"period=10+ is longer.*span 29 step"):
         model.fit(X, y)
     model.set_params(season=strategy(12)).fit(X, y)  # a season the data spans
+
+
+def test_a_log_windows_step_inside_a_log_change_regressor_is_refused():
+    """The regressor gets the level as its log: RelativeWindows(kind="log"), as
+    the recipe of earlier versions had, would log it again."""
+    from sklstm import LagFeaturizer, RelativeWindows
+
+    X, y = to_supervised(pd.Series(100.0 * 1.01 ** np.arange(40), name="y"))
+    pipe = Pipeline(
+        [
+            ("lags", LagFeaturizer(look_back=3).set_output(transform="pandas")),
+            ("relative", RelativeWindows("log", fill_value=0.0)),
+            ("ridge", Ridge()),
+        ]
+    )
+    with pytest.raises(ValueError, match=r"relative__kind='diff'"):
+        ChangeRegressor(pipe, kind="log").fit(X, y)
+    ChangeRegressor(pipe.set_params(relative__kind="diff"), kind="log").fit(X, y)
+
+
+def test_per_row_fit_arguments_of_a_panel_follow_their_rows():
+    months = pd.period_range("2001-01", periods=5, freq="M")
+    frame = pd.DataFrame(
+        {"series": np.repeat(["a", "b"], 5), "month": np.tile(months, 2), "y": np.arange(1.0, 11)}
+    )
+    X, y = to_supervised(frame, target="y", id="series", time="month")
+    with pytest.raises(ValueError, match="sample_weight has 10 entries, but X has 8 rows"):
+        ChangeRegressor(Ridge()).fit(X, y, sample_weight=np.ones(10))
+    ChangeRegressor(Ridge()).fit(X, y, sample_weight=2.0)  # a scalar: as it is
+
+    class Tagged(Ridge):
+        def fit(self, X, y, tag=None):
+            self.pairs_ = list(zip(X.index, tag))
+            return super().fit(X, y)
+
+    tags = [f"{s}{m}" for s, m in X.index]
+    model = ChangeRegressor(Tagged()).fit(X, y, tag=tags)
+    assert all(f"{s}{m}" == tag for (s, m), tag in model.regressor_.pairs_)

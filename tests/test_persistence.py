@@ -99,6 +99,8 @@ def test_load_model_gives_back_the_fitted_estimator(tiny, sequences, tmp_path, p
     else:
         assert loaded.quantiles_ is None
     assert set(vars(loaded)) == set(vars(model))
+    for name in ("units_", "batch_size_", "max_iter_", "early_stopping_", "loss_function_"):
+        assert getattr(loaded, name) == getattr(model, name), name
     assert loaded.n_features_in_ == model.n_features_in_ == 2
     assert loaded.n_outputs_ == model.n_outputs_
     assert loaded.loss_curve_ == model.loss_curve_
@@ -274,12 +276,14 @@ def drop(keys):
         # units="auto": the layers fit chose, checked as the units themselves are
         (
             both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], "x")),
-            r"params\['units'\] must be a positive int",
+            r"extra\['units_'\] \(units='auto'\) must be a positive int",
         ),
         (
             both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], [0])),
-            r"params\['units'\] must be a positive int",
+            r"extra\['units_'\] \(units='auto'\) must be a positive int",
         ),
+        # units given: the recorded layers must be those
+        (set_in(["fitted", "extra", "units_"], [999, 3]), r"extra\['units_'\] must be the layers"),
         (
             both(set_in(["params", "units"], "auto"), set_in(["fitted", "extra", "units_"], [7])),
             r"never builds.*units",

@@ -452,14 +452,32 @@ def test_kind_auto_is_log_for_a_positive_panel_and_diff_otherwise():
     np.testing.assert_allclose(model.fit(X, y).predict(X), chosen.fit(X, y).predict(X), rtol=1e-12)
 
 
-def test_set_params_kind_changes_the_target_and_the_windows_together():
-    X, y = to_supervised(trending())
-    by_factory = ridge_recipe("log", seasonal_period=12).fit(X, y).predict(X)
-    by_set_params = ridge_recipe("diff", seasonal_period=12).set_params(kind="log")
-    np.testing.assert_allclose(by_set_params.fit(X, y).predict(X), by_factory, rtol=1e-12)
-    # and "diff" differs: the setting is not inert
-    as_diff = ridge_recipe("diff", seasonal_period=12).fit(X, y).predict(X)
-    assert not np.allclose(as_diff, by_factory)
+class _WindowRecorder(Ridge):
+    """A Ridge that remembers the windows it was fitted on."""
+
+    def fit(self, X, y, sample_weight=None):
+        self.X_seen_ = np.array(X)
+        return super().fit(X, y, sample_weight)
+
+
+@pytest.mark.parametrize("kind", ["log", "diff"])
+def test_set_params_kind_changes_the_target_and_the_windows_together(kind):
+    """One setting: the windows the network reads are changes of the kind the
+    target is, whichever kind the factory was built with."""
+    series = trending()
+    X, y = to_supervised(series)
+    other = "diff" if kind == "log" else "log"
+    model = make_lstm_forecaster(3, kind=other).set_params(
+        kind=kind, regressor__scale="passthrough", regressor__lstm=_WindowRecorder()
+    )
+    seen = model.fit(X, y).regressor_[-1].X_seen_  # columns y_lag2, y_lag1, y_lag0
+    values = series.to_numpy()
+    if kind == "log":
+        change = np.log(values[:-2] / values[2:])
+    else:  # differences in units of the series' scale (scale="series")
+        change = (values[:-2] - values[2:]) / model.scale_
+    np.testing.assert_allclose(seen[2:, 0], change[:-1], rtol=1e-9)  # 2 steps back
+    np.testing.assert_allclose(seen[:, 2], 0.0, atol=1e-12)  # the current value
 
 
 def test_the_network_settings_follow_the_number_of_windows():

@@ -615,10 +615,23 @@ def test_auto_settings_follow_the_number_of_training_rows():
     assert large.units_ == (128,) and large.batch_size_ == 128 and large.max_iter_ == 1
     assert large.early_stopping_ is True and large.loss_function_ == "absolute_error"
     assert large.validation_scores_ is not None
-    # continued training on fewer rows keeps the layers the network was built with
+    # continued training on fewer rows keeps what "auto" chose at the build
     large.set_params(warm_start=True).fit(X[:100], y[:100])
-    assert large.units_ == (128,) and large.batch_size_ == 16
+    assert large.units_ == (128,) and large.batch_size_ == 128
+    assert large.loss_function_ == "absolute_error"
     assert large.partial_fit(X[:100], y[:100]).units_ == (128,)
+    # a value set by hand applies to the next call
+    large.set_params(batch_size=8).fit(X[:100], y[:100])
+    assert large.batch_size_ == 8
+
+
+def test_auto_switches_above_ten_thousand_rows():
+    from sklstm._auto import AUTO_ROWS, for_rows
+
+    assert AUTO_ROWS == 10_000
+    assert for_rows("auto", 10_000, "small", "large") == "small"
+    assert for_rows("auto", 10_001, "small", "large") == "large"
+    assert for_rows(7, 10_001, "small", "large") == 7
 
 
 def test_the_settings_used_are_fitted_attributes_without_auto_too(tiny, sequences):

@@ -7,7 +7,7 @@ import numpy as np
 import pandas as pd
 from scipy import sparse
 from sklearn.base import BaseEstimator, RegressorMixin, clone
-from sklearn.utils import get_tags
+from sklearn.utils import _safe_indexing, get_tags
 from sklearn.utils._available_if import available_if
 from sklearn.utils._param_validation import HasMethods, Hidden, Interval, StrOptions
 from sklearn.utils.deprecation import deprecated
@@ -19,6 +19,7 @@ from sklearn.utils.metadata_routing import (
     process_routing,
 )
 from sklearn.utils.validation import (
+    _num_samples,
     check_array,
     check_is_fitted,
     has_fit_parameter,
@@ -80,8 +81,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         and levels are all positive, else ``"diff"``. A log change is a
         relative change, the same whatever a series' size, which is what a
         global model over series of many sizes needs; for one series a
-        difference did better (the rule and the runs it comes from are in
-        :func:`make_lstm_forecaster`). The choice is ``kind_``.
+        difference did better (on the training parts of the M3 monthly
+        series and of public single series; the runs are in the benchmark
+        records). The choice is ``kind_``.
     level : str, int or None, default=None
         The column of ``X`` that holds the last observed value of the target:
         a column label of a DataFrame ``X``, or a column position (negative
@@ -192,9 +194,11 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     The rows of a panel reach the regressor in time order, the series
     interleaved: a regressor that holds out its last rows for early
-    stopping then validates on the latest windows of every series.
-    ``sample_weight`` follows its rows; other per-row fit parameters are
-    passed as they are, so give those for a panel already in time order.
+    stopping then validates on the panel's latest times (for series that
+    end at different times, the latest calendar times, not the last windows
+    of each series).
+    ``sample_weight`` and every fit parameter with one entry per row follow
+    their rows.
 
     ``sample_weight`` goes to the regressor. Without metadata routing it is
     passed as ``regressor.fit(..., sample_weight=...)``, as
@@ -300,7 +304,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         ----------
         X : array-like of shape (n_samples, n_features)
             Features, one of them the last observed value of the target.
-            Passed unchanged to the regressor.
+            Passed to the regressor with the level column in the change's
+            space and, for a panel, the rows in time order (see Notes).
         y : array-like of shape (n_samples,) or (n_samples, n_outputs)
             Target values in their own units (the values ahead), finite;
             positive for ``kind="log"``.
@@ -335,6 +340,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if self.kind_ == "log":
             self._check_positive(y, "y")
             self._check_positive(last, "the level column of X")
+            _refuse_log_windows(self.regressor)
         self._y_ndim = y.ndim
         self.horizons_ = target_horizons(y_given, 1 if y.ndim == 1 else y.shape[1])
         season = self._resolve_season()
@@ -352,7 +358,11 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         X, scales = self._in_change_space(X)
         if scales is not None:
             change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
-        X, change, sample_weight = _in_time_order(X, change, sample_weight)
+        order = _time_order(X)
+        if order is not None:  # every per-row argument follows its row
+            X, change = X.iloc[order], change[order]
+            sample_weight = _rows_in_order(sample_weight, order, strict=True)
+            fit_params = {name: _rows_in_order(value, order) for name, value in fit_params.items()}
         if _routing_enabled():
             if sample_weight is not None:
                 fit_params = {**fit_params, "sample_weight": sample_weight}
@@ -693,8 +703,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     def _check_positive(self, values, name):
         if not (values > 0).all():
+            chosen = " (chosen by kind='auto' in fit)" if self.kind == "auto" else ""
             raise ValueError(
-                f"kind='log' needs positive values, but {name} has "
+                f"kind='log'{chosen} needs positive values, but {name} has "
                 f"{int((values <= 0).sum())} value(s) <= 0. Use kind='diff', or "
                 "shift the series to positive values first."
             )
@@ -713,23 +724,65 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
-def _in_time_order(X, change, sample_weight):
-    """A panel's rows in time order, series interleaved (a stable sort on the
-    time level); anything else as it is.
+def _refuse_log_windows(regressor):
+    """Refuse a pipeline step that would take the log of the logged level.
+
+    The regressor gets the level as its log with ``kind="log"``; a
+    :class:`~sklstm.RelativeWindows` with ``kind="log"`` (where the recipe
+    of earlier versions put one) would log it again.
+    """
+    from .._preprocessing._relative import RelativeWindows  # the one step that logs
+
+    for name, step in getattr(regressor, "steps", None) or []:
+        if isinstance(step, RelativeWindows) and step.kind == "log":
+            raise ValueError(
+                f"ChangeRegressor(kind='log') gives its regressor the level as its log, "
+                f"and the step {name!r} is RelativeWindows(kind='log'), which would take "
+                f"the log again. Set {name}__kind='diff' (regressor__{name}__kind): the "
+                "windows of logs minus the current log are the log changes."
+            )
+
+
+def _time_order(X):
+    """The positions that put a panel's rows in time order, series interleaved
+    (a stable sort on the time level); None when they are in it already, or
+    ``X`` is not a panel.
 
     Row order matters to a regressor only where it holds out its last rows
     (:class:`~sklstm.LSTMRegressor`'s early stopping): in time order they are
-    the latest windows of every series, not the last series.
+    the panel's latest times, not its last series.
     """
     if not (isinstance(X, pd.DataFrame) and _is_panel_index(X.index)):
-        return X, change, sample_weight
+        return None
     times = X.index.get_level_values(-1)
     if times.is_monotonic_increasing:
-        return X, change, sample_weight
-    order = np.argsort(times, kind="stable")
-    if sample_weight is not None:
-        sample_weight = np.asarray(sample_weight)[order]
-    return X.iloc[order], change[order], sample_weight
+        return None
+    if times.hasnans:
+        raise ValueError(
+            "X's panel index has missing times (NaT or NaN in its time level); "
+            "drop those rows or give them their times."
+        )
+    return np.argsort(times, kind="stable")
+
+
+def _rows_in_order(value, order, *, strict=False):
+    """A fit argument with one entry per row of X put in ``order``; anything
+    else (a scalar, None, an object of another length) as it is, as
+    scikit-learn's search passes fit parameters on. ``strict``: an array of
+    another length is an error (``sample_weight``)."""
+    if value is None or isinstance(value, str) or not hasattr(value, "__len__"):
+        return value
+    try:
+        n = _num_samples(value)
+    except TypeError:  # not array-like
+        return value
+    if n == len(order):
+        return _safe_indexing(value, order)
+    if strict:
+        raise ValueError(
+            f"sample_weight has {n} entries, but X has {len(order)} rows; give one weight per row."
+        )
+    return value
 
 
 def _scale_of(levels):

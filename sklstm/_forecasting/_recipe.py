@@ -76,7 +76,7 @@ def make_lstm_forecaster(
     windows relative to the current value, given to a small network as one
     time step and trained 50 epochs; beyond (a global model over many
     series), windows relative to the mean of the last ``look_back - 1``
-    values (the last year, for monthly data), one LSTM step per month, an
+    values (the last year, for monthly data), one LSTM step per lag, an
     LSTM(128) trained on the absolute error with early stopping on the
     latest windows of every series. The choices are fitted attributes:
     ``forecaster.kind_``; ``reference_``, ``layout_`` and ``units_``,
@@ -116,7 +116,8 @@ def make_lstm_forecaster(
     kind : {"auto", "diff", "log"}, default="auto"
         ``"diff"``: learn ``y - current`` from ``lag - current``. ``"log"``:
         learn ``log(y / current)`` from ``log(lag / current)`` (positive
-        series only). ``"auto"``: ``"log"`` for a panel (two series or more)
+        series only; exogenous columns' windows stay differences in their
+        own units). ``"auto"``: ``"log"`` for a panel (two series or more)
         whose values are all positive, else ``"diff"``; the choice is the
         fitted ``kind_``. Stored once, on the returned
         :class:`~sklstm.ChangeRegressor`: ``set_params(kind="log")`` changes
@@ -159,6 +160,10 @@ def make_lstm_forecaster(
 
     Every column's window is then relative to its own current value; choose
     the columns with ``regressor__relative__features=[...]``.
+
+    Another regressor in place of the LSTM (``regressor__lstm=Ridge()``)
+    needs 2-D inputs: on more than 10,000 windows also set
+    ``regressor__seq__layout="window"``.
 
     A panel (``to_supervised(frame, target=..., id=..., time=...)``, rows
     indexed by ``(series, time)``) needs no other setting: the windows are

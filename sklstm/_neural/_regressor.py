@@ -44,6 +44,13 @@ _DEPRECATED = "deprecated"
 DEFAULT_QUANTILES = (0.1, 0.5, 0.9)
 # What ``"auto"`` gives each parameter that takes it: (for at most AUTO_ROWS
 # training rows, for more); see sklstm._auto.
+_FITTED_SETTING = {
+    "units": "units_",
+    "batch_size": "batch_size_",
+    "max_iter": "max_iter_",
+    "early_stopping": "early_stopping_",
+    "loss": "loss_function_",
+}
 AUTO_SETTINGS = {
     "units": (16, 128),
     "batch_size": (16, 128),
@@ -205,19 +212,19 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         ``validation_scores_`` instead.
     units_ : tuple of int
         The units of each layer the network was built with: ``units``, or
-        what ``"auto"`` chose. Continued training keeps them.
+        what ``"auto"`` chose.
     batch_size_ : int
         The batch size of the last training call: ``batch_size``, or what
-        ``"auto"`` chose for that call's rows.
+        ``"auto"`` chose when the network was built (continued training
+        keeps every ``"auto"`` choice).
     max_iter_ : int
         The epoch limit of the last training call, likewise
         (:meth:`partial_fit` runs one epoch whatever it says).
     early_stopping_ : bool
-        Whether early stopping is on: ``early_stopping``, or what ``"auto"``
-        chose for the last training call's rows (:meth:`partial_fit` never
+        Whether early stopping is on, likewise (:meth:`partial_fit` never
         holds out rows).
     loss_function_ : str
-        The loss of the last training call, likewise.
+        The loss, likewise.
     n_iter_ : int
         Number of epochs run since the network was built: ``max_iter``, or
         fewer when early stopping ended training, plus the epochs of
@@ -299,7 +306,12 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     batches of 128 on the absolute error (robust to the outlying windows a
     large panel has) until its validation loss stops improving, at most
     100 epochs. The fitted ``units_``, ``batch_size_``, ``max_iter_``,
-    ``early_stopping_`` and ``loss_function_`` say what was used.
+    ``early_stopping_`` and ``loss_function_`` say what was used; continued
+    training keeps what ``"auto"`` chose when the network was built. The
+    rule counts rows, not series: one long series (years of hourly data)
+    gets the large-data settings too, and in a cross-validation whose
+    training folds lie on both sides of 10,000 rows the folds train
+    differently; set the parameters to values to compare like with like.
 
     Continued training: with ``warm_start=True`` a second :meth:`fit`
     continues from the current weights for ``max_iter`` more epochs, and
@@ -502,12 +514,11 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         """
         return self._train(X, y, sample_weight, continuing=hasattr(self, "model_"), one_epoch=True)
 
-    def _choose_settings(self, n_samples, max_iter):
+    def _choose_settings(self, n_samples, max_iter, *, continuing=False):
         """Set the fitted ``units_``, ``batch_size_``, ``max_iter_``,
         ``early_stopping_`` and ``loss_function_``: each parameter, or for
-        ``"auto"`` its setting for ``n_samples`` training rows (those of
-        each call: continued training may train another way, with the same
-        layers)."""
+        ``"auto"`` its setting for ``n_samples`` training rows; when
+        ``continuing``, what ``"auto"`` chose when the network was built."""
         given = {
             "units": self.units,
             "batch_size": self.batch_size,
@@ -515,9 +526,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             "early_stopping": self.early_stopping,
             "loss": self._loss_name(),
         }
-        chosen = {
-            name: for_rows(value, n_samples, *AUTO_SETTINGS[name]) for name, value in given.items()
-        }
+        chosen = {}
+        for name, value in given.items():
+            kept = getattr(self, _FITTED_SETTING[name], None) if continuing else None
+            if is_auto(value) and kept is not None:
+                chosen[name] = kept
+            else:
+                chosen[name] = for_rows(value, n_samples, *AUTO_SETTINGS[name])
         self.units_ = _per_layer(chosen["units"])
         self.batch_size_ = int(chosen["batch_size"])
         self.max_iter_ = int(chosen["max_iter"])
@@ -562,13 +577,15 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         learning_rate_init = self._renamed("learning_rate", "learning_rate_init", 6)
         max_iter = self._renamed("epochs", "max_iter", 6)
         levels = self._quantile_levels()
-        if continuing:
-            self._check_continuable(self._units_per_layer(), levels)
+        built = None
+        if continuing:  # the layers of the network itself, whatever units_ says
+            built = tuple(keras_backend().architecture(self.model_)["units"])
+            wanted = built if is_auto(self.units) else self._units_per_layer()
+            self._check_continuable(wanted, levels)
         X = self._validate_X(X, reset=not continuing)
-        built = getattr(self, "units_", None) if continuing else None
-        self._choose_settings(len(X), max_iter)
-        if built is not None:  # continued training: the network keeps its layers
-            self.units_ = _per_layer(built)
+        self._choose_settings(len(X), max_iter, continuing=continuing)
+        if built is not None:
+            self.units_ = built
         units, loss = self.units_, self.loss_function_
         if one_epoch:
             max_iter, early_stopping = 1, False

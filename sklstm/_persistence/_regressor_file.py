@@ -288,19 +288,15 @@ def _plain(value):
 
 def _architecture(estimator):
     """The ``build_model`` arguments (but the seed) of ``estimator``'s network, within limits."""
-    units = estimator.units
+    units, what = estimator.units, "params['units']"
     if isinstance(units, str) and units == "auto":  # what fit chose, an extra attribute
-        units = getattr(estimator, "units_", None)
+        units, what = getattr(estimator, "units_", None), "extra['units_'] (units='auto')"
         units = tuple(units) if isinstance(units, list) else units
     units = (units,) if is_int(units) else units
     if not (isinstance(units, tuple) and units and all(is_int(u) and u >= 1 for u in units)):
-        _fail(
-            "params['units']",
-            "a positive int or a non-empty list of positive ints",
-            estimator.units,
-        )
+        _fail(what, "a positive int or a non-empty list of positive ints", units)
     if len(units) > MAX_LAYERS:
-        _fail("params['units']", f"at most {MAX_LAYERS} layers", list(units))
+        _fail(what, f"at most {MAX_LAYERS} layers", list(units))
     architecture = dict(
         n_features=estimator.n_features_in_,
         units=units,
@@ -316,6 +312,11 @@ def _architecture(estimator):
             f"{ESTIMATOR_FILE}: its parameters describe a network of {n_weights} weights; "
             f"load_model reads networks of at most {MAX_WEIGHTS}."
         )
+    recorded = getattr(estimator, "units_", None)  # files of older versions have none
+    if recorded is not None and (
+        not isinstance(recorded, (list, tuple)) or tuple(recorded) != tuple(units)
+    ):
+        _fail("extra['units_']", f"the layers {list(units)} the parameters give", recorded)
     return architecture
 
 
@@ -456,6 +457,8 @@ def _rebuild(document):
         if not (value is None or isinstance(value, (bool, int, str)) or _is_number(value)):
             _numbers(f"extra[{name!r}]", value)
         setattr(estimator, name, value)
+    if isinstance(getattr(estimator, "units_", None), list):  # JSON has no tuples
+        estimator.units_ = tuple(estimator.units_)
     return estimator
 
 

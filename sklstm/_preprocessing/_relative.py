@@ -31,8 +31,10 @@ class RelativeWindows(OneToOneFeatureMixin, TransformerMixin, BaseEstimator):
     :class:`~sklearn.preprocessing.StandardScaler` after it), so a test
     period above the training range is no longer out of range, and series
     of very different levels look alike to one model fitted on all of them.
-    Use it inside :class:`~sklstm.ChangeRegressor` with the same ``kind``,
-    which makes the target relative in the same way.
+    Inside :class:`~sklstm.ChangeRegressor` use ``kind="diff"`` for either
+    of its kinds: it gives the pipeline the level in the change's space
+    (its log with ``kind="log"``), so differences of those values are the
+    changes the target is made of.
 
     Parameters
     ----------
