@@ -27,7 +27,7 @@ Run::
     python benchmarks/airline_validation.py
     python benchmarks/airline_validation.py --quick         # smoke run
     python benchmarks/airline_validation.py --test-size 12
-    python benchmarks/airline_validation.py --m3 ../shared/data/m3_monthly.csv
+    python benchmarks/airline_validation.py --m3 PATH/m3_monthly.csv
 
 docs/forecasting.md quotes one run.
 """

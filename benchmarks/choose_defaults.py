@@ -31,12 +31,8 @@ from sklearn.metrics import root_mean_squared_error
 
 from sklstm import SequenceReshaper, make_lstm_forecaster, to_supervised
 
-# The data file of the shared data folder (format: shared/data/README-m3.md).
-_PLACES = [
-    Path(__file__).resolve().parents[1] / "shared" / "data" / "m3_monthly.csv",
-    Path("/work/shared/data/m3_monthly.csv"),
-]
-DATA = next((p for p in _PLACES if p.exists()), _PLACES[0])
+# The M3 monthly CSV (format: sklstm.datasets.load_m3_monthly); --data PATH.
+DATA = Path(__file__).resolve().parents[1] / ".." / "shared" / "data" / "m3_monthly.csv"
 VALIDATION = 18
 
 # One time step per lag (features_per_step: the value, plus month sine and
