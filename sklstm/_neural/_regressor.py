@@ -580,7 +580,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         built = None
         if continuing:  # the layers of the network itself, whatever units_ says
             built = tuple(keras_backend().architecture(self.model_)["units"])
-            wanted = built if is_auto(self.units) else self._units_per_layer()
+            wanted = built if is_auto(self.units) else _per_layer(self.units)
             self._check_continuable(wanted, levels)
         X = self._validate_X(X, reset=not continuing)
         self._choose_settings(len(X), max_iter, continuing=continuing)
@@ -931,13 +931,6 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
             state = {**state, "model_": trusted_network_from_bytes(state["model_"])}
         super().__setstate__(state)
-
-    def _units_per_layer(self):
-        """``units`` as a tuple of ints, one per LSTM layer (validated by
-        fit_context); for ``"auto"``, what the last fit chose."""
-        if is_auto(self.units):
-            return _per_layer(self.units_)
-        return _per_layer(self.units)
 
     def _validate_X(self, X, *, reset):
         """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
