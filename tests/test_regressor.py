@@ -487,16 +487,18 @@ def test_bad_quantiles_are_refused_before_training(tiny, sequences, params, matc
 
 @pytest.mark.parametrize("weighted", [False, True])
 def test_input_scaling_in_blocks_is_the_weighted_nan_aware_mean_and_std(weighted):
-    from sklstm._neural._regressor import _input_scaling
+    from sklstm._neural._regressor import _blocks, _input_scaling
 
     rng = np.random.RandomState(0)
     X = rng.normal(5, 3, (300, 7, 3)).astype(np.float32)
     X[rng.rand(*X.shape) < 0.2] = np.nan
     X[:, :, 2] = 4.0  # no spread: scale 1
     weight = rng.rand(300) if weighted else None
-    mean, scale = _input_scaling(X, weight)
+    mean, scale = _input_scaling(_blocks(X, weight))
     # blocks that cut windows apart give the same sums
-    np.testing.assert_allclose(_input_scaling(X, weight, chunk_rows=13), (mean, scale), rtol=1e-6)
+    np.testing.assert_allclose(
+        _input_scaling(_blocks(X, weight, chunk_rows=13)), (mean, scale), rtol=1e-6
+    )
     flat = X.reshape(-1, 3).astype(np.float64)
     step_weight = np.repeat(np.ones(300) if weight is None else weight, 7)
     for j in range(2):

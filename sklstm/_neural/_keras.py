@@ -488,6 +488,7 @@ def train(
     validation=None,
     n_iter_no_change=10,
     sample_weight=None,
+    samples_per_epoch=None,
 ):
     """Train ``model`` (from :func:`build_model`) in place; return the history.
 
@@ -499,6 +500,17 @@ def train(
     permutation drawn from ``numpy.random.RandomState(seed)``: reproducible,
     and no global random state is touched. The reported loss is the
     batch-size weighted mean over the epoch, as ``Model.fit`` reports it.
+
+    ``X`` is a 3-D array, or a source of windows built on demand (an object
+    with ``len`` and ``take(rows)``, which returns the 3-D float32 inputs of
+    those rows): then each epoch's permutation is cut into chunks of whole
+    batches, each chunk's windows are built and trained on, and dropped.
+    The batches are those the array would give, so the weights are too.
+
+    ``samples_per_epoch``: train each epoch on a fresh draw of that many
+    rows, without replacement (None, or at least the number of rows: all
+    of them, in the epoch's permutation); the validation loss is then the
+    mean over a fixed draw of at most that many validation rows.
 
     ``sample_weight`` (one non-negative number per row, not all 0; None for
     all 1) weights each row's loss. The weights are divided by their mean, so
@@ -516,22 +528,30 @@ def train(
     ValueError
         If the loss becomes NaN or infinite (training diverged).
     """
-    X = _left_align(X.astype(np.float32, copy=False))
-    sample_weight = np.ones(len(X)) if sample_weight is None else np.asarray(sample_weight)
-    sample_weight = (sample_weight / sample_weight.mean()).astype(np.float32)
+    X, y = _Rows.of(X), y.astype(np.float32, copy=False)
+    if sample_weight is not None:  # None: all 1, made per chunk
+        sample_weight = np.asarray(sample_weight)
+        sample_weight = (sample_weight / sample_weight.mean()).astype(np.float32)
     if validation is not None:
         X_val, y_val, *w_val = validation
         w_val = np.ones(len(X_val)) if not w_val or w_val[0] is None else w_val[0]
-        validation = (_left_align(X_val.astype(np.float32, copy=False)), y_val, w_val)
-    masked = bool(np.isnan(X).any()) or (
-        validation is not None and bool(np.isnan(validation[0]).any())
-    )
-    layout, n_steps = _layout(model), X.shape[1]
+        y_val, w_val = np.asarray(y_val, np.float32), np.asarray(w_val, np.float32)
+        kept = np.arange(len(X_val))
+        if samples_per_epoch is not None and len(X_val) > samples_per_epoch:
+            draw = np.random.default_rng([seed, 1])  # not the epochs' draws
+            kept = np.sort(draw.choice(len(X_val), samples_per_epoch, replace=False))
+            if isinstance(X_val, np.ndarray):  # an array: its kept rows, as one part
+                X_val, y_val, w_val = X_val[kept], y_val[kept], w_val[kept]
+                kept = np.arange(len(kept))
+        validation = (_Rows.of(X_val), y_val, w_val, kept)
+    layout, n_steps = _layout(model), X.n_steps
     unrolled = n_steps <= _UNROLL_MAX_STEPS and not _on_gpu()
-    run_epoch = _traced("epoch", layout, masked, n_steps if unrolled else None, optimizer, loss)
-    evaluate = None
-    if validation is not None:
-        evaluate = _traced("forward", layout, masked, tf.float32, loss)
+
+    def epoch_function(masked):
+        return _traced("epoch", layout, masked, n_steps if unrolled else None, optimizer, loss)
+
+    def evaluate_function(masked):
+        return _traced("forward", layout, masked, tf.float32, loss)
 
     fit_optimizer = keras.optimizers.get(
         {"class_name": optimizer, "config": {"learning_rate": float(learning_rate_init)}}
@@ -539,14 +559,39 @@ def train(
     fit_optimizer.build(model.trainable_variables)
     weights = _variables(model.variables)
     optimizer_state = _variables(_optimizer_variables(fit_optimizer))
+    batch_size = min(int(batch_size), np.iinfo(np.int32).max)
+    # Chunks of whole batches: the batches of an epoch are the array's.
+    chunk = max(1, _TRAIN_CHUNK // batch_size) * batch_size
+    batch_size = tf.constant(batch_size, tf.int32)
 
-    X, y = tf.constant(X), tf.constant(y.astype(np.float32, copy=False))
-    sample_weight = tf.constant(sample_weight)
-    if validation is not None:
-        X_val, y_val, w_val = (
-            tf.constant(np.asarray(a).astype(np.float32, copy=False)) for a in validation
-        )
-    batch_size = tf.constant(min(int(batch_size), np.iinfo(np.int32).max), tf.int32)
+    def run_epoch(order):
+        total = 0.0
+        for rows, X_part in X.chunks(order, chunk):
+            n_rows = len(rows)
+            index = np.arange(n_rows, dtype=np.int32) if X.chunked else rows
+            mean = epoch_function(X_part.masked)(
+                weights,
+                optimizer_state,
+                X_part.tensor,
+                *X_part.constants(y, sample_weight, rows),
+                tf.constant(index),
+                batch_size,
+            )
+            total += float(mean) * n_rows
+        return total / len(order)
+
+    def validation_loss():
+        X_val, y_val, w_val, kept = validation
+        total = weight = 0.0
+        for rows, X_part in X_val.chunks(kept, _PREDICT_CHUNK):
+            y_part, w_part = y_val[rows], w_val[rows]
+            mean = evaluate_function(X_part.masked)(
+                weights, X_part.tensor, tf.constant(y_part), tf.constant(w_part)
+            )
+            total += float(mean) * float(w_part.sum())
+            weight += float(w_part.sum())
+        return total / weight
+
     rng = np.random.RandomState(seed)
     progress = None
     if verbose:
@@ -554,12 +599,16 @@ def train(
     history = {"loss": []} if validation is None else {"loss": [], "val_loss": []}
     best_loss, best_weights, since_best = np.inf, None, 0
     for epoch in range(max_iter):
-        order = tf.constant(rng.permutation(len(X)).astype(np.int32))
-        history["loss"].append(
-            float(run_epoch(weights, optimizer_state, X, y, sample_weight, order, batch_size))
-        )
+        if samples_per_epoch is None or samples_per_epoch >= len(X):
+            # rng.permutation(n), drawn into int32 (the same draws, half the memory)
+            order = np.arange(len(X), dtype=np.int32)
+            rng.shuffle(order)
+        else:  # a draw of that many rows, in a random order, without a permutation of all
+            draw = np.random.default_rng(rng.randint(np.iinfo(np.int32).max))
+            order = draw.choice(len(X), samples_per_epoch, replace=False).astype(np.int32)
+        history["loss"].append(run_epoch(order))
         if validation is not None:
-            history["val_loss"].append(float(evaluate(weights, X_val, y_val, w_val)))
+            history["val_loss"].append(validation_loss())
         last = {name: values[-1] for name, values in history.items()}
         if progress is not None:
             progress.update(epoch + 1, values=list(last.items()))
@@ -583,6 +632,74 @@ def train(
         for variable, value in zip(weights, best_weights):
             variable.assign(value)
     return history
+
+
+# Windows built per call while training from a source of windows.
+_TRAIN_CHUNK = 8192
+
+
+class _Part:
+    """Inputs for a traced call: the float32 tensor and whether it needs the mask."""
+
+    def __init__(self, values):
+        values = _left_align(np.asarray(values, dtype=np.float32))
+        self.masked = bool(np.isnan(values).any())
+        self.tensor = tf.constant(values)
+
+    def constants(self, y, sample_weight, rows):
+        """The targets and weights (None: 1) of ``rows``, as tensors."""
+        weight = np.ones(len(rows), np.float32) if sample_weight is None else sample_weight[rows]
+        return tf.constant(y[rows]), tf.constant(weight)
+
+
+class _WholePart(_Part):
+    """An array's inputs, its targets and weights made tensors once, indexed in the graph."""
+
+    def __init__(self, values):
+        super().__init__(values)
+        self._cached = {}
+
+    def constants(self, y, sample_weight, rows):
+        key = (id(y), id(sample_weight))
+        if key not in self._cached:
+            weight = np.ones(len(y), np.float32) if sample_weight is None else sample_weight
+            self._cached = {key: (tf.constant(y), tf.constant(weight))}
+        return self._cached[key]
+
+
+class _Rows:
+    """The rows :func:`train` reads: a 3-D array (made a tensor once, each
+    epoch one call over all of it) or a source of windows (built a chunk at
+    a time)."""
+
+    def __init__(self, array=None, source=None):
+        self._array, self._source = array, source
+        self.chunked = source is not None
+        if array is not None:
+            self._whole = _WholePart(array)
+            self.n_steps = array.shape[1]
+        else:
+            self._whole = None
+            self.n_steps = np.asarray(source.take(np.arange(min(len(source), 1)))).shape[1]
+
+    @classmethod
+    def of(cls, X):
+        if isinstance(X, np.ndarray):
+            return cls(array=X)
+        return cls(source=X)
+
+    def __len__(self):
+        return len(self._array) if self._array is not None else len(self._source)
+
+    def chunks(self, rows, size):
+        """``(rows, part)`` pairs: the array at once (indexed by ``rows`` in the
+        graph), or the source's windows of ``size`` rows at a time."""
+        if not self.chunked:
+            yield rows, self._whole
+            return
+        for start in range(0, len(rows), size):
+            part = rows[start : start + size]
+            yield part, _Part(self._source.take(part))
 
 
 def predict(model, X, levels=None):

@@ -139,6 +139,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     n_iter_no_change : int, default=10
         Epochs without a better validation loss before training stops. Used
         only when ``early_stopping=True``.
+    samples_per_epoch : int or None, default=None
+        Rows trained on in each epoch, drawn afresh every epoch (without
+        replacement, from ``random_state``); None, or at least the number of
+        training rows: all of them. An epoch over a large panel is then as
+        long as you choose. With early stopping, the validation loss is the
+        mean over a draw of at most this many rows of the validation tail,
+        the same draw every epoch.
     scale_target : bool, default=True
         Standardize the target (zero mean, unit variance per column) for
         training, and map predictions back. Predictions and scores are always
@@ -389,6 +396,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "early_stopping": ["boolean", StrOptions({"auto"})],
         "validation_fraction": [StrictInterval(Real, 0, 1, closed="neither")],
         "n_iter_no_change": [StrictInterval(Integral, 1, None, closed="left")],
+        "samples_per_epoch": [StrictInterval(Integral, 1, None, closed="left"), None],
         "scale_target": ["boolean"],
         "scale_inputs": ["boolean"],
         "random_state": ["random_state"],
@@ -421,6 +429,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         early_stopping=False,
         validation_fraction=0.1,
         n_iter_no_change=10,
+        samples_per_epoch=None,
         scale_target=True,
         scale_inputs=True,
         random_state=None,
@@ -442,6 +451,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.early_stopping = early_stopping
         self.validation_fraction = validation_fraction
         self.n_iter_no_change = n_iter_no_change
+        self.samples_per_epoch = samples_per_epoch
         self.scale_target = scale_target
         self.scale_inputs = scale_inputs
         self.random_state = random_state
@@ -449,6 +459,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.warm_start = warm_start
         self.epochs = epochs
         self.learning_rate = learning_rate
+
+    # ChangeRegressor may fit it from window batches (sklstm._forecasting._windows).
+    _fits_window_batches = True
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -582,7 +595,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             built = tuple(keras_backend().architecture(self.model_)["units"])
             wanted = built if is_auto(self.units) else _per_layer(self.units)
             self._check_continuable(wanted, levels)
-        X = self._validate_X(X, reset=not continuing)
+        X = self._validate_X(X, reset=not continuing, batches=True)
         self._choose_settings(len(X), max_iter, continuing=continuing)
         if built is not None:
             self.units_ = built
@@ -618,25 +631,19 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         )
         if not continuing:
             self.input_mean_, self.input_scale_ = (
-                _input_scaling(X, sample_weight) if self.scale_inputs else (None, None)
+                _input_scaling(_blocks(X, sample_weight)) if self.scale_inputs else (None, None)
             )
             # Imported here: sklearn.preprocessing is most of sklstm's import time.
-            from sklearn.preprocessing import StandardScaler
-
-            self.target_scaler_ = (
-                StandardScaler().set_output(transform="default").fit(y, sample_weight=sample_weight)
-                if self.scale_target
-                else None
-            )
+            self.target_scaler_ = _target_scaler(y, sample_weight) if self.scale_target else None
             if self.target_scaler_ is not None:
                 self._check_target_scaler(y)
         X = self._scale_X(X)
         if self.target_scaler_ is not None:
-            y = self.target_scaler_.transform(y)
+            y = _scaled_targets(self.target_scaler_, y)
         if validation is not None:
             X_val, y_val, w_val = validation
             if self.target_scaler_ is not None:
-                y_val = self.target_scaler_.transform(y_val)
+                y_val = _scaled_targets(self.target_scaler_, y_val)
             validation = (self._scale_X(X_val), y_val, w_val)
 
         backend = keras_backend()
@@ -664,6 +671,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             validation=validation,
             n_iter_no_change=self.n_iter_no_change,
             sample_weight=sample_weight,
+            samples_per_epoch=self.samples_per_epoch,
         )
         if validation is not None:
             self._warn_if_not_converged(history["val_loss"], max_iter)
@@ -909,7 +917,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         return levels
 
     def _scale_X(self, X):
-        """``X`` standardized with the fitted input scaling (a new array)."""
+        """``X`` standardized with the fitted input scaling (a new array); for
+        window batches, batches whose windows are checked and standardized."""
+        if _is_window_batches(X):
+            return _CheckedBatches(X, self)
         if getattr(self, "input_mean_", None) is None:
             return X
         return (X - self.input_mean_) / self.input_scale_
@@ -926,14 +937,28 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         return state
 
     def __setstate__(self, state):
+        state = dict(state)
+        state.setdefault("samples_per_epoch", None)  # saved before it existed: every row
         if isinstance(state.get("model_"), bytes):
             from ._format import trusted_network_from_bytes
 
             state = {**state, "model_": trusted_network_from_bytes(state["model_"])}
         super().__setstate__(state)
 
-    def _validate_X(self, X, *, reset):
-        """Check ``X`` and return it as a float32 array ``[samples, steps, features]``."""
+    def _validate_X(self, X, *, reset, batches=False):
+        """Check ``X`` and return it as a float32 array ``[samples, steps, features]``;
+        with ``batches`` (training), window batches (see ``_fits_window_batches``)
+        are returned as they are, after checking the windows of their first rows."""
+        if _is_window_batches(X):
+            if not batches:
+                raise TypeError(
+                    f"{type(self).__name__} predicts from arrays of windows; window "
+                    "batches (ChangeRegressor(windows='batches')) are for training only."
+                )
+            if not len(X):
+                raise ValueError("The window batches have no rows; at least 1 is required.")
+            self._validate_X(X.take(np.arange(min(len(X), 64))), reset=reset)
+            return X
         checked = None if reset else checked_array(self, X)  # a forecast's later step
         if checked is not None:
             return self._check_observed(checked.astype(np.float32)[:, np.newaxis, :])
@@ -997,7 +1022,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             y, ensure_2d=False, dtype=np.float64, input_name="y", estimator=self
         )
         check_consistent_length(X, y)
-        largest = np.abs(y).max(initial=0.0)
+        largest = max(abs(y.max(initial=0.0)), abs(y.min(initial=0.0)))  # no copy of y
         if not self.scale_target and largest > np.finfo(np.float32).max:
             raise ValueError(
                 f"y has values as large as {largest:.3g}, beyond the float32 range "
@@ -1044,40 +1069,112 @@ def _clean_float_array(X):
     return None if np.isinf(X).any() else X
 
 
-def _input_scaling(X, sample_weight=None, chunk_rows=1 << 16):
-    """Per-feature mean and standard deviation of a 3-D ``X``, ignoring NaN.
+# Target rows per step of the target scaler's fit and transform: a few
+# MiB of temporaries for any number of rows; one step up to this many.
+_TARGET_CHUNK = 1 << 20
 
-    With ``sample_weight``, each sample's steps count with its weight. A
-    feature with no spread (or no observed value) gets scale 1, so that it
-    is only centred and never divided by 0. The sums run in float64 over
-    blocks of ``chunk_rows`` steps, so the temporaries stay small however
-    many windows a panel has (no float64 copy of the whole window tensor).
-    """
-    n_steps, n_features = X.shape[1], X.shape[2]
-    flat = X.reshape(-1, n_features)
 
-    def blocks():
-        """Each block's values (0 where missing) and weights (0 where missing)."""
+def _target_scaler(y, sample_weight):
+    """A StandardScaler fitted to ``y`` (2-D) with ``sample_weight``, ``_TARGET_CHUNK``
+    rows at a time (its ``partial_fit``: one ``fit`` for fewer rows)."""
+    # Imported here: sklearn.preprocessing is most of sklstm's import time.
+    from sklearn.preprocessing import StandardScaler
+
+    scaler = StandardScaler().set_output(transform="default")
+    for start in range(0, len(y), _TARGET_CHUNK):
+        part = slice(start, start + _TARGET_CHUNK)
+        scaler.partial_fit(
+            y[part], sample_weight=None if sample_weight is None else sample_weight[part]
+        )
+    return scaler
+
+
+def _scaled_targets(scaler, y):
+    """``scaler.transform(y)`` as float32 (what training reads), in chunks of rows."""
+    out = np.empty(y.shape, dtype=np.float32)
+    for start in range(0, len(y), _TARGET_CHUNK):
+        part = slice(start, start + _TARGET_CHUNK)
+        out[part] = scaler.transform(y[part])
+    return out
+
+
+def _is_window_batches(X):
+    """Whether ``X`` is a source of windows built on demand (sklstm's
+    ``WindowBatches``) rather than data."""
+    return bool(getattr(X, "_window_batches", False))
+
+
+class _CheckedBatches:
+    """Window batches whose windows come out as the network's inputs: 3-D
+    float32, checked as :meth:`LSTMRegressor.fit` checks an array, standardized."""
+
+    def __init__(self, batches, regressor):
+        self._batches, self._regressor = batches, regressor
+
+    def __len__(self):
+        return len(self._batches)
+
+    def take(self, rows):
+        regressor = self._regressor
+        X = np.asarray(self._batches.take(rows), dtype=np.float32)
+        X = regressor._check_observed(X if X.ndim == 3 else X[:, np.newaxis, :])
+        regressor._check_n_features_3d(X, reset=False)
+        if np.isinf(X).any():
+            raise ValueError("The windows hold an infinite value; the network needs finite ones.")
+        return regressor._scale_X(X)
+
+
+def _blocks(X, sample_weight, chunk_rows=1 << 16):
+    """A function giving, on each call, the values of a 3-D ``X`` (or of
+    window batches) and their weights, ``chunk_rows`` time steps (or
+    windows) at a time: ``(values, weights)``, float64, one row per time
+    step, 0 where a value is missing."""
+
+    def weighted(values, rows):
+        observed = ~np.isnan(values)
+        if sample_weight is None:
+            weight = observed.astype(np.float64)
+        else:  # a sample's weight for each of its steps
+            weight = np.where(observed, sample_weight[rows][:, np.newaxis], 0.0)
+        return np.where(observed, values, 0.0), weight
+
+    def array_blocks():
+        n_steps, n_features = X.shape[1], X.shape[2]
+        flat = X.reshape(-1, n_features)
         for start in range(0, len(flat), chunk_rows):
             values = flat[start : start + chunk_rows].astype(np.float64)
-            observed = ~np.isnan(values)
-            if sample_weight is None:
-                weight = observed.astype(np.float64)
-            else:  # a sample's weight for each of its steps
-                rows = np.arange(start, start + len(values)) // n_steps
-                weight = np.where(observed, sample_weight[rows][:, np.newaxis], 0.0)
-            yield np.where(observed, values, 0.0), weight
+            yield weighted(values, np.arange(start, start + len(values)) // n_steps)
 
-    count = np.zeros(n_features)
-    total = np.zeros(n_features)
+    def batch_blocks():
+        for start in range(0, len(X), chunk_rows):
+            rows = np.arange(start, min(start + chunk_rows, len(X)))
+            part = np.asarray(X.take(rows), dtype=np.float64)
+            part = part if part.ndim == 3 else part[:, np.newaxis, :]
+            values = part.reshape(-1, part.shape[2])
+            yield weighted(values, np.repeat(rows, part.shape[1]))
+
+    return batch_blocks if _is_window_batches(X) else array_blocks
+
+
+def _input_scaling(blocks):
+    """Per-feature mean and standard deviation of the values ``blocks()``
+    gives (see :func:`_blocks`), ignoring missing ones.
+
+    With sample weights, each sample's steps count with its weight. A
+    feature with no spread (or no observed value) gets scale 1, so that it
+    is only centred and never divided by 0. The sums run in float64 over
+    the blocks, so the temporaries stay small however many windows a panel
+    has (no float64 copy of the whole window tensor).
+    """
+    count = total = 0.0
     for values, weight in blocks():
-        count += weight.sum(axis=0)
-        total += (weight * values).sum(axis=0)
+        count = count + weight.sum(axis=0)
+        total = total + (weight * values).sum(axis=0)
     count = np.where(count > 0, count, 1)
     mean = total / count
-    squares = np.zeros(n_features)
+    squares = 0.0
     for values, weight in blocks():
-        squares += (weight * (values - mean) ** 2).sum(axis=0)
+        squares = squares + (weight * (values - mean) ** 2).sum(axis=0)
     scale = np.sqrt(squares / count)
     scale[~(scale > 1e-12 * np.maximum(np.abs(mean), 1.0))] = 1.0
     return mean.astype(np.float32), scale.astype(np.float32)
