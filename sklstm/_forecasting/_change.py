@@ -34,6 +34,7 @@ from ._history import n_history
 from ._season import SeasonalChanges, SeasonalIndices
 from ._season._base import rows_by_series, series_codes, series_key
 from ._seasonal import target_horizons
+from ._windows import FIT_ROWS, batches_fit, fit_by_batches
 
 # The old spelling of the season (seasonal_period=, season="indices" |
 # "changes", season_decay=) until its removal.
@@ -116,6 +117,26 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         :meth:`fit` takes the scale of its rows in ``X``. With
         ``kind="log"`` the log change is already free of scale: nothing is
         divided. None: the change in the series' own units.
+    windows : {"auto", "table", "batches"}, default="auto"
+        How the regressor's training windows are built, for a regressor
+        that is a :class:`~sklearn.pipeline.Pipeline` of feature steps
+        (lags, windows, scaling) ending in a :class:`~sklstm.LSTMRegressor`.
+        ``"table"``: the pipeline is fitted as usual, every step's output
+        for all the rows at once; the lags alone take ``look_back`` times
+        the memory of ``X``. ``"batches"`` (a panel only): the feature
+        steps are fitted on the rows of ``X`` (at most 200,000 of them:
+        beyond, on every k-th whole series up to that many, and then the
+        steps that continue a series, such as the lags, on the latest rows
+        of every series), and the network trains on windows built a few
+        thousand at a time from the rows of ``X``: memory stays a small
+        multiple of ``X`` whatever the number of windows. The windows, the
+        batches and so the fitted network are the same as with
+        ``"table"`` when ``X`` has at most 200,000 rows (up to float
+        rounding of the validation loss's sum). ``"auto"``: ``"batches"``
+        for a panel of more than 200,000 rows that such a pipeline can be
+        fitted that way (fit parameters for the last step only, metadata
+        routing off), else ``"table"``: up to 200,000 rows the feature
+        steps' fit builds the table anyway, and training from it is faster.
     seasonal_period : int or None
         Deprecated: use ``season=SeasonalIndices(period=...)`` (or
         ``SeasonalChanges(period=...)`` with ``season="changes"``); removed in
@@ -265,6 +286,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             StrOptions({"indices", "changes"}, deprecated={"indices", "changes"}),
         ],
         "scale": [StrOptions({"series"}), None],
+        "windows": [StrOptions({"auto", "table", "batches"})],
         "seasonal_period": [
             Interval(Integral, 2, None, closed="left"),
             None,
@@ -284,6 +306,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         level=None,
         season=None,
         scale=None,
+        windows="auto",
         seasonal_period=_DEPRECATED,
         season_decay=_DEPRECATED,
     ):
@@ -292,6 +315,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.level = level
         self.season = season
         self.scale = scale
+        self.windows = windows
         self.seasonal_period = seasonal_period
         self.season_decay = season_decay
 
@@ -352,15 +376,15 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self.scale_ = None
         if self.scale == "series" and self.kind_ == "diff":
             self.scale_ = self._learn_scales(X, last)
-        X, base = self._base(X, last)
+        X, base, scales = self._regressor_inputs(X, last)
         base = base[:, 0] if y.ndim == 1 else base
         change = np.log(y) - np.log(base) if self.kind_ == "log" else y - base
-        X, scales = self._in_change_space(X)
+        del base, last  # a panel's rows can be many: hold only what is used from here
         if scales is not None:
             change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
         order = _time_order(X)
-        if order is not None:  # every per-row argument follows its row
-            X, change = X.iloc[order], change[order]
+        if order is not None:  # every per-row argument follows its row (X: when fitted)
+            change = change[order]
             sample_weight = _rows_in_order(sample_weight, order, strict=True)
             fit_params = {name: _rows_in_order(value, order) for name, value in fit_params.items()}
         if _routing_enabled():
@@ -369,13 +393,55 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             fit_params = process_routing(self, "fit", **fit_params).regressor.fit
         elif sample_weight is not None:
             fit_params = {**fit_params, self._weight_name(): sample_weight}
-        self.regressor_ = clone(self.regressor).fit(X, change, **fit_params)
+        self.regressor_ = self._fit_regressor(X, order, change, fit_params)
         reads = n_history(self.regressor_)
         season_reads = None if self.season_ is None else self.season_.n_history_
         if reads is not None and season_reads is not None:
             reads = max(reads, season_reads)
         self.n_history_ = reads
         return self
+
+    def __setstate__(self, state):
+        # A model saved before ``windows`` existed: its refits choose as now.
+        state = dict(state)
+        state.setdefault("windows", "auto")
+        super().__setstate__(state)
+
+    def _fit_regressor(self, X, order, change, fit_params):
+        """A clone of ``regressor`` fitted to the change, on the rows of ``X``
+        in ``order`` (None: as they are): from the table of its inputs, or
+        from windows built per batch (see ``windows``)."""
+        regressor = clone(self.regressor)
+        if not self._by_batches(regressor, X, fit_params):
+            return regressor.fit(X if order is None else X.iloc[order], change, **fit_params)
+        last = regressor.steps[-1][0]
+        params = {name.removeprefix(f"{last}__"): value for name, value in fit_params.items()}
+        return fit_by_batches(regressor, X, change, order, **params)
+
+    def _by_batches(self, regressor, X, fit_params):
+        """Whether to fit ``regressor`` from window batches (see ``windows``)."""
+        if self.windows == "table":
+            return False
+        last = getattr(regressor, "steps", [("", None)])[-1][0]
+        reasons = []
+        if not batches_fit(regressor):
+            reasons.append(
+                "the regressor is not a Pipeline of feature steps ending in an LSTMRegressor"
+            )
+        if not (isinstance(X, pd.DataFrame) and _is_panel_index(X.index)):
+            reasons.append("X is not a panel (a DataFrame indexed by (series, time))")
+        if _routing_enabled():
+            reasons.append("metadata routing is enabled")
+        if any(not name.startswith(f"{last}__") for name in fit_params):
+            reasons.append(f"fit parameters go to steps other than the last ({last!r})")
+        if self.windows == "auto":  # up to FIT_ROWS, the steps' fit is a table anyway
+            return not reasons and _num_samples(X) > FIT_ROWS
+        if reasons:
+            raise ValueError(
+                "windows='batches' cannot build the regressor's windows per batch: "
+                f"{'; '.join(reasons)}. Use windows='table' (or 'auto')."
+            )
+        return True
 
     def _resolve_season(self):
         """The season strategy to fit: ``season``, or the one the deprecated
@@ -483,8 +549,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         check_is_fitted(self)
         if checked_array(self, X) is None:  # not a forecast's later step
             self._check_X(X, reset=False)
-        X, base = self._base(X, self._level_values(X))
-        X, scales = self._in_change_space(X)
+        X, base, scales = self._regressor_inputs(X, self._level_values(X))
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
@@ -530,8 +595,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """
         check_is_fitted(self)
         self._check_X(X, reset=False)
-        X, base = self._base(X, self._level_values(X))
-        X, scales = self._in_change_space(X)
+        X, base, scales = self._regressor_inputs(X, self._level_values(X))
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
         return self._level_from_change(base, change, scales)
 
@@ -545,16 +609,19 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         base = base.reshape(base.shape + (1,) * (change.ndim - base.ndim))
         return base * np.exp(change) if self._fitted_kind() == "log" else base + change
 
-    def _base(self, X, last):
-        """X for the regressor and the base forecast of each output (n_rows, n_outputs):
-        the season's (its adjusted level in X's level column), else the level."""
+    def _regressor_inputs(self, X, last):
+        """What the regressor is given and what its change is added to:
+        ``(X, base, scales)``. ``X`` with its level column in the space of
+        the change (one copy, or ``X`` itself when nothing changes; see
+        :meth:`_in_change_space`), each output's base forecast (n_rows,
+        n_outputs): the season's (its adjusted level in X's level column),
+        else the level; the rows' scales (None without ``scale_``)."""
         if self.season_ is None:
-            return X, np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
-        adjusted, base = self.season_.base(X, last)
-        if adjusted is not None:
-            X = X.copy()
-            X.isetitem(self._level_position_in(X), adjusted)
-        return X, base
+            adjusted, base = None, np.repeat(last[:, np.newaxis], len(self.horizons_), axis=1)
+        else:
+            adjusted, base = self.season_.base(X, last)
+        X, scales = self._in_change_space(X, last, adjusted)
+        return X, base, scales
 
     def _learn_scales(self, X, last):
         """The scale of the series (a float), or of each series of a panel (a dict)."""
@@ -571,8 +638,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """``kind``, or for ``"auto"`` the rule its docstring states."""
         if self.kind != "auto":
             return self.kind
-        codes, _ = series_codes(X.index) if isinstance(X, pd.DataFrame) else (None, [None])
-        is_panel = codes is not None and codes.max(initial=0) >= 1
+        is_panel = isinstance(X, pd.DataFrame) and _two_series_or_more(X.index)
         positive = bool((last > 0).all() and (y > 0).all())
         return "log" if is_panel and positive else "diff"
 
@@ -580,24 +646,25 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         """The kind fitted; a model fitted before ``kind_`` existed fitted ``kind``."""
         return getattr(self, "kind_", self.kind)
 
-    def _in_change_space(self, X):
-        """``X`` with its level column in the space of the change, and the
-        scales (one per row, None without ``scale_``): divided by each row's
-        series scale (``scale_``), or its log (``kind_="log"``).
+    def _in_change_space(self, X, last, adjusted=None):
+        """A copy of ``X`` whose level column is in the space of the change
+        (``X`` itself when nothing changes), and the scales (one per row,
+        None without ``scale_``). The level is ``last``, or the season's
+        ``adjusted`` level when given; it is divided by each row's series
+        scale (``scale_``), or its log taken (``kind_="log"``).
 
         A model fitted before ``kind_`` existed gave its regressor the level
         itself with ``kind="log"`` (its windows took the logs): so it still does.
         """
         learned = getattr(self, "scale_", None)
         logs = getattr(self, "kind_", None) == "log"
+        owned = adjusted is not None  # an array of ours: changed in place
+        if owned:
+            last = adjusted
         if learned is None and not logs:
-            return X, None
-        if isinstance(X, pd.DataFrame):  # checked by _level_values already
-            last = X.iloc[:, self._level_position_in(X)].to_numpy(dtype=np.float64)
-        else:
-            last = self._level_values(X)
+            return (self._with_level(X, adjusted) if owned else X), None
         if logs:
-            return self._with_level(X, np.log(last)), None
+            return self._with_level(X, np.log(last, out=last if owned else None)), None
         if not isinstance(learned, dict):  # fitted on one series: its scale, always
             scales = np.full(len(last), learned)
         elif isinstance(X, pd.DataFrame) and _is_panel_index(X.index):
@@ -609,12 +676,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
                 scales[rows] = _scale_of(last[rows])
         else:  # fitted on a panel, given one series: the scale of its rows
             scales = np.full(len(last), _scale_of(last))
-        return self._with_level(X, last / scales), scales
+        return self._with_level(X, np.divide(last, scales, out=last if owned else None)), scales
 
     def _with_level(self, X, values):
         """A copy of ``X`` whose level column holds ``values``."""
-        if isinstance(X, pd.DataFrame):
-            X = X.copy()
+        if isinstance(X, pd.DataFrame):  # a new frame; X's own columns are not written to
+            X = X.copy(deep=False)
             X.isetitem(self._level_position_in(X), values)
             return X
         if sparse.issparse(X):
@@ -724,6 +791,17 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _two_series_or_more(index):
+    """Whether the panel ``index`` holds two series or more (False for one series)."""
+    if not _is_panel_index(index):
+        return False
+    if index.nlevels == 2:  # the series' codes, without a copy of the labels
+        codes = index.codes[0]
+        return len(codes) > 0 and bool((codes != codes[0]).any())
+    codes, _ = series_codes(index)
+    return codes.max(initial=0) >= 1
+
+
 def _refuse_log_windows(regressor):
     """Refuse a pipeline step that would take the log of the logged level.
 
@@ -754,15 +832,19 @@ def _time_order(X):
     """
     if not (isinstance(X, pd.DataFrame) and _is_panel_index(X.index)):
         return None
-    times = X.index.get_level_values(-1)
-    if times.is_monotonic_increasing:
-        return None
-    if times.hasnans:
+    times = X.index.levels[-1]
+    codes = X.index.codes[-1]  # the times' codes: small integers, no copy of the times
+    if not times.is_monotonic_increasing:
+        codes, times = pd.factorize(X.index.get_level_values(-1), sort=True)
+    if (codes < 0).any():
         raise ValueError(
             "X's panel index has missing times (NaT or NaN in its time level); "
             "drop those rows or give them their times."
         )
-    return np.argsort(times, kind="stable")
+    if (codes[1:] >= codes[:-1]).all():
+        return None
+    order = np.argsort(codes, kind="stable")
+    return order.astype(np.int32) if len(order) < 2**31 else order  # half the memory
 
 
 def _rows_in_order(value, order, *, strict=False):

@@ -78,7 +78,11 @@ def make_lstm_forecaster(
     series), windows relative to the mean of the last ``look_back - 1``
     values (the last year, for monthly data), one LSTM step per lag, an
     LSTM(128) trained on the absolute error with early stopping on the
-    latest windows of every series. The choices are fitted attributes:
+    latest windows of every series; beyond 200,000 rows, the windows built
+    per batch from the panel's rows rather than as a table
+    (``ChangeRegressor(windows="auto")``: memory grows with the rows, not
+    with the rows times ``look_back``; pass ``samples_per_epoch`` to train
+    each epoch on a draw of that many windows). The choices are fitted attributes:
     ``forecaster.kind_``; ``reference_``, ``layout_`` and ``units_``,
     ``batch_size_``, ``max_iter_``, ``early_stopping_``, ``loss_function_``
     of the steps of ``forecaster.regressor_``. Each was chosen by

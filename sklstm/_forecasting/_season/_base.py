@@ -109,6 +109,14 @@ class _Season(BaseEstimator):
             )
         times = X.index
         if isinstance(times, pd.MultiIndex):
+            level, codes = times.levels[-1], times.codes[-1]
+            if not isinstance(level, pd.DatetimeIndex) and len(codes) and codes.min() >= 0:
+                # periods or integers: each distinct time's steps, then each row's
+                # (a DatetimeIndex's frequency is inferred from the rows' own times)
+                steps, freq = time_steps(level, None if fitting else self.time_freq_)
+                if fitting:
+                    self.time_freq_ = freq
+                return steps[codes]
             times = times.get_level_values(-1)
         steps, freq = time_steps(times, None if fitting else self.time_freq_)
         if fitting:
@@ -121,18 +129,28 @@ def rows_by_series(index):
     order of first appearance; ``[(None, None)]`` for one series."""
     if not _is_panel_index(index):
         return [(None, None)]
-    order, bounds = _panel_order(index)
-    keys = index.droplevel(-1).take(order[np.concatenate([[0], bounds])])
-    return list(zip(keys, np.split(order, bounds)))
+    codes, labels = series_codes(index)  # the index's own codes where it can
+    order = np.argsort(codes, kind="stable")
+    if len(order) < 2**31:
+        order = order.astype(np.int32)  # the rows of every series: half the memory
+    in_order = codes[order]
+    bounds = np.flatnonzero(in_order[1:] != in_order[:-1]) + 1
+    starts = np.r_[0, bounds]
+    groups = np.split(order, bounds)
+    appearance = np.argsort(order[starts], kind="stable")  # by each series' first row
+    return [(labels[in_order[starts[k]]], groups[k]) for k in appearance]
 
 
 def series_codes(index):
-    """Each row's series number and the series' labels, in order of first
-    appearance: ``(codes, keys)``, the rows of ``keys[k]`` where ``codes == k``;
+    """Each row's series number and the series' labels: ``(codes, keys)``,
+    the rows of ``keys[k]`` where ``codes == k`` (a label may have no rows);
     ``(None, [None])`` for one series. The layout of :func:`rows_by_series`
-    without an array per series."""
+    without an array per series. For a ``(series, time)`` index, the
+    index's own codes (no copy, however many rows)."""
     if not _is_panel_index(index):
         return None, [None]
+    if index.nlevels == 2 and len(index) and index.codes[0].min() >= 0:
+        return index.codes[0], index.levels[0].tolist()
     codes, keys = pd.factorize(index.droplevel(-1))
     if (codes < 0).any():
         _panel_order(index)  # raises: a row without a series label

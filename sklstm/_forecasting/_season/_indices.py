@@ -96,30 +96,44 @@ class SeasonalIndices(_Season):
         if not self._adjusts():
             return None, self._every_output(levels)
         steps = self._time_steps(X)  # refuses an X without an index first
-        season = self._season_at(np.r_[0, self.horizons_], series_codes(X.index), steps)
-        if self.multiplicative_:
-            adjusted = levels / season[:, 0]
-            return adjusted, adjusted[:, np.newaxis] * season[:, 1:]
-        adjusted = levels - season[:, 0]
-        return adjusted, adjusted[:, np.newaxis] + season[:, 1:]
+        adjusted = np.empty(len(levels))
+        base = np.empty((len(levels), len(self.horizons_)))
+        offsets = np.r_[0, self.horizons_]
+        for rows, season in self._seasons_at(offsets, series_codes(X.index), steps):
+            if self.multiplicative_:
+                adjusted[rows] = levels[rows] / season[:, 0]
+                base[rows] = adjusted[rows, np.newaxis] * season[:, 1:]
+            else:
+                adjusted[rows] = levels[rows] - season[:, 0]
+                base[rows] = adjusted[rows, np.newaxis] + season[:, 1:]
+        return adjusted, base
 
     base.__doc__ = _Season.base.__doc__  # the same contract, documented once
 
-    def _season_at(self, offsets, series, steps):
-        """The seasonal index ``offsets`` steps after each row's time: shape
-        ``(n_rows, len(offsets))``; 1 (multiplicative) or 0 for a series with
-        no season or not seen in :meth:`fit`. ``series``: :func:`series_codes`."""
+    def _seasons_at(self, offsets, series, steps, chunk=1 << 20):
+        """The seasonal index ``offsets`` steps after each row's time, ``chunk``
+        rows at a time (small temporaries for any panel): ``(rows, season)``
+        pairs, ``season`` of shape ``(n_rows_of_chunk, len(offsets))``; 1
+        (multiplicative) or 0 for a series with no season or not seen in
+        :meth:`fit`. ``series``: :func:`series_codes`."""
         codes, keys = series
-        positions = (steps[:, np.newaxis] + np.asarray(offsets, dtype=np.int64)) % self.period
         none = 1.0 if self.multiplicative_ else 0.0
         seasons = self.indices_
-        if not isinstance(seasons, dict):  # fitted on one series: its season for every row
-            return np.full(positions.shape, none) if seasons is None else seasons[positions]
-        if codes is None:  # fitted on a panel, given one series
-            return np.full(positions.shape, none)
-        table = np.full((len(keys), self.period), none)  # each series' indices
-        for number, key in enumerate(keys):
-            found = seasons.get(series_key(key))
-            if found is not None:
-                table[number] = found
-        return table[codes[:, np.newaxis], positions]
+        known = seasons is not None and not (isinstance(seasons, dict) and codes is None)
+        if isinstance(seasons, dict) and known:
+            table = np.full((len(keys), self.period), none)  # each series' indices
+            for number, key in enumerate(keys):
+                found = seasons.get(series_key(key))
+                if found is not None:
+                    table[number] = found
+            seasons = table.ravel()
+        for start in range(0, len(steps), chunk):
+            rows = slice(start, start + chunk)
+            season = np.full((len(steps[rows]), len(offsets)), none)
+            if known:  # else no season, or fitted on a panel and given one series
+                for column, offset in enumerate(offsets):
+                    position = (steps[rows] + int(offset)) % self.period
+                    if codes is not None and isinstance(self.indices_, dict):
+                        position += codes[rows].astype(np.int64) * self.period
+                    season[:, column] = seasons[position]
+            yield rows, season
