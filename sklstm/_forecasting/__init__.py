@@ -1,8 +1,9 @@
 """Forecasting: from a series to a supervised set, models of change, the recipe.
 
 :func:`to_supervised` pairs inputs with future targets (one series or a
-panel), :class:`ChangeRegressor` learns the change from the last value (the
-season taken out by :class:`SeasonalIndices` or :class:`SeasonalChanges`),
+panel, whose table :func:`read_parquet_panel` reads from Parquet),
+:class:`ChangeRegressor` learns the change from the last value (the season
+taken out by :class:`SeasonalIndices` or :class:`SeasonalChanges`),
 :func:`make_lstm_forecaster` assembles the recommended pipeline and
 :func:`recursive_forecast` (a one-step model) and :func:`direct_forecast`
 (a multi-horizon one) continue a series beyond its end;
@@ -14,6 +15,7 @@ one such as :func:`theta_forecast`.
 from ._change import ChangeRegressor
 from ._combine import combine_forecasts
 from ._forecast import direct_forecast, recursive_forecast
+from ._parquet import read_parquet_panel
 from ._recipe import average_seeds, make_lstm_forecaster
 from ._season import SeasonalChanges, SeasonalIndices
 from ._statistical import theta_forecast
@@ -28,6 +30,7 @@ __all__ = [
     "combine_forecasts",
     "direct_forecast",
     "make_lstm_forecaster",
+    "read_parquet_panel",
     "recursive_forecast",
     "theta_forecast",
     "to_supervised",
