@@ -10,10 +10,13 @@ same machine, so the table is comparable across machines. Run::
 Sections (``--only NAME`` runs one): import, fit, predict, grid, memory,
 shapes, lags, panel (``--m3 PATH/m3_monthly.csv`` for the M3 panel instead
 of synthetic data of its shape), panel_scale (100,000 short series against one
-series of as many rows). scikeras rows are skipped when scikeras is not installed.
+series of as many rows), panel_memory (a global fit's peak memory against the
+raw panel, up to M5's shape, 30,490 x 1,941). scikeras rows are skipped when
+scikeras is not installed.
 """
 
 import argparse
+import functools
 import gc
 import os
 import statistics
@@ -743,6 +746,155 @@ def bench_panel_scale(args):
         )
 
 
+# Panels for the memory of a global fit: (series, rows per series); the last
+# is M5's shape (30,490 series x 1,941 days).
+PANEL_SIZES = [(1_000, 500), (4_000, 500), (10_000, 1_941), (30_490, 1_941)]
+QUICK_PANEL_SIZES = [(200, 120), (400, 120)]
+# A windows="table" fit is measured too up to this many rows (beyond, it
+# needs more memory than a 24 GiB machine has).
+TABLE_MAX_ROWS = 2_000_000
+
+
+def daily_panel(n_series, n_rows, seed=0):
+    """A synthetic panel of positive daily series with a weekly cycle: the
+    long table ``id, day, sales`` (int32, period, float64)."""
+    import pandas as pd
+
+    rng = np.random.default_rng(seed)
+    days = pd.period_range("2011-01-29", periods=n_rows, freq="D")
+    level = rng.uniform(np.log(2), np.log(200), n_series)[:, None]
+    walk = np.cumsum(rng.normal(0, 0.02, (n_series, n_rows)), axis=1)
+    week = rng.uniform(0, 0.3, n_series)[:, None] * np.sin(2 * np.pi * np.arange(n_rows) / 7)
+    return pd.DataFrame(
+        {
+            "id": np.repeat(np.arange(n_series, dtype=np.int32), n_rows),
+            "day": np.tile(days, n_series),
+            "sales": np.exp(level + walk + week).ravel(),
+        }
+    )
+
+
+def panel_forecaster(windows, samples_per_epoch, quick):
+    from sklstm import make_lstm_forecaster
+
+    return make_lstm_forecaster(
+        seasonal_period=7,
+        units=4 if quick else 16,
+        batch_size=1024,
+        max_iter=1,
+        samples_per_epoch=samples_per_epoch,
+        random_state=0,
+    ).set_params(windows=windows)
+
+
+def panel_fit(n_series, n_rows, windows, samples_per_epoch, quick):
+    """In a fresh process: a global fit's and a forecast's cost on a synthetic
+    panel, as one JSON line (sizes in MiB, times in s)."""
+    import json
+    import warnings
+
+    from sklstm import recursive_forecast, to_supervised
+
+    warnings.simplefilter("ignore")  # one sampled epoch: not converged, as intended
+    samples_per_epoch = None if samples_per_epoch == 0 else samples_per_epoch
+    # TensorFlow's start and the traces, on a small panel that the defaults
+    # treat as the large ones (more than 10,000 rows): the same layouts
+    small = to_supervised(daily_panel(100, 120, seed=1), target="sales", id="id", time="day")
+    panel_forecaster("batches", samples_per_epoch, quick).fit(*small)
+    panel_forecaster("table", samples_per_epoch, quick).fit(*small)
+    frame = daily_panel(n_series, n_rows)
+    start = time.perf_counter()
+    X, y = to_supervised(frame, target="sales", id="id", time="day")
+    pairing_s = time.perf_counter() - start
+    del frame
+    model = panel_forecaster(windows, samples_per_epoch, quick)
+    start = time.perf_counter()
+    fit_growth = peak_rss_growth_mib(functools.partial(model.fit, X, y))
+    fit_s = time.perf_counter() - start
+    history = X.groupby(level="id", sort=False).tail(model.n_history_)
+    del X, y
+    forecast = {}
+
+    def run_forecast():
+        forecast["values"] = recursive_forecast(model, history, steps=28)
+
+    start = time.perf_counter()
+    forecast_growth = peak_rss_growth_mib(run_forecast)
+    forecast_s = time.perf_counter() - start
+    values = n_series * n_rows
+    print(
+        json.dumps(
+            {
+                "raw_mib": values * 8 / 2**20,
+                "windows": values - n_series,
+                "pairing_s": pairing_s,
+                "fit_s": fit_s,
+                "fit_growth_mib": fit_growth,
+                "forecast_s": forecast_s,
+                "forecast_growth_mib": forecast_growth,
+                "forecasts": int(np.asarray(forecast["values"]).size),
+            }
+        )
+    )
+
+
+def bench_panel_memory(args):
+    """A global fit's peak memory and time against the raw panel's size, for
+    panels up to M5's shape: windows built per batch (``windows="batches"``,
+    the default beyond 200,000 rows) against the table of windows
+    (``windows="table"``) where the table fits in memory. One sampled epoch
+    (``samples_per_epoch``) each, in a fresh process; then the 28-day
+    forecast of every series."""
+    import json
+
+    sizes = QUICK_PANEL_SIZES if args.quick else PANEL_SIZES
+    samples = 2_000 if args.quick else 200_000
+    print(
+        f"panel_memory: LSTM({4 if args.quick else 16}), batch 1024, one epoch of "
+        f"{samples:,} windows drawn from all, early stopping on a draw of as many"
+    )
+
+    def child(n_series, n_rows, windows):
+        command = [
+            sys.executable,
+            __file__,
+            "--panel-fit",
+            str(n_series),
+            str(n_rows),
+            windows,
+            str(samples),
+            "1" if args.quick else "0",
+        ]
+        out = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+        return json.loads(out.strip().splitlines()[-1])
+
+    for n_series, n_rows in sizes:
+        what = f"{n_series:,} series x {n_rows:,} rows"
+        ours = child(n_series, n_rows, "batches")
+        raw = ours["raw_mib"]
+        budget = 3 * raw + 200
+        print(
+            f"  {what} (raw {raw:.0f} MiB, {ours['windows']:,} windows): to_supervised "
+            f"{ours['pairing_s']:.1f} s; fit {ours['fit_s']:.1f} s, peak growth "
+            f"{ours['fit_growth_mib']:.0f} MiB = {ours['fit_growth_mib'] / raw:.2f}x raw "
+            f"(budget 3x + 200 MiB = {budget:.0f} MiB); forecast of all series "
+            f"{ours['forecast_s']:.1f} s, +{ours['forecast_growth_mib']:.0f} MiB",
+            flush=True,
+        )
+        if n_series * n_rows <= (TABLE_MAX_ROWS // 10 if args.quick else TABLE_MAX_ROWS):
+            table = child(n_series, n_rows, "table")
+            report(
+                "panel_memory",
+                f"peak RSS growth of a global fit, {what}",
+                'windows="table"',
+                table["fit_growth_mib"],
+                ours["fit_growth_mib"],
+                unit="MiB",
+                note=f"(raw {raw:.0f} MiB; table {table['fit_s']:.1f} s, "
+                f"batches {ours['fit_s']:.1f} s)",
+            )
+
+
 def fit_peak(kind, epochs, batch_size, units, folder):
     """In a fresh process: the peak RSS growth (MiB) of one fit on saved windows."""
     windows = np.load(Path(folder) / "windows.npy")
@@ -778,6 +930,7 @@ SECTIONS = {
     "panel": bench_panel,
     "forecast": bench_forecast,
     "panel_scale": bench_panel_scale,
+    "panel_memory": bench_panel_memory,
 }
 
 
@@ -803,7 +956,11 @@ def main(argv=None):
         help="forecast section: the git commit or branch whose package is the 'before'",
     )
     parser.add_argument("--fit-peak", nargs=5, help=argparse.SUPPRESS)  # a child process
+    parser.add_argument("--panel-fit", nargs=5, help=argparse.SUPPRESS)  # a child process
     args = parser.parse_args(argv)
+    if args.panel_fit:
+        n_series, n_rows, windows, samples, quick = args.panel_fit
+        return panel_fit(int(n_series), int(n_rows), windows, int(samples), quick == "1")
     if args.fit_peak:
         kind, epochs, batch_size, units, folder = args.fit_peak
         return fit_peak(kind, int(epochs), int(batch_size), int(units), folder)

@@ -35,6 +35,7 @@ beside the paper's figures. Run::
     python benchmarks/m3.py --quick              # smoke run for CI, < 1 minute
     python benchmarks/m3.py --no-local           # statistics and the global models
     python benchmarks/m3.py --no-local --seeds 3 # and a 3-seed ensemble
+    python benchmarks/m3.py --no-local --windows batches  # windows built per batch
 
 docs/benchmarks-m3.md quotes runs of it.
 """
@@ -251,11 +252,12 @@ def aligned_panel(m3, ids, *, with_test=False):
     return pd.concat(frames, ignore_index=True)
 
 
-def global_lstm(seed, quick):
+def global_lstm(seed, quick, windows="auto"):
     from sklstm import make_lstm_forecaster
 
     params = {"max_iter": 2, "units": 4} if quick else {}
-    return make_lstm_forecaster(seasonal_period=SEASON, random_state=seed, **params)
+    model = make_lstm_forecaster(seasonal_period=SEASON, random_state=seed, **params)
+    return model.set_params(windows=windows)
 
 
 def global_ridge(seed, quick):
@@ -364,14 +366,14 @@ def methods(args):
             # One fit of N seeds: the plain row is its first member (the
             # member's seed is drawn by average_seeds from --seed).
             seeds = found[f"global LSTM, mean of {args.seeds} seeds"] = global_method(
-                lambda: global_lstm(args.seed, args.quick),
+                lambda: global_lstm(args.seed, args.quick, args.windows),
                 seeds=args.seeds,
                 random_state=args.seed,
             )
             found["global LSTM (direct)"] = first_member_of(seeds)
         else:
             found["global LSTM (direct)"] = global_method(
-                lambda: global_lstm(args.seed, args.quick)
+                lambda: global_lstm(args.seed, args.quick, args.windows)
             )
     return found
 
@@ -525,6 +527,12 @@ def main(argv=None):
     parser.add_argument("--no-ets", action="store_true", help="skip ETS (the slowest)")
     parser.add_argument(
         "--no-local", action="store_true", help="skip the local (one model per series) rows"
+    )
+    parser.add_argument(
+        "--windows",
+        choices=["auto", "table", "batches"],
+        default="auto",
+        help="how the global LSTM builds its training windows (ChangeRegressor(windows=))",
     )
     args = parser.parse_args(argv)
     if args.no_local:
