@@ -378,10 +378,10 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             self.scale_ = self._learn_scales(X, last)
         X, base, scales = self._regressor_inputs(X, last)
         base = base[:, 0] if y.ndim == 1 else base
-        change = np.log(y) - np.log(base) if self.kind_ == "log" else y - base
+        change = _change_of(y, base, self.kind_ == "log")
         del base, last  # a panel's rows can be many: hold only what is used from here
         if scales is not None:
-            change = change / scales.reshape((-1,) + (1,) * (change.ndim - 1))
+            change /= scales.reshape((-1,) + (1,) * (change.ndim - 1))
         order = _time_order(X)
         if order is not None:  # every per-row argument follows its row (X: when fitted)
             change = change[order]
@@ -791,6 +791,19 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         return tags
 
 
+def _change_of(y, base, logs, chunk=1 << 20):
+    """``log(y) - log(base)`` (``logs``) or ``y - base``, as a new array, with
+    temporaries of ``chunk`` rows only."""
+    change = np.empty(np.broadcast_shapes(y.shape, base.shape))
+    for start in range(0, len(change), chunk):
+        rows = slice(start, start + chunk)
+        if logs:
+            change[rows] = np.log(y[rows]) - np.log(base[rows])
+        else:
+            change[rows] = y[rows] - base[rows]
+    return change
+
+
 def _two_series_or_more(index):
     """Whether the panel ``index`` holds two series or more (False for one series)."""
     if not _is_panel_index(index):
@@ -843,8 +856,24 @@ def _time_order(X):
         )
     if (codes[1:] >= codes[:-1]).all():
         return None
-    order = np.argsort(codes, kind="stable")
-    return order.astype(np.int32) if len(order) < 2**31 else order  # half the memory
+    return _stable_order(codes, len(times))
+
+
+def _stable_order(codes, n_codes, chunk=1 << 20):
+    """``np.argsort(codes, kind="stable")`` for codes in ``[0, n_codes)``, as
+    int32 where it fits, built ``chunk`` rows at a time (a counting sort:
+    no int64 array of every row)."""
+    dtype = np.int32 if len(codes) < 2**31 else np.int64
+    order = np.empty(len(codes), dtype=dtype)
+    next_slot = np.r_[0, np.cumsum(np.bincount(codes, minlength=n_codes))[:-1]]
+    for start in range(0, len(codes), chunk):
+        part = codes[start : start + chunk]
+        local = np.argsort(part, kind="stable")
+        in_order = part[local]
+        rank = np.arange(len(part)) - np.searchsorted(in_order, in_order, side="left")
+        order[next_slot[in_order] + rank] = start + local
+        next_slot += np.bincount(part, minlength=n_codes)
+    return order
 
 
 def _rows_in_order(value, order, *, strict=False):

@@ -528,20 +528,20 @@ def train(
     ValueError
         If the loss becomes NaN or infinite (training diverged).
     """
-    X, y = _Rows.of(X), y.astype(np.float32, copy=False)
+    X, y = _Rows.of(X), _as_float32(y)
     if sample_weight is not None:  # None: all 1, made per chunk
         sample_weight = np.asarray(sample_weight)
         sample_weight = (sample_weight / sample_weight.mean()).astype(np.float32)
     if validation is not None:
         X_val, y_val, *w_val = validation
         w_val = np.ones(len(X_val)) if not w_val or w_val[0] is None else w_val[0]
-        y_val, w_val = np.asarray(y_val, np.float32), np.asarray(w_val, np.float32)
+        y_val, w_val = _as_float32(y_val), np.asarray(w_val, np.float32)
         kept = np.arange(len(X_val))
         if samples_per_epoch is not None and len(X_val) > samples_per_epoch:
             draw = np.random.default_rng([seed, 1])  # not the epochs' draws
             kept = np.sort(draw.choice(len(X_val), samples_per_epoch, replace=False))
             if isinstance(X_val, np.ndarray):  # an array: its kept rows, as one part
-                X_val, y_val, w_val = X_val[kept], y_val[kept], w_val[kept]
+                X_val, y_val, w_val = X_val[kept], _targets(y_val, kept), w_val[kept]
                 kept = np.arange(len(kept))
         validation = (_Rows.of(X_val), y_val, w_val, kept)
     layout, n_steps = _layout(model), X.n_steps
@@ -584,7 +584,7 @@ def train(
         X_val, y_val, w_val, kept = validation
         total = weight = 0.0
         for rows, X_part in X_val.chunks(kept, _PREDICT_CHUNK):
-            y_part, w_part = y_val[rows], w_val[rows]
+            y_part, w_part = _targets(y_val, rows), w_val[rows]
             mean = evaluate_function(X_part.masked)(
                 weights, X_part.tensor, tf.constant(y_part), tf.constant(w_part)
             )
@@ -638,6 +638,16 @@ def train(
 _TRAIN_CHUNK = 8192
 
 
+def _as_float32(y):
+    """An array of targets as float32; a source of targets (``take(rows)``) as it is."""
+    return y.astype(np.float32, copy=False) if isinstance(y, np.ndarray) else y
+
+
+def _targets(y, rows):
+    """The targets of ``rows``: of an array, or of a source that makes them per chunk."""
+    return y[rows] if isinstance(y, np.ndarray) else y.take(rows)
+
+
 class _Part:
     """Inputs for a traced call: the float32 tensor and whether it needs the mask."""
 
@@ -649,7 +659,7 @@ class _Part:
     def constants(self, y, sample_weight, rows):
         """The targets and weights (None: 1) of ``rows``, as tensors."""
         weight = np.ones(len(rows), np.float32) if sample_weight is None else sample_weight[rows]
-        return tf.constant(y[rows]), tf.constant(weight)
+        return tf.constant(_targets(y, rows)), tf.constant(weight)
 
 
 class _WholePart(_Part):

@@ -633,17 +633,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             self.input_mean_, self.input_scale_ = (
                 _input_scaling(_blocks(X, sample_weight)) if self.scale_inputs else (None, None)
             )
-            # Imported here: sklearn.preprocessing is most of sklstm's import time.
             self.target_scaler_ = _target_scaler(y, sample_weight) if self.scale_target else None
             if self.target_scaler_ is not None:
                 self._check_target_scaler(y)
+        # From window batches, the targets too are scaled a chunk at a time.
+        scaled = _ScaledTargets if _is_window_batches(X) else _scaled_targets
         X = self._scale_X(X)
         if self.target_scaler_ is not None:
-            y = _scaled_targets(self.target_scaler_, y)
+            y = scaled(self.target_scaler_, y)
         if validation is not None:
             X_val, y_val, w_val = validation
             if self.target_scaler_ is not None:
-                y_val = _scaled_targets(self.target_scaler_, y_val)
+                y_val = scaled(self.target_scaler_, y_val)
             validation = (self._scale_X(X_val), y_val, w_val)
 
         backend = keras_backend()
@@ -1096,6 +1097,20 @@ def _scaled_targets(scaler, y):
         part = slice(start, start + _TARGET_CHUNK)
         out[part] = scaler.transform(y[part])
     return out
+
+
+class _ScaledTargets:
+    """``_scaled_targets(scaler, y)`` made a chunk of rows at a time (``take``),
+    the same values, without a scaled copy of every row."""
+
+    def __init__(self, scaler, y):
+        self._scaler, self._y = scaler, y
+
+    def __len__(self):
+        return len(self._y)
+
+    def take(self, rows):
+        return self._scaler.transform(self._y[rows]).astype(np.float32)
 
 
 def _is_window_batches(X):
