@@ -68,7 +68,7 @@ def test_missing_labels_stay_missing(tmp_path):
 def test_refuses_what_it_cannot_read(tmp_path):
     frame = pd.DataFrame({"store": ["a", "b"], "units": pd.array([1, None], dtype="Int64")})
     frame.to_parquet(tmp_path / "panel.parquet")
-    with pytest.raises(ValueError, match="'units' holds whole numbers and 1 missing"):
+    with pytest.raises(ValueError, match="'units' holds whole numbers or booleans and 1"):
         read_parquet_panel(tmp_path / "panel.parquet")
     with pytest.raises(ValueError, match=r"Columns \['price'\] are not in the dataset"):
         read_parquet_panel(tmp_path / "panel.parquet", columns=["price"])
@@ -113,3 +113,19 @@ def test_a_global_model_fits_from_parquet_on_the_cluster_as_it_does_here(tmp_pat
     X, _ = to_supervised(frame, target="sales", id="store", time="day")
     pd.testing.assert_series_equal(recursive_forecast(remote_model, X, steps=7), remote_forecast)
     assert local_model.regressor_[-1].n_iter_ == remote_model.regressor_[-1].n_iter_ == 2
+
+
+def test_zoned_times_and_booleans_come_back_as_pandas_reads_them(tmp_path):
+    frame = pd.DataFrame(
+        {
+            "day": pd.date_range("2021-03-27", periods=4, freq="D", tz="Europe/Paris"),
+            "open": [True, False, True, True],
+        }
+    )
+    frame.to_parquet(tmp_path / "zoned.parquet")
+    read = read_parquet_panel(tmp_path / "zoned.parquet", batch_rows=np.int64(3))
+    pd.testing.assert_series_equal(read["day"], pd.read_parquet(tmp_path / "zoned.parquet")["day"])
+    assert read["open"].tolist() == [True, False, True, True]
+    pd.DataFrame({"open": [True, None, False]}).to_parquet(tmp_path / "gaps.parquet")
+    with pytest.raises(ValueError, match="'open' holds whole numbers or booleans and 1 missing"):
+        read_parquet_panel(tmp_path / "gaps.parquet")

@@ -136,14 +136,19 @@ def test_samples_per_epoch_as_large_as_the_data_is_every_row(panel):
     assert not np.array_equal(every, fewer)
 
 
-def test_a_sample_of_series_fits_the_steps_and_every_series_is_continued(monkeypatch):
+@pytest.mark.parametrize("shuffled", [False, True])
+def test_a_sample_of_series_fits_the_steps_and_every_series_is_continued(monkeypatch, shuffled):
     X, y = monthly_panel(n_series=10, low=40, high=50)
     # the panel's last 6 months of every series are a later fold
     months = X.index.get_level_values("month")
     cut = months.max() - 6
     train, test = months <= cut, months > cut
     monkeypatch.setattr(windows_module, "FIT_ROWS", 100)  # every k-th series only
-    model = forecaster("batches", max_iter=1).fit(X[train], y[train])
+    X_train, y_train = X[train], y[train]
+    if shuffled:  # rows in any order: each series is still read oldest first
+        order = np.random.default_rng(0).permutation(len(X_train))
+        X_train, y_train = X_train.iloc[order], y_train.iloc[order]
+    model = forecaster("batches", max_iter=1).fit(X_train, y_train)
     lags = model.regressor_.named_steps["lags"]
     keys = set(X[train].index.get_level_values("series"))
     assert set(lags.tail_) == keys  # refitted on the latest rows of every series
@@ -155,20 +160,27 @@ def test_a_sample_of_series_fits_the_steps_and_every_series_is_continued(monkeyp
     windows = np.asarray(model.regressor_[up_to_lags].transform(change_space))
     assert not np.isnan(windows).any()  # no lag filled: each series continued
     np.testing.assert_allclose(windows, table.regressor_[up_to_lags].transform(change_space))
-    # the scaler saw a sample: every k-th series, whole
+    # the scaler saw a sample: the latest rows of every k-th series
     scaler = model.regressor_.named_steps["scale"]
     assert 100 <= scaler.n_samples_seen_ < train.sum()
 
 
-def test_rows_to_fit_keep_the_auto_side_of_the_threshold(monkeypatch):
+def test_rows_to_fit_are_the_latest_rows_of_some_series_in_time_order(monkeypatch):
     X, _ = monthly_panel(n_series=40, low=30, high=31)
     monkeypatch.setattr(windows_module, "FIT_ROWS", 200)
     for rows_of in (X, X.sample(frac=1.0, random_state=0)):  # any order of the rows
         rows = WindowBatches(None, rows_of).rows_to_fit()
-        assert 200 <= len(rows) < len(rows_of)
-        series = rows_of.index.get_level_values("series")
-        # whole series: every row of each chosen series
-        assert series.isin(set(series[rows])).sum() == len(rows)
+        assert 200 <= len(rows) < len(rows_of)  # the auto side of the threshold kept
+        sample = rows_of.iloc[rows]
+        for key, part in sample.groupby(level="series"):
+            months = part.index.get_level_values("month")
+            assert months.is_monotonic_increasing  # oldest first, whatever X's order
+            everything = rows_of.xs(key, level="series").index
+            assert months.max() == everything.max()  # the series' latest rows
+            assert len(months) == months.max().ordinal - months.min().ordinal + 1
+    # a few long series: their latest rows, not all of them
+    long, _ = monthly_panel(n_series=2, low=3000, high=3001)
+    assert len(WindowBatches(None, long).rows_to_fit()) == 200
 
 
 def test_grid_search_over_panel_split_scores_as_the_table_does(panel):
@@ -191,7 +203,7 @@ def test_batches_refuse_what_they_cannot_build(panel):
     with pytest.raises(ValueError, match=r"X is not a panel.*windows='table'"):
         forecaster("batches").fit(*one_series)
     ridge = forecaster("batches").set_params(regressor__seq="passthrough", regressor__lstm=Ridge())
-    with pytest.raises(ValueError, match="not a Pipeline of feature steps ending in an LSTM"):
+    with pytest.raises(ValueError, match=r"not a Pipeline \(without memory\) of feature steps"):
         ridge.fit(X, y)
     with pytest.raises(ValueError, match="fit parameters go to steps other than the last"):
         forecaster("batches").fit(X, y, scale__sample_weight=np.ones(len(X)))
@@ -226,3 +238,65 @@ def test_models_saved_before_the_parameters_existed_load_with_their_defaults(pan
     assert loaded.get_params()["windows"] == "auto"
     assert loaded.regressor_[-1].get_params()["samples_per_epoch"] is None
     np.testing.assert_array_equal(loaded.predict(X), model.predict(X))
+
+
+def test_validation_rows_of_weight_zero_leave_the_loss_finite(panel, monkeypatch):
+    import sklstm._neural._keras as keras_module
+
+    X, y = panel
+    monkeypatch.setattr(keras_module, "_PREDICT_CHUNK", 8)  # chunks of weight 0 only
+    months = X.index.get_level_values("month")
+    weight = np.where(months >= months.max() - 2, 0.0, 1.0)  # the latest months: 0
+    scores = {
+        windows: forecaster(windows, max_iter=2)
+        .fit(X, y, sample_weight=weight)
+        .regressor_[-1]
+        .validation_scores_
+        for windows in ("table", "batches")
+    }
+    np.testing.assert_allclose(scores["table"], scores["batches"], rtol=1e-6)
+    # a draw of the validation tail takes rows of positive weight
+    drawn = forecaster("table", max_iter=2, samples_per_epoch=30).fit(X, y, sample_weight=weight)
+    assert np.isfinite(drawn.regressor_[-1].validation_scores_).all()
+
+
+def test_stacked_history_steps_read_all_the_rows_they_need(panel):
+    from sklearn.pipeline import Pipeline
+
+    from sklstm import ChangeRegressor, LagFeaturizer, SequenceReshaper
+
+    X, y = panel
+    twice = Pipeline(  # lags of lags: 3 + 3 - 1 = 5 rows per window
+        [
+            ("lags", LagFeaturizer(3, fill_value=0.0)),
+            ("again", LagFeaturizer(3, fill_value=0.0)),
+            ("seq", SequenceReshaper(layout="window")),
+            ("lstm", LSTMRegressor(units=2, max_iter=1, random_state=0)),
+        ]
+    ).set_output(transform="pandas")  # the second lags find the series in the index
+    predictions = {
+        windows: ChangeRegressor(twice, kind="log", windows=windows).fit(X, y).predict(X)
+        for windows in ("table", "batches")
+    }
+    np.testing.assert_array_equal(predictions["table"], predictions["batches"])
+
+
+def test_auto_keeps_the_table_for_steps_it_does_not_know(panel, monkeypatch):
+    from sklearn.preprocessing import FunctionTransformer
+
+    X, y = panel
+    used = []
+    original = change_module.fit_by_batches
+    monkeypatch.setattr(
+        change_module, "fit_by_batches", lambda *a, **k: used.append(1) or original(*a, **k)
+    )
+    monkeypatch.setattr(change_module, "FIT_ROWS", len(X) - 1)
+    own_step = forecaster("auto", max_iter=1)
+    own_step.regressor.steps.insert(0, ("own", FunctionTransformer()))  # may read any row
+    own_step.fit(X, y)
+    # a cache (Pipeline memory) would fit clones of the steps, not the steps
+    with pytest.raises(ValueError, match=r"Pipeline \(without memory\)"):
+        forecaster("batches").set_params(regressor__memory="unused-cache-dir").fit(X, y)
+    assert used == []
+    forecaster("auto", max_iter=1).fit(X, y)  # sklstm's steps: per batch
+    assert used == [1]

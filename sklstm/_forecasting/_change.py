@@ -34,7 +34,7 @@ from ._history import n_history
 from ._season import SeasonalChanges, SeasonalIndices
 from ._season._base import rows_by_series, series_codes, series_key
 from ._seasonal import target_horizons
-from ._windows import FIT_ROWS, batches_fit, fit_by_batches
+from ._windows import FIT_ROWS, batches_fit, fit_by_batches, row_wise
 
 # The old spelling of the season (seasonal_period=, season="indices" |
 # "changes", season_decay=) until its removal.
@@ -125,18 +125,22 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         for all the rows at once; the lags alone take ``look_back`` times
         the memory of ``X``. ``"batches"`` (a panel only): the feature
         steps are fitted on the rows of ``X`` (at most 200,000 of them:
-        beyond, on every k-th whole series up to that many, and then the
-        steps that continue a series, such as the lags, on the latest rows
-        of every series), and the network trains on windows built a few
-        thousand at a time from the rows of ``X``: memory stays a small
-        multiple of ``X`` whatever the number of windows. The windows, the
-        batches and so the fitted network are the same as with
-        ``"table"`` when ``X`` has at most 200,000 rows (up to float
-        rounding of the validation loss's sum). ``"auto"``: ``"batches"``
-        for a panel of more than 200,000 rows that such a pipeline can be
-        fitted that way (fit parameters for the last step only, metadata
-        routing off), else ``"table"``: up to 200,000 rows the feature
-        steps' fit builds the table anyway, and training from it is faster.
+        beyond, on the latest rows of every k-th series, that many in all,
+        and then the steps that continue a series, such as the lags, on the
+        latest rows of every series), and the network trains on windows
+        built a few thousand at a time from the rows of ``X``: memory stays
+        a small multiple of ``X`` whatever the number of windows. Each
+        window is built from the rows the feature steps read
+        (``n_history_``): right for steps whose output for a row reads only
+        that row and the rows before it in its series. The windows, the
+        batches and so the fitted network are the same as with ``"table"``
+        when ``X`` has at most 200,000 rows (up to float rounding of the
+        validation loss's sum). ``"auto"``: ``"batches"`` for a panel of
+        more than 200,000 rows whose pipeline can be fitted that way (its
+        feature steps sklstm's or scikit-learn's scalers, fit parameters for
+        the last step only, metadata routing off), else ``"table"``: up to
+        200,000 rows the feature steps' fit builds the table anyway, and
+        training from it is faster.
     seasonal_period : int or None
         Deprecated: use ``season=SeasonalIndices(period=...)`` (or
         ``SeasonalChanges(period=...)`` with ``season="changes"``); removed in
@@ -426,7 +430,8 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         reasons = []
         if not batches_fit(regressor):
             reasons.append(
-                "the regressor is not a Pipeline of feature steps ending in an LSTMRegressor"
+                "the regressor is not a Pipeline (without memory) of feature steps "
+                "ending in an LSTMRegressor"
             )
         if not (isinstance(X, pd.DataFrame) and _is_panel_index(X.index)):
             reasons.append("X is not a panel (a DataFrame indexed by (series, time))")
@@ -435,7 +440,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         if any(not name.startswith(f"{last}__") for name in fit_params):
             reasons.append(f"fit parameters go to steps other than the last ({last!r})")
         if self.windows == "auto":  # up to FIT_ROWS, the steps' fit is a table anyway
-            return not reasons and _num_samples(X) > FIT_ROWS
+            if reasons or _num_samples(X) <= FIT_ROWS:
+                return False
+            return row_wise(regressor)
         if reasons:
             raise ValueError(
                 "windows='batches' cannot build the regressor's windows per batch: "
@@ -671,7 +678,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             codes, keys = series_codes(X.index)
             known = np.array([learned.get(series_key(key), np.nan) for key in keys])
             scales = known[codes]
-            for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
+            unseen = np.isnan(known)
+            unseen[np.setdiff1d(np.arange(len(keys)), np.unique(codes))] = False  # no rows
+            for code in np.flatnonzero(unseen):  # series not seen in fit, in X
                 rows = codes == code
                 scales[rows] = _scale_of(last[rows])
         else:  # fitted on a panel, given one series: the scale of its rows
@@ -680,8 +689,9 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
 
     def _with_level(self, X, values):
         """A copy of ``X`` whose level column holds ``values``."""
-        if isinstance(X, pd.DataFrame):  # a new frame; X's own columns are not written to
-            X = X.copy(deep=False)
+        if isinstance(X, pd.DataFrame):  # a new frame: X's own columns are never written to
+            # (sharing them is safe under copy-on-write, pandas 3's rule; else copied)
+            X = X.copy(deep=not _copy_on_write())
             X.isetitem(self._level_position_in(X), values)
             return X
         if sparse.issparse(X):
@@ -789,6 +799,12 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         tags.regressor_tags.poor_score = inner.regressor_tags.poor_score
         tags.non_deterministic = inner.non_deterministic
         return tags
+
+
+def _copy_on_write():
+    """Whether pandas copies a shared column before a write to it (pandas >= 3,
+    or copy-on-write switched on in pandas 2)."""
+    return int(pd.__version__.split(".")[0]) >= 3 or pd.options.mode.copy_on_write is True
 
 
 def _change_of(y, base, logs, chunk=1 << 20):

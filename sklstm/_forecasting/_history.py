@@ -11,7 +11,9 @@ prediction for that row reads. An estimator of your own opts in by setting
 
 scikit-learn's meta-estimators have no such attribute; their documented
 fitted parts are read instead: a :class:`~sklearn.pipeline.Pipeline`'s
-``steps`` (the most any step reads), a search's ``best_estimator_``, an
+``steps`` (in a chain, each step reads ``n - 1`` rows before those the
+step after it reads: two lag steps of 3 read 5 rows), a search's
+``best_estimator_``, an
 ensemble's ``estimators_``, a wrapper's ``regressor_`` or ``estimator_``.
 No parameter name is looked at.
 """
@@ -48,8 +50,8 @@ def _n_history(estimator, depth):
     if own is not None:
         return _checked(own, estimator)
     steps = getattr(estimator, "steps", None)
-    if isinstance(steps, list):  # a Pipeline: the rows any of its steps reads
-        return _most([_n_history(step, depth + 1) for _, step, *_ in steps])
+    if isinstance(steps, list):  # a Pipeline: each step reads further back than the next
+        return _chained([_n_history(step, depth + 1) for _, step, *_ in steps])
     for name in ("best_estimator_", "regressor_", "estimator_"):
         inner = getattr(estimator, name, None)
         if inner is not None:
@@ -58,6 +60,12 @@ def _n_history(estimator, depth):
     if isinstance(members, (list, tuple)):
         return _most([_n_history(member, depth + 1) for member in members])
     return None
+
+
+def _chained(found):
+    """The rows a chain of steps reads: 1 plus each step's rows before its own row."""
+    found = [each for each in found if each is not None]
+    return 1 + sum(each - 1 for each in found) if found else None
 
 
 def _most(found):

@@ -1,5 +1,7 @@
 """Read a long panel table from Parquet a batch of rows at a time."""
 
+from numbers import Integral
+
 import numpy as np
 import pandas as pd
 
@@ -60,7 +62,9 @@ def read_parquet_panel(path, *, columns=None, filters=None, batch_rows=BATCH_ROW
     import pyarrow.dataset as ds
     import pyarrow.parquet as pq
 
-    if not (isinstance(batch_rows, int) and batch_rows >= 1):
+    if not (isinstance(batch_rows, Integral) and not isinstance(batch_rows, bool)) or (
+        batch_rows < 1
+    ):
         raise ValueError(f"batch_rows must be a positive int, got {batch_rows!r}.")
     dataset = ds.dataset(path, format="parquet", partitioning="hive")
     if filters is not None and not isinstance(filters, ds.Expression):
@@ -95,7 +99,9 @@ class _Column:
         self.name = name
         self.text = pa.types.is_string(arrow_type) or pa.types.is_large_string(arrow_type)
         self.text = self.text or pa.types.is_dictionary(arrow_type)
-        self.integer = pa.types.is_integer(arrow_type)
+        # whole numbers and booleans have no missing value in NumPy
+        self.integer = pa.types.is_integer(arrow_type) or pa.types.is_boolean(arrow_type)
+        self.timezone = getattr(arrow_type, "tz", None)  # a zoned timestamp
         if self.text:  # labels stored once, one code per row
             self.codes, self.labels = np.empty(n_rows, dtype=np.int32), {}
         else:
@@ -106,8 +112,9 @@ class _Column:
         column = column.combine_chunks() if hasattr(column, "combine_chunks") else column
         if self.integer and column.null_count:
             raise ValueError(
-                f"Column {self.name!r} holds whole numbers and {column.null_count} "
-                "missing value(s); store it as floats, or fill the missing values."
+                f"Column {self.name!r} holds whole numbers or booleans and "
+                f"{column.null_count} missing value(s); store it as floats, or fill "
+                "the missing values."
             )
         if self.text:
             encoded = column if hasattr(column, "dictionary") else column.dictionary_encode()
@@ -135,4 +142,6 @@ class _Column:
             return pd.Categorical.from_codes(self.codes, categories=labels)
         if self.values is None:  # no rows
             return np.empty(0)
+        if self.timezone is not None:  # stored in UTC: the zone put back
+            return pd.DatetimeIndex(self.values).tz_localize("UTC").tz_convert(self.timezone)
         return self.values

@@ -18,13 +18,14 @@ of more than ``FIT_ROWS`` rows whose regressor is a pipeline ending in a
 
 import numpy as np
 import pandas as pd
+from sklearn.utils import _safe_indexing, get_tags
 
 from .._timeindex import is_panel_index, ranges
 from ._history import n_history
 from ._season._base import series_codes
 
 # The feature steps are fitted on all the rows of a panel up to this many,
-# else on whole series (every k-th, in order of appearance) until this many:
+# else on the latest rows of every k-th series, this many in all:
 # enough rows for the statistics of a scaler, a table of a few tens of MiB.
 FIT_ROWS = 200_000
 
@@ -39,12 +40,47 @@ _CONTEXT_PREFIX = "<sklstm window "
 
 def batches_fit(regressor):
     """Whether ``regressor`` can be fitted by :func:`fit_by_batches`: a
-    pipeline with feature steps whose last step trains from a
-    :class:`WindowBatches` (it says so with ``_fits_window_batches``)."""
+    pipeline (without ``memory``, whose cache would fit clones of its steps)
+    with feature steps, whose last step trains from a :class:`WindowBatches`
+    (it says so with ``_fits_window_batches``)."""
     steps = getattr(regressor, "steps", None)
     if not isinstance(steps, list) or len(steps) < 2:
         return False
+    if getattr(regressor, "memory", None) is not None:
+        return False
     return bool(getattr(steps[-1][1], "_fits_window_batches", False))
+
+
+def row_wise(regressor):
+    """Whether every feature step of the pipeline ``regressor`` is known to
+    build a row's output from that row and the ``n_history_`` rows before it
+    in its series (sklstm's steps, scikit-learn's scalers, "passthrough"):
+    then its windows built per batch are the table's, and ``windows="auto"``
+    may choose them. A step of your own may read other rows (a per-series
+    difference, a centred mean): ``windows="batches"`` is then your call."""
+    from sklearn.preprocessing import MaxAbsScaler, MinMaxScaler, RobustScaler, StandardScaler
+
+    from .._preprocessing import (
+        CalendarFeatures,
+        LagFeaturizer,
+        RelativeWindows,
+        SequenceReshaper,
+    )
+
+    known = (
+        CalendarFeatures,
+        LagFeaturizer,
+        RelativeWindows,
+        SequenceReshaper,
+        StandardScaler,
+        MinMaxScaler,
+        RobustScaler,
+        MaxAbsScaler,
+    )
+    return all(
+        step is None or step == "passthrough" or type(step) in known
+        for _, step, *_ in regressor.steps[:-1]
+    )
 
 
 def fit_by_batches(pipeline, X, y, order=None, **last_step_params):
@@ -54,8 +90,8 @@ def fit_by_batches(pipeline, X, y, order=None, **last_step_params):
     ``order``: the positions of the rows of ``X`` in the order the last step
     trains on them (``y`` and ``last_step_params`` are in that order), or
     None for the rows as they are. The feature steps (all but the last) are
-    fitted on those rows, or, beyond ``FIT_ROWS`` rows, on every k-th whole
-    series (:meth:`WindowBatches.rows_to_fit`); then each step with
+    fitted on those rows, or, beyond ``FIT_ROWS`` rows, on the latest rows
+    of every k-th series (:meth:`WindowBatches.rows_to_fit`); then each step with
     ``n_history_`` (a step that keeps the end of every series, to continue
     it later) is fitted again on the latest rows of every series. The last
     step is fitted on a :class:`WindowBatches` over all the rows of ``X``.
@@ -66,7 +102,7 @@ def fit_by_batches(pipeline, X, y, order=None, **last_step_params):
     if rows is None:  # all of them, in the last step's order
         features.fit(X if order is None else X.iloc[order], y)
     else:
-        features.fit(X.iloc[rows], None)
+        features.fit(X.iloc[rows], _targets_of(features, y, rows, order))
         for position, (_, step, *_) in enumerate(features.steps):
             reads = getattr(step, "n_history_", None)
             if reads is not None:  # continue every series: fit on the latest rows of each
@@ -74,6 +110,18 @@ def fit_by_batches(pipeline, X, y, order=None, **last_step_params):
                 step.fit(features[:position].transform(latest) if position else latest)
     pipeline.steps[-1][1].fit(batches, y, **last_step_params)
     return pipeline
+
+
+def _targets_of(features, y, rows, order):
+    """``y`` for the rows ``rows`` of ``X`` where a feature step needs a
+    target (its tags say so), else None; ``y`` is in ``order``."""
+    if not any(get_tags(step).target_tags.required for _, step, *_ in features.steps):
+        return None
+    if order is None:
+        return _safe_indexing(y, rows)
+    where = np.empty(len(order), dtype=np.int64)
+    where[order] = np.arange(len(order))  # each row of X: its place in y
+    return _safe_indexing(y, where[rows])
 
 
 class WindowBatches:
@@ -152,25 +200,34 @@ class WindowBatches:
         return part
 
     def rows_to_fit(self):
-        """The rows of ``X`` to fit the feature steps on: None (all) for at
-        most ``FIT_ROWS``; else the rows of every k-th series, k as large as
-        leaves at least ``FIT_ROWS`` rows. So the sample has more than
-        ``AUTO_ROWS`` rows exactly when ``X`` has, and ``"auto"`` settings
-        resolved on it are those of ``X``."""
+        """The rows of ``X`` to fit the feature steps on, each series' rows
+        together and oldest first: None (all) for at most ``FIT_ROWS``; else
+        the latest rows of every k-th series, k as large as leaves at least
+        ``FIT_ROWS`` rows, and no series more than its share of them. So the
+        sample has more than ``AUTO_ROWS`` rows exactly when ``X`` has, and
+        ``"auto"`` settings resolved on it are those of ``X``."""
         if len(self._series) <= FIT_ROWS:
             return None
         sizes = np.diff(np.r_[self._starts, len(self._series)])
         step = len(sizes)
-        while step > 1 and sizes[::step].sum() < FIT_ROWS:
+        while step > 1 and np.minimum(sizes[::step], FIT_ROWS).sum() < FIT_ROWS:
             step = max(1, step // 2)
         chosen = np.arange(0, len(sizes), step)
-        return np.sort(self._in_X(ranges(self._starts[chosen], sizes[chosen])))
+        share = max(-(-FIT_ROWS // len(chosen)), 1)  # a long series: its latest rows
+        counts = np.minimum(sizes[chosen], share)
+        while counts.sum() < FIT_ROWS and (counts < sizes[chosen]).any():
+            share *= 2  # short series left rows unused: longer ones give more
+            counts = np.minimum(sizes[chosen], share)
+        ends = self._starts[chosen] + sizes[chosen]
+        return self._in_X(ranges(ends - counts, counts))
 
     def latest_rows(self, n):
-        """The rows of ``X`` of every series' latest ``n`` rows, in order."""
+        """The rows of ``X`` of every series' latest ``n`` rows (at least 3, so
+        that a frequency can be inferred from them), series by series, oldest
+        first."""
         ends = np.r_[self._starts[1:], len(self._series)]
-        counts = np.minimum(ends - self._starts, n)
-        return np.sort(self._in_X(ranges(ends - counts, counts)))
+        counts = np.minimum(ends - self._starts, max(n, 3))
+        return self._in_X(ranges(ends - counts, counts))
 
     def _in_X(self, positions):
         """Positions in series order as rows of ``X``."""
@@ -195,7 +252,10 @@ class WindowBatches:
         )
         frame = pd.DataFrame(self._values[read], index=index, columns=self._columns)
         out = self._features.transform(frame)
-        return np.asarray(out)[np.cumsum(per_window) - 1]
+        last = np.cumsum(per_window) - 1
+        if hasattr(out, "iloc"):  # a DataFrame: its column names reach the last step
+            return out.iloc[last].reset_index(drop=True)
+        return np.asarray(out)[last]
 
     def _window_labels(self, n):
         """``n`` series labels (sorted as their numbers) for the windows of a chunk."""

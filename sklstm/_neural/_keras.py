@@ -536,10 +536,16 @@ def train(
         X_val, y_val, *w_val = validation
         w_val = np.ones(len(X_val)) if not w_val or w_val[0] is None else w_val[0]
         y_val, w_val = _as_float32(y_val), np.asarray(w_val, np.float32)
-        kept = np.arange(len(X_val))
-        if samples_per_epoch is not None and len(X_val) > samples_per_epoch:
+        # Rows of weight 0 add nothing to the loss: a chunk (or a draw) of them
+        # only would divide 0 by 0. An array is scored whole, in one call.
+        kept = np.flatnonzero(w_val > 0)
+        if isinstance(X_val, np.ndarray) and (
+            samples_per_epoch is None or len(kept) <= samples_per_epoch
+        ):
+            kept = np.arange(len(X_val))
+        if samples_per_epoch is not None and len(kept) > samples_per_epoch:
             draw = np.random.default_rng([seed, 1])  # not the epochs' draws
-            kept = np.sort(draw.choice(len(X_val), samples_per_epoch, replace=False))
+            kept = np.sort(draw.choice(kept, samples_per_epoch, replace=False))
             if isinstance(X_val, np.ndarray):  # an array: its kept rows, as one part
                 X_val, y_val, w_val = X_val[kept], _targets(y_val, kept), w_val[kept]
                 kept = np.arange(len(kept))
@@ -588,7 +594,7 @@ def train(
             mean = evaluate_function(X_part.masked)(
                 weights, X_part.tensor, tf.constant(y_part), tf.constant(w_part)
             )
-            total += float(mean) * float(w_part.sum())
+            total += float(mean) * float(w_part.sum())  # kept rows: positive weights
             weight += float(w_part.sum())
         return total / weight
 

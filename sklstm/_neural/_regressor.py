@@ -1163,7 +1163,8 @@ def _blocks(X, sample_weight, chunk_rows=1 << 16):
     def batch_blocks():
         for start in range(0, len(X), chunk_rows):
             rows = np.arange(start, min(start + chunk_rows, len(X)))
-            part = np.asarray(X.take(rows), dtype=np.float64)
+            # float32 first, as an array is checked, then summed in float64
+            part = np.asarray(X.take(rows), dtype=np.float32).astype(np.float64)
             part = part if part.ndim == 3 else part[:, np.newaxis, :]
             values = part.reshape(-1, part.shape[2])
             yield weighted(values, np.repeat(rows, part.shape[1]))
