@@ -678,9 +678,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
             codes, keys = series_codes(X.index)
             known = np.array([learned.get(series_key(key), np.nan) for key in keys])
             scales = known[codes]
-            unseen = np.isnan(known)
-            unseen[np.setdiff1d(np.arange(len(keys)), np.unique(codes))] = False  # no rows
-            for code in np.flatnonzero(unseen):  # series not seen in fit, in X
+            for code in np.flatnonzero(np.isnan(known)):  # series not seen in fit
                 rows = codes == code
                 scales[rows] = _scale_of(last[rows])
         else:  # fitted on a panel, given one series: the scale of its rows

@@ -157,7 +157,7 @@ class WindowBatches:
                 "Windows built per batch need a panel: a DataFrame indexed by "
                 "(series, time), e.g. from to_supervised(frame, id=..., time=...)."
             )
-        self._features = features
+        self._features, self._reads = features, None
         contiguous, series, time_codes, self._times = _series_layout(X.index)
         if contiguous is None:  # series order: each series' rows together, oldest first
             contiguous = np.lexsort((time_codes, series))
@@ -239,8 +239,10 @@ class WindowBatches:
         Returns what the feature steps return for those rows of ``X``: the
         same values the fitted steps' ``transform(X)`` holds at those rows.
         """
+        if self._reads is None:  # the fitted steps' history, read once
+            self._reads = n_history(self._features) or 1
         where = self._rows[np.asarray(rows)].astype(np.int64)
-        reads = where[:, None] + np.arange(1 - (n_history(self._features) or 1), 1)
+        reads = where[:, None] + np.arange(1 - self._reads, 1)
         inside = reads >= self._start_of[self._series[where]][:, None]
         read = reads[inside]
         per_window = inside.sum(axis=1)

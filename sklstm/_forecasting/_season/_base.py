@@ -143,14 +143,19 @@ def rows_by_series(index):
 
 def series_codes(index):
     """Each row's series number and the series' labels: ``(codes, keys)``,
-    the rows of ``keys[k]`` where ``codes == k`` (a label may have no rows);
+    the rows of ``keys[k]`` where ``codes == k``, every key with rows;
     ``(None, [None])`` for one series. The layout of :func:`rows_by_series`
     without an array per series. For a ``(series, time)`` index, the
-    index's own codes (no copy, however many rows)."""
+    index's own codes (no copy, however many rows), renumbered only when
+    its series level holds labels without rows (a slice of a panel)."""
     if not _is_panel_index(index):
         return None, [None]
     if index.nlevels == 2 and len(index) and index.codes[0].min() >= 0:
-        return index.codes[0], index.levels[0].tolist()
+        codes, labels = index.codes[0], index.levels[0]
+        used = np.bincount(codes, minlength=len(labels)) > 0
+        if used.all():
+            return codes, labels.tolist()
+        return (np.cumsum(used) - 1)[codes], labels[used].tolist()
     codes, keys = pd.factorize(index.droplevel(-1))
     if (codes < 0).any():
         _panel_order(index)  # raises: a row without a series label
