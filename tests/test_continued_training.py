@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
+from sklearn.linear_model import Ridge
 
 from sklstm import load_model, save_model
 
@@ -136,3 +137,97 @@ def test_clone_forgets_the_network(tiny, data):
     X, y = data
     model = tiny(warm_start=True).fit(X, y)
     assert_same_weights(clone(model).fit(X, y), tiny().fit(X, y))
+
+
+# --- init: starting from another regressor's network (fine-tuning) -------------
+
+
+@pytest.fixture(scope="module")
+def pretrained(tiny, data):
+    X, y = data
+    return tiny(max_iter=3).fit(X, y)
+
+
+def test_init_starts_from_a_copy_of_its_network_and_leaves_it_unchanged(tiny, data, pretrained):
+    X, y = data
+    before = weights_of(pretrained)
+    tuned = tiny(max_iter=2, init=pretrained, learning_rate_init=1e-12).fit(X[:20], y[:20])
+    # a vanishing step: the weights are init's, trained 2 epochs of this fit only
+    for first, second in zip(weights_of(tuned), before, strict=True):
+        np.testing.assert_allclose(first, second, atol=1e-6)
+    assert tuned.n_iter_ == 2 and len(tuned.loss_curve_) == 2
+    np.testing.assert_array_equal(tuned.target_scaler_.mean_, pretrained.target_scaler_.mean_)
+    for first, second in zip(weights_of(pretrained), before, strict=True):
+        np.testing.assert_array_equal(first, second)
+    assert tuned.model_ is not pretrained.model_
+
+
+def test_init_restarts_each_fit_and_clone_keeps_it(tiny, data, pretrained):
+    X, y = data
+    model = tiny(max_iter=2, init=pretrained)
+    copy = clone(model)
+    assert copy.init is pretrained
+    model.fit(X, y)
+    model.fit(X, y)  # from init again, not from the first fit
+    assert_same_weights(model, copy.fit(X, y))
+    assert not np.array_equal(model.predict(X), pretrained.predict(X))
+
+
+def test_warm_start_continues_from_its_own_network_not_init(tiny, data, pretrained):
+    X, y = data
+    model = tiny(max_iter=2, init=pretrained, warm_start=True).fit(X, y)
+    first = weights_of(model)
+    model.fit(X, y)
+    assert model.n_iter_ == 4
+    assert any(not np.array_equal(a, b) for a, b in zip(weights_of(model), first))
+
+
+@pytest.mark.parametrize(
+    "make_init, error, match",
+    [
+        (lambda tiny, fitted: clone(fitted), ValueError, "init is not fitted"),
+        (
+            lambda tiny, fitted: Ridge(),
+            TypeError,
+            r"init must be a fitted LSTMRegressor.*got Ridge",
+        ),
+        (
+            lambda tiny, fitted: tiny(max_iter=1, init=fitted).fit(*_rows()),
+            ValueError,
+            "init has an init of its own",
+        ),
+    ],
+)
+def test_a_bad_init_is_refused_and_leaves_the_estimator_unfitted(
+    tiny, pretrained, make_init, error, match
+):
+    model = tiny(max_iter=1, init=make_init(tiny, pretrained))
+    with pytest.raises(error, match=match):
+        model.fit(*_rows())
+    with pytest.raises(NotFittedError):
+        model.predict(_rows()[0])
+
+
+def _rows():
+    rng = np.random.RandomState(1)
+    X = rng.uniform(size=(24, 3, 2))
+    return X, X[:, -1, 0]
+
+
+def test_init_of_another_architecture_is_refused(tiny, data, pretrained):
+    X, y = data
+    with pytest.raises(ValueError, match=r"init\): the network was built with other.*units"):
+        tiny(max_iter=1, units=7, init=pretrained).fit(X, y)
+    with pytest.raises(ValueError, match="features"):
+        tiny(max_iter=1, init=pretrained).fit(X[:, :, :1], y)
+
+
+def test_a_regressor_with_init_saves_and_loads_with_its_init(tiny, data, pretrained, tmp_path):
+    X, y = data
+    tuned = tiny(max_iter=2, init=pretrained).fit(X[:30], y[:30])
+    save_model(tuned, tmp_path / "tuned.sklstm")
+    loaded = load_model(tmp_path / "tuned.sklstm")
+    np.testing.assert_array_equal(loaded.predict(X), tuned.predict(X))
+    np.testing.assert_array_equal(loaded.init.predict(X), pretrained.predict(X))
+    # refitted, it starts from the same network as the original does
+    assert_same_weights(clone(loaded).fit(X[:30], y[:30]), clone(tuned).fit(X[:30], y[:30]))

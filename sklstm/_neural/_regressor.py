@@ -5,15 +5,16 @@ scaling) lives here and needs no TensorFlow; the network itself is built,
 trained and run by :mod:`sklstm._neural._keras`, imported on first use.
 """
 
+import copy
 import warnings
 from numbers import Integral, Real
 
 import numpy as np
-from sklearn.base import BaseEstimator, RegressorMixin
+from sklearn.base import BaseEstimator, RegressorMixin, clone
 from sklearn.exceptions import ConvergenceWarning
 from sklearn.utils import check_random_state
 from sklearn.utils._available_if import available_if
-from sklearn.utils._param_validation import Hidden, StrOptions
+from sklearn.utils._param_validation import HasMethods, Hidden, StrOptions
 from sklearn.utils.validation import (
     check_array,
     check_consistent_length,
@@ -180,6 +181,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         unchanged; otherwise ``fit`` raises a ``ValueError``, as
         scikit-learn's ``MLPRegressor`` does, and the estimator is left
         unfitted. Set it back to False (or ``clone``) to start over.
+    init : LSTMRegressor or None, default=None
+        A fitted regressor whose network this one starts from: each
+        :meth:`fit` (and the first :meth:`partial_fit`) trains a copy of
+        ``init``'s network, with ``init``'s input and target scaling and its
+        fitted ``"auto"`` settings, for ``max_iter`` epochs on the data it is
+        given (fine-tuning a pretrained network, e.g. one of
+        :func:`~sklstm.load_pretrained`). ``init`` itself is never changed,
+        and ``clone`` keeps it as it is rather than unfitting it. The data
+        must have ``init``'s features and target columns, and the parameters
+        that shape the network must be ``init``'s, as for ``warm_start``.
+        With ``warm_start=True`` a fitted estimator continues from its own
+        network instead. None: a new network.
     epochs : int >= 1
         Deprecated alias of ``max_iter``; when set, :meth:`fit` uses it with
         a ``FutureWarning``. It will be removed in a later release.
@@ -334,7 +347,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     shuffling and dropout seed from ``random_state`` and the number of
     epochs already run, so the same ``random_state`` and the same sequence
     of calls give bit-identical weights. :meth:`partial_fit` never holds out
-    rows for early stopping (as in ``MLPRegressor``).
+    rows for early stopping (as in ``MLPRegressor``). Fine-tuning another
+    regressor's network (``init``) is continued training from a copy of it:
+    the same rules hold, and each :meth:`fit` starts from ``init`` again.
 
     Convergence: with ``early_stopping=True``, a :meth:`fit` that runs all
     ``max_iter`` epochs while the validation loss was still improving (it
@@ -403,6 +418,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         "verbose": ["verbose"],
         "cell": [StrOptions({"lstm", "gru"})],
         "warm_start": ["boolean"],
+        "init": [HasMethods(["fit", "predict"]), None],  # an LSTMRegressor: checked in fit
         "epochs": [
             StrictInterval(Integral, 1, None, closed="left"),
             Hidden(StrOptions({_DEPRECATED})),
@@ -435,6 +451,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         random_state=None,
         verbose=0,
         warm_start=False,
+        init=None,
         epochs=_DEPRECATED,
         learning_rate=_DEPRECATED,
     ):
@@ -457,11 +474,26 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         self.random_state = random_state
         self.verbose = verbose
         self.warm_start = warm_start
+        self.init = init
         self.epochs = epochs
         self.learning_rate = learning_rate
 
     # ChangeRegressor may fit it from window batches (sklstm._forecasting._windows).
     _fits_window_batches = True
+
+    def __sklearn_clone__(self):
+        """A clone whose ``init`` is this one's: a fitted network to start
+        from, read and never changed, is not a template to unfit."""
+        if self.init is None:
+            return super().__sklearn_clone__()
+        params = {
+            name: value if name == "init" else clone(value, safe=False)
+            for name, value in self.get_params(deep=False).items()
+        }
+        new = type(self)(**params)
+        if hasattr(self, "_metadata_request"):  # set_fit_request and co., as clone keeps them
+            new._metadata_request = copy.deepcopy(self._metadata_request)
+        return new
 
     @fit_context(prefer_skip_nested_validation=True)
     def fit(self, X, y, sample_weight=None):
@@ -591,6 +623,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         max_iter = self._renamed("epochs", "max_iter", 6)
         levels = self._quantile_levels()
         built = None
+        from_init = not continuing and self.init is not None
+        if from_init:  # fine-tuning: init's network, scaling and settings, then as continuing
+            self._start_from(self.init)
+            continuing = True
         if continuing:  # the layers of the network itself, whatever units_ says
             built = tuple(keras_backend().architecture(self.model_)["units"])
             wanted = built if is_auto(self.units) else _per_layer(self.units)
@@ -615,7 +651,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             if y.shape[1] != self.n_outputs_:
                 raise ValueError(
                     f"y has {y.shape[1]} column(s), but the network was built for "
-                    f"{self.n_outputs_}. Continued training (warm_start=True, "
+                    f"{self.n_outputs_}. Continued training (warm_start=True, init, "
                     "partial_fit) needs the same target columns; set "
                     "warm_start=False (or clone the estimator) to build a new network."
                 )
@@ -676,7 +712,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         )
         if validation is not None:
             self._warn_if_not_converged(history["val_loss"], max_iter)
-        if continuing:  # validation scores only while every call had them
+        if continuing and not from_init:  # validation scores only while every call had them
             earlier = self._history()
             history = {
                 key: earlier[key] + values for key, values in history.items() if key in earlier
@@ -740,6 +776,31 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         )
         return self._history()
 
+    def _start_from(self, init):
+        """Take a copy of the fitted state of ``init`` (the ``init`` parameter)."""
+        if type(init) is not LSTMRegressor:
+            raise TypeError(
+                f"init must be a fitted LSTMRegressor (a network to start from), got "
+                f"{type(init).__name__}."
+            )
+        if not hasattr(init, "model_"):
+            raise ValueError(
+                "init is not fitted: pass a fitted LSTMRegressor (e.g. the network of "
+                "sklstm.load_pretrained) as the network to start from."
+            )
+        if init.init is not None:
+            raise ValueError(
+                "init has an init of its own; pass a regressor fitted from a new "
+                "network (init=None), or set its init to None."
+            )
+        params = set(self._get_param_names())
+        # a copy through __getstate__: the network as its .keras bytes, rebuilt
+        source = copy.deepcopy(init)
+        for name, value in vars(source).items():
+            if name not in params and name != "_metadata_request":  # requests: this one's
+                setattr(self, name, value)
+        self._set_curves({"loss": []})  # this fit's epochs only
+
     def _check_continuable(self, units, levels):
         """Refuse to continue a network that the current parameters would not build."""
         built = keras_backend().architecture(self.model_)
@@ -769,10 +830,10 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             changed.append(f"quantiles={found!r} (built with {built_levels!r})")
         if changed:
             raise ValueError(
-                "Cannot continue training (warm_start=True or partial_fit): the "
+                "Cannot continue training (warm_start=True, partial_fit or init): the "
                 f"network was built with other parameters: {', '.join(changed)}. "
-                "Restore them, or set warm_start=False (or clone the estimator) to "
-                "build a new network."
+                "Restore them, or set warm_start=False and init=None (or clone the "
+                "estimator) to build a new network."
             )
 
     def _split_validation(self, X, y, sample_weight, early_stopping):
@@ -940,6 +1001,7 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     def __setstate__(self, state):
         state = dict(state)
         state.setdefault("samples_per_epoch", None)  # saved before it existed: every row
+        state.setdefault("init", None)
         if isinstance(state.get("model_"), bytes):
             from ._format import trusted_network_from_bytes
 

@@ -80,7 +80,7 @@ def save_model(estimator, path):
     >>> bool((loaded.predict(X) == model.predict(X)).all())
     True
     """
-    if type(estimator) is LSTMRegressor:
+    if type(estimator) is LSTMRegressor and estimator.init is None:
         check_is_fitted(estimator)
         write = regressor_writer(estimator)
     else:

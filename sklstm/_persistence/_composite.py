@@ -98,14 +98,24 @@ def estimator_writer(estimator):
             f"this estimator holds {len(regressors)}."
         )
     members = {}
+    positions = {id(regressor): index for index, regressor in enumerate(regressors)}
+
+    def index_of(regressor):  # an init: the index of the regressor it is
+        return positions[id(regressor)]
+
     for index, regressor in enumerate(regressors):
+        if regressor.init is not None and not hasattr(regressor.init, "model_"):
+            raise ValueError(
+                f"save_model stores the init of an LSTMRegressor as a fitted network; "
+                f"this one's init is {type(regressor.init).__name__}, unfitted."
+            )
         if hasattr(regressor, "model_"):
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as inner:
-                _bare.regressor_writer(regressor)(inner)
+                _bare.regressor_writer(regressor, index_of)(inner)
             members[_FITTED_MEMBER.format(index)] = buffer.getvalue()
         else:
-            document = {"params": _bare.describe_params(regressor)}
+            document = {"params": _bare.describe_params(regressor, index_of)}
             members[_UNFITTED_MEMBER.format(index)] = json.dumps(document, allow_nan=False)
 
     import skops.io
@@ -152,6 +162,8 @@ def _find_parts(root):
         seen.add(id(value))
         if isinstance(value, LSTMRegressor):
             regressors.append(value)
+            if isinstance(value.init, LSTMRegressor):  # stored as a regressor of its own
+                todo.append(value.init)
         elif isinstance(value, (pd.Timestamp, pd.Timedelta)) and value is not pd.NaT:
             labels.append(value)
         elif isinstance(value, BaseEstimator):
@@ -188,17 +200,20 @@ def load_estimator(file, path, trusted):
         _check_format(document, len(kinds), path)
         data = read_member(archive, _SKOPS_FILE, _MAX_SKOPS_BYTES, what)
         estimator, slots, labels = _load_skops(data, trusted, f"{path!s}: {_SKOPS_FILE}")
-        if sorted(slots) != list(range(len(kinds))):
+        if not set(slots) <= set(range(len(kinds))):
             raise ValueError(
                 f"{path!s}: {_SKOPS_FILE} refers to the regressors {sorted(slots)}; the "
                 f"file holds {len(kinds)}."
             )
-        regressors = {}
+        regressors, inits = {}, {}
         for index, fitted in enumerate(kinds):
+            references = []
             if fitted:
                 name = _FITTED_MEMBER.format(index)
                 content = read_member(archive, name, _bare.MAX_FILE_BYTES, what)
-                regressors[index] = _bare.load_regressor(io.BytesIO(content), f"{path!s}: {name}")
+                regressors[index] = _bare.load_regressor(
+                    io.BytesIO(content), f"{path!s}: {name}", references
+                )
             else:
                 name = _UNFITTED_MEMBER.format(index)
                 params = parse_json(
@@ -206,11 +221,32 @@ def load_estimator(file, path, trusted):
                     f"{path!s}: {name}",
                 )
                 _bare.check_keys(name, params, ["params"])
-                regressors[index] = _bare.rebuild_params(params["params"])
+                regressors[index] = _bare.rebuild_params(params["params"], references)
+            if references:
+                inits[index] = references[0]
+        _set_inits(regressors, inits, set(slots), f"{path!s}")
     memo = {id(slot): regressors[slot.index] for slot in slots.values()}
     memo.update({id(label): label.value(f"{path!s}: {_SKOPS_FILE}") for label in labels})
     memo[id(memo)] = [*slots.values(), *labels]
     return copy.deepcopy(estimator, memo)
+
+
+def _set_inits(regressors, inits, slotted, what):
+    """Give each regressor the ``init`` its parameters name (``inits``: index
+    to index), after checking that it is another, fitted regressor without an
+    init of its own (so no chain or cycle), and that every regressor is used."""
+    for index, target in inits.items():
+        if target == index or target not in regressors or target in inits:
+            raise ValueError(
+                f"{what}: regressor {index}'s init names regressor {target}; it must be "
+                "another regressor of the file, without an init of its own."
+            )
+        if not hasattr(regressors[target], "model_"):
+            raise ValueError(f"{what}: regressor {index}'s init, {target}, is not fitted.")
+        regressors[index].init = regressors[target]
+    unused = set(regressors) - slotted - set(inits.values())
+    if unused:
+        raise ValueError(f"{what}: the regressors {sorted(unused)} are not used.")
 
 
 def _check_directory(archive, what):

@@ -112,7 +112,7 @@ MAX_FILE_BYTES = (
 )
 
 
-def regressor_writer(estimator):
+def regressor_writer(estimator, index_of=None):
     """What writes a fitted ``LSTMRegressor`` into a ``ZipFile``: its two members.
 
     Raises before anything is written if the file would be refused by
@@ -120,10 +120,10 @@ def regressor_writer(estimator):
     network (``set_params(units=...)``, ``cell``, ``dropout``, ``quantiles``
     after ``fit``).
     """
-    described = _describe(estimator)
+    described = _describe(estimator, index_of)
     document = json.dumps(described, allow_nan=False, indent=1)
     try:  # what load_regressor checks before Keras, on what is about to be written
-        architecture = _architecture(_rebuild(json.loads(document)))
+        architecture = _architecture(_rebuild(json.loads(document), []))
         check_config(network_config(estimator.model_), architecture, "its network")
     except ValueError as error:
         raise ValueError(
@@ -141,10 +141,13 @@ def regressor_writer(estimator):
     return write
 
 
-def load_regressor(file, path):
+def load_regressor(file, path, references=None):
     """The ``LSTMRegressor`` in ``file``, a bare regressor's archive, checked step by step.
 
-    ``path`` names the file in messages.
+    ``path`` names the file in messages. ``references``: a list, in a
+    composite file, to which the index of the regressor its ``init`` names
+    is appended (``init`` is left None for the caller to set); None refuses
+    an ``init``.
     """
     what = f"{path!s} is not a file written by sklstm.save_model"
     with open_zip(file, [ESTIMATOR_FILE, NETWORK_FILE], what) as archive:
@@ -152,7 +155,7 @@ def load_regressor(file, path):
             read_member(archive, ESTIMATOR_FILE, MAX_DOCUMENT_BYTES, what),
             f"{path!s}: {ESTIMATOR_FILE}",
         )
-        estimator = _rebuild(document)
+        estimator = _rebuild(document, references)
         architecture = _architecture(estimator)
         n_weights = count_weights(**architecture)
         config_limit, weights_limit = _network_limits(architecture, n_weights)
@@ -184,8 +187,9 @@ def load_regressor(file, path):
 # Writing ------------------------------------------------------------------
 
 
-def _describe(estimator):
-    """The JSON document for ``estimator``, every value a plain JSON type."""
+def _describe(estimator, index_of=None):
+    """The JSON document for ``estimator``, every value a plain JSON type
+    (``index_of``: see :func:`describe_params`)."""
     fitted = {
         "n_features_in_": int(estimator.n_features_in_),
         "n_outputs_": int(estimator.n_outputs_),
@@ -220,17 +224,30 @@ def _describe(estimator):
     return {
         "format": FORMAT,
         "format_version": FORMAT_VERSION,
-        "params": describe_params(estimator),
+        "params": describe_params(estimator, index_of),
         "fitted": fitted,
     }
 
 
-def describe_params(estimator):
-    """An ``LSTMRegressor``'s ``get_params(deep=False)`` as plain JSON values."""
-    return {
-        name: _describe_param(name, value)
-        for name, value in estimator.get_params(deep=False).items()
-    }
+def describe_params(estimator, index_of=None):
+    """An ``LSTMRegressor``'s ``get_params(deep=False)`` as plain JSON values.
+
+    Its ``init`` (a fitted regressor to start from) is stored by a composite
+    file as a regressor of its own: the parameter is ``{"regressor": i}``,
+    ``i = index_of(init)``.
+    """
+    params = estimator.get_params(deep=False)
+    init = params.pop("init", None)
+    described = {name: _describe_param(name, value) for name, value in params.items()}
+    if init is None:
+        described["init"] = None
+    elif index_of is None:
+        raise TypeError(  # save_model stores such a regressor in a composite file
+            "A file of one regressor cannot hold its init; save it with save_model."
+        )
+    else:
+        described["init"] = {"regressor": index_of(init)}
+    return described
 
 
 def _describe_scaler(scaler):
@@ -378,8 +395,9 @@ def _numbers(what, value, length=None):
     return value
 
 
-def _rebuild(document):
-    """An ``LSTMRegressor`` with the document's params and fitted attributes, no network."""
+def _rebuild(document, references=None):
+    """An ``LSTMRegressor`` with the document's params and fitted attributes, no
+    network (``references``: see :func:`load_regressor`)."""
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ValueError(f"{ESTIMATOR_FILE} does not describe a sklstm LSTMRegressor.")
     version = document.get("format_version")
@@ -391,7 +409,7 @@ def _rebuild(document):
         )
     check_keys("the document", document, ["format", "format_version", "params", "fitted"])
 
-    estimator = rebuild_params(document["params"])
+    estimator = rebuild_params(document["params"], references)
     known = LSTMRegressor._get_param_names()
 
     fitted = document["fitted"]
@@ -462,12 +480,19 @@ def _rebuild(document):
     return estimator
 
 
-def rebuild_params(params):
-    """An unfitted ``LSTMRegressor`` with the stored ``params``, checked as fit checks them."""
+def rebuild_params(params, references=None):
+    """An unfitted ``LSTMRegressor`` with the stored ``params``, checked as fit
+    checks them; ``init`` None (``references``: see :func:`load_regressor`)."""
     known = LSTMRegressor._get_param_names()
     # a parameter missing from an older file keeps its default
     check_keys("params", params, [], known)
     params = _renamed_params(params)
+    init = params.pop("init", None)
+    if init is not None:
+        if references is None:
+            _fail("params['init']", "null (a file of one regressor holds no other)", init)
+        check_keys("params['init']", init, ["regressor"])
+        references.append(_int("params['init']['regressor']", init["regressor"], 0, 2**20))
     estimator = LSTMRegressor(
         **{name: _rebuild_param(name, value) for name, value in params.items()}
     )
