@@ -560,7 +560,21 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         change = np.asarray(self.regressor_.predict(X), dtype=np.float64)
         if self._y_ndim == 1 and change.ndim == 2 and change.shape[1] == 1:
             change = change.ravel()
+        self._check_outputs(change)
         return self._level_from_change(base, change, scales)
+
+    def _check_outputs(self, change):
+        """Refuse a regressor that predicts other columns than ``y`` had
+        (a frozen or pretrained regressor is not fitted on this ``y``)."""
+        fitted = 1 if self._y_ndim == 1 else len(self.horizons_)
+        found = 1 if change.ndim == 1 else change.shape[1]
+        if found != fitted:
+            raise ValueError(
+                f"The regressor predicts {found} column(s), but {type(self).__name__} "
+                f"was fitted on a y with {fitted}. A frozen or pretrained regressor "
+                f"keeps its outputs: fit on a target with {found} columns "
+                f"(to_supervised(..., horizon=range(1, {found + 1})))."
+            )
 
     @available_if(lambda self: _forecasts_quantiles(getattr(self, "regressor_", self.regressor)))
     def predict_quantiles(self, X):
