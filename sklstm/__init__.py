@@ -31,7 +31,7 @@ from ._forecasting import (
 )
 from ._model_selection import PanelSplit
 from ._neural import LSTMRegressor, clear_traces
-from ._persistence import load_model, save_model
+from ._persistence import load_model, load_pretrained, save_model
 from ._preprocessing import CalendarFeatures, LagFeaturizer, RelativeWindows, SequenceReshaper
 
 __all__ = [
@@ -52,6 +52,7 @@ __all__ = [
     "combine_forecasts",
     "direct_forecast",
     "load_model",
+    "load_pretrained",
     "make_lstm_forecaster",
     "read_parquet_panel",
     "recursive_forecast",

@@ -37,6 +37,7 @@ GUIDE_ORDER = [
     "intervals",  # after forecasting: intervals around the forecasts
     "benchmarks-m3",  # accuracy on many series, after the single-series case
     "global-models",  # one model for all series of a panel, on M3
+    "pretrained",  # a global model trained on M3, for one series
     "tuning",
     "scaling-out",
     "performance",
@@ -82,7 +83,7 @@ API_SECTIONS = {
     ),
     "_persistence": (
         "Persistence",
-        "Save and load fitted estimators and pipelines safely.",
+        "Save and load fitted estimators safely; networks pretrained on many series.",
     ),
 }
 
