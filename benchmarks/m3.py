@@ -25,8 +25,15 @@ to). Rows named
 ``mean(A, B)`` average two methods' forecasts; ``mean(global LSTM ...,
 Theta)`` is the library's documented combination, and its 18-step forecasts
 are checked to equal ``combine_forecasts([direct_forecast(model, history),
-theta_forecast(history, 18, seasonal_period=12)])``. One table, in one run,
-beside the paper's figures. Run::
+theta_forecast(history, 18, seasonal_period=12)])``. With ``--pretrained``,
+``load_pretrained``'s route, one series at a time (fitted on the series'
+training part, 18 steps directly), zero-shot and fine-tuned
+(``--fine-tune K``): "cross-fitted" rows pretrain a network on one half of
+the series and forecast the other half, then swap (each series forecast by
+a network that never saw it); "shipped" rows use the network the package
+ships, trained on the training parts of these same series. With ETS in the
+run, a second table gives each method's RMSE over ETS's, geometric mean over
+the series. One table, in one run, beside the paper's figures. Run::
 
     pip install -e ".[benchmark]"
     python benchmarks/m3.py                      # all 1045 series (hours for the LSTM)
@@ -36,6 +43,8 @@ beside the paper's figures. Run::
     python benchmarks/m3.py --no-local           # statistics and the global models
     python benchmarks/m3.py --no-local --seeds 3 # and a 3-seed ensemble
     python benchmarks/m3.py --no-local --windows batches  # windows built per batch
+    python benchmarks/m3.py --no-local --pretrained  # and the pretrained network, zero-shot
+    python benchmarks/m3.py --no-local --pretrained --fine-tune 1  # and fine-tuned 1 epoch
 
 docs/benchmarks-m3.md quotes runs of it.
 """
@@ -334,6 +343,79 @@ def _settings(forecaster):
     return found
 
 
+# --- a pretrained network: trained on some series, forecasting others ---------
+
+
+def pretrain(m3, ids, seed, quick=False):
+    """The network of sklstm's pretraining recipe fitted on the training parts
+    of the series ``ids`` (aligned as for the global models), 18 outputs."""
+    from sklstm import to_supervised
+    from sklstm._persistence._pretrained import pretraining_forecaster
+
+    params = {"max_iter": 2, "units": 4} if quick else {}
+    X, Y = to_supervised(
+        aligned_panel(m3, ids), target="y", id="series", time="month", horizon=range(1, HORIZON + 1)
+    )
+    forecaster = pretraining_forecaster(SEASON, random_state=seed, **params).fit(X, Y)
+    return forecaster.regressor_[-1]
+
+
+def halves(ids, seed):
+    """``ids`` split in two halves at random (seeded), each in ``ids``' order."""
+    rng = np.random.RandomState(seed)
+    first = set(rng.permutation(len(ids))[: len(ids) // 2])
+    return (
+        [key for i, key in enumerate(ids) if i in first],
+        [key for i, key in enumerate(ids) if i not in first],
+    )
+
+
+def pretrained_method(seed, quick, *, fine_tune=(0,), network=None):
+    """Forecasts of one series at a time by a pretrained network.
+
+    ``network=None``: cross-fitted. The series are split into two halves; a
+    network is pretrained on one half's training parts and forecasts each
+    series of the other half, which it never saw; then the halves swap.
+    Otherwise that (fitted) network forecasts every series. Each series is
+    forecast as a one-series user would: the pretrained forecaster
+    (``load_pretrained``'s recipe) fitted on the series' training part, 18
+    steps from the last training month, one step from the actual history.
+    ``fine_tune``: for each ``k``, a method whose network is fine-tuned ``k``
+    epochs on the series (0: zero-shot, frozen). Returns ``{k: run}``; the
+    runs share the pretrained networks (the first run to be called trains
+    them).
+    """
+    networks = {}
+
+    def trained(m3, ids):
+        if not networks:
+            if network is None:
+                first, second = halves(ids, seed)
+                for fit_on, forecast in ((first, second), (second, first)):
+                    networks.update(dict.fromkeys(forecast, pretrain(m3, fit_on, seed, quick)))
+            else:
+                networks.update(dict.fromkeys(ids, network))
+        return networks
+
+    def method(k):
+        def run(m3, ids):
+            from sklstm._persistence._pretrained import pretrained_forecaster
+
+            nets = trained(m3, ids)
+            out = {}
+            for key in ids:
+                make = lambda net=nets[key]: pretrained_forecaster(  # noqa: E731
+                    net, SEASON, max_iter=k, random_state=seed
+                )
+                out[key] = sklearn_method(make, "direct")(m3.train[key], m3.test[key])
+            return out
+
+        run.is_global = True
+        return run
+
+    return {k: method(k) for k in fine_tune}
+
+
 def first_member_of(ensemble_run):
     """The forecasts of the first seed of ``ensemble_run`` (run before it)."""
 
@@ -375,7 +457,25 @@ def methods(args):
             found["global LSTM (direct)"] = global_method(
                 lambda: global_lstm(args.seed, args.quick, args.windows)
             )
+    if args.pretrained:
+        # Cross-fitted: the figure for series the network never saw. The shipped
+        # network was trained on the training parts of these same 1045 series
+        # (not their test months).
+        epochs = sorted({0, *args.fine_tune})
+        crossed = pretrained_method(args.seed, args.quick, fine_tune=epochs)
+        shipped = pretrained_method(args.seed, False, fine_tune=epochs, network=shipped_network())
+        for k in epochs:
+            how = "zero-shot" if k == 0 else f"fine-tuned {k}"
+            found[f"pretrained, {how} (cross-fitted)"] = crossed[k]
+            found[f"pretrained m3-monthly, {how} (shipped)"] = shipped[k]
     return found
+
+
+def shipped_network():
+    """The network ``load_pretrained("m3-monthly")`` ships."""
+    from sklstm import load_pretrained
+
+    return load_pretrained("m3-monthly", max_iter=0).regressor.named_steps["lstm"].estimator
 
 
 def _log(message):
@@ -449,7 +549,27 @@ def evaluate(m3, ids, runners, *, log=print, combine=()):
                     raise AssertionError(
                         f"{name}: the library's combination is not this row ({gap:.1e})"
                     )
+    if REFERENCE in forecasts:
+        for name in rows:
+            if name in forecasts:
+                rows[name]["rmse ratio"] = rmse_ratios(
+                    m3, ids, forecasts[name], forecasts[REFERENCE]
+                )
     return rows
+
+
+REFERENCE = "ETS"  # RMSE ratios are to its RMSE, series by series
+
+
+def rmse_ratios(m3, ids, forecasts, reference):
+    """Geometric mean over the series of RMSE / the reference's RMSE, each task."""
+    logs = {"18 steps": [], "one step": []}
+    for key in ids:
+        test = np.asarray(m3.test[key], float)
+        for task, mine, theirs in zip(logs, forecasts[key], reference[key]):
+            errors = [np.sqrt(np.mean((test - np.asarray(f, float)) ** 2)) for f in (mine, theirs)]
+            logs[task].append(np.log(errors[0] / errors[1]))
+    return {task: float(np.exp(np.mean(v))) for task, v in logs.items()}
 
 
 def library_gap(run, expected):
@@ -503,6 +623,12 @@ def table(rows, n_series):
             for t in ("18 steps", "one step")
         )
         lines.append(f"{'(paper) ' + name:48} {'':>14} {'':>14}   {published:>28}")
+    ratios = [(name, row["rmse ratio"]) for name, row in rows.items() if "rmse ratio" in row]
+    if ratios:
+        lines.append(f"RMSE over {REFERENCE}'s, geometric mean over the series (below 1: better)")
+        lines.append(f"{'method':48} {'18 steps':>14} {'one step':>14}")
+        for name, ratio in ratios:
+            lines.append(f"{name:48} {ratio['18 steps']:14.3f} {ratio['one step']:14.3f}")
     return "\n".join(lines)
 
 
@@ -533,6 +659,19 @@ def main(argv=None):
         choices=["auto", "table", "batches"],
         default="auto",
         help="how the global LSTM builds its training windows (ChangeRegressor(windows=))",
+    )
+    parser.add_argument(
+        "--pretrained",
+        action="store_true",
+        help="also load_pretrained's route, one series at a time: cross-fitted and shipped",
+    )
+    parser.add_argument(
+        "--fine-tune",
+        type=int,
+        nargs="*",
+        default=[],
+        metavar="K",
+        help="with --pretrained: also rows fine-tuned K epochs on each series",
     )
     args = parser.parse_args(argv)
     if args.no_local:

@@ -1,8 +1,8 @@
 """One series at a time: sklstm's forecaster against AutoETS on named public series.
 
-Thirteen single series that ship inside ``pmdarima.datasets`` and
-``statsmodels.datasets`` (nothing is downloaded at run time), none of them
-an M3 series: monthly, quarterly, annual, weekly, daily and hourly, 84 to
+Sixteen single series that ship inside ``pmdarima.datasets``,
+``statsmodels.datasets`` and ``sktime.datasets`` (nothing is downloaded at
+run time), none of them an M3 series: monthly, quarterly, annual, weekly, daily and hourly, 84 to
 500 points (``SERIES`` names each one's source, frequency, seasonal period
 and test horizon; a longer series is cut to its last ``LAST`` = 500
 points). The last ``h`` points of each series are its test part, the rest
@@ -21,19 +21,24 @@ Methods, all on the same splits: persistence (the last value), statsforecast's
 **params)`` fitted on ``to_supervised(train)``. "sklstm default" sets nothing
 else (the library's default route); "sklstm 597b6d6" passes ``BEFORE``, the
 factory's defaults at commit 597b6d6. Another row is one more line in
-``LSTM_ROWS``.
+``LSTM_ROWS``. "pretrained m3-monthly" is ``load_pretrained("m3-monthly")``
+fitted on the training part (zero-shot: its network, trained on M3, is
+frozen), forecasting the 18 test months directly, and "pretrained,
+fine-tuned K" the same with ``max_iter=K`` (``--fine-tune``); they are
+scored on the monthly series of positive values only (all six here).
 
 Scores: RMSE over the test part, for each task, printed as the ratio to
 AutoETS's RMSE on the same series (below 1: better than AutoETS), then the
-geometric mean of the ratios over the series, how many series each method
-beats AutoETS on, and the wall time of each method. With ``--seeds N`` each
+geometric mean of the ratios over the series (and over the monthly ones),
+how many series each method beats AutoETS on, and the wall time of each
+method. With ``--seeds N`` each
 LSTM row is fitted with seeds ``--seed`` .. ``--seed + N - 1`` and its RMSE
 on a series is the mean over the seeds (AutoETS is deterministic, so that is
 the mean of the seeds' ratios): the expected score of one fit, not of an
 ensemble. Run::
 
     pip install -e ".[benchmark]"
-    python benchmarks/single_series.py                 # all 13 series, one seed
+    python benchmarks/single_series.py                 # all 16 series, one seed
     python benchmarks/single_series.py --seeds 3 --csv scores.csv
     python benchmarks/single_series.py --series nile wineind taylor_hourly
     python benchmarks/single_series.py --quick         # smoke run, 2 series, tiny nets
@@ -81,8 +86,9 @@ LSTM_ROWS = {
     "sklstm default": {},  # the library's default route: nothing else set
     "sklstm 597b6d6": BEFORE,
 }
+FINE_TUNE = 3  # epochs of the fine-tuned pretrained row: load_pretrained's default
 QUICK = {"max_iter": 2, "units": 4}  # --quick: tiny nets for every LSTM row
-QUICK_SERIES = ["nile", "woolyrnq"]
+QUICK_SERIES = ["nile", "airpassengers"]  # airpassengers: the pretrained row runs
 
 
 # --- the series --------------------------------------------------------------
@@ -179,6 +185,31 @@ def _statsmodels(name, column, freq, start=None, time=None):
     return load
 
 
+def _co2_monthly():
+    """statsmodels' weekly ``co2``, the mean of each month's measured weeks,
+    from the month after the last month without any (1964-04)."""
+    from statsmodels.datasets import co2
+
+    weekly = co2.load_pandas().data["co2"]
+    monthly = weekly.groupby(weekly.index.to_period("M")).mean()
+    monthly = monthly.loc[monthly.index[monthly.isna()][-1] + 1 :]
+    return pd.Series(monthly.to_numpy(float), index=monthly.index)
+
+
+def _seatbelts():
+    """sktime's ``seatbelts`` table, column KSI (one row per month, 1969-1984)."""
+    from importlib import resources
+
+    with resources.as_file(
+        resources.files("sktime.datasets") / "data" / "seatbelts" / "seatbelts.csv"
+    ) as path:
+        data = pd.read_csv(path, index_col=0, parse_dates=True)
+    index = data.index.to_period("M")
+    if not (index == pd.period_range(index[0], periods=len(index), freq="M")).all():
+        raise ValueError("seatbelts: the rows are not consecutive months")
+    return pd.Series(data["KSI"].to_numpy(float), index=index)
+
+
 def _elnino():
     """statsmodels' ``elnino``: one row per year, one column per month."""
     from statsmodels.datasets import elnino
@@ -199,6 +230,18 @@ SERIES = {
         12,
         18,
         "sea surface temperature; the 12 month columns read row by row",
+    ),
+    "airpassengers": Entry("pmdarima.datasets.load_airpassengers", "monthly", 12, 18),
+    "co2_monthly": Entry(
+        "statsmodels.datasets.co2, column co2",
+        "monthly",
+        12,
+        18,
+        "the mean of each month's measured weeks, from 1964-05 (before it, whole months "
+        "are missing)",
+    ),
+    "seatbelts_ksi": Entry(
+        "sktime.datasets (data/seatbelts/seatbelts.csv), column KSI", "monthly", 12, 18
     ),
     # quarterly
     "woolyrnq": Entry("pmdarima.datasets.load_woolyrnq", "quarterly", 4, 8),
@@ -243,6 +286,9 @@ LOADERS = {
     "wineind": _pmdarima("load_wineind", "1980-01", "M", labels="%b %Y"),
     "elec_equip": _statsmodels("elec_equip", "STS.M.I7.W.TOVT.NS0016.4.000", "M"),
     "elnino": _elnino,
+    "airpassengers": _pmdarima("load_airpassengers", "1949-01", "M"),
+    "co2_monthly": _co2_monthly,
+    "seatbelts_ksi": _seatbelts,
     "woolyrnq": _pmdarima("load_woolyrnq", "1965Q1", "Q", labels="Q%q %Y"),
     "ausbeer": _pmdarima("load_ausbeer", "1956Q1", "Q"),
     "realgdp": _statsmodels("macrodata", "realgdp", "Q", time=("year", "quarter")),
@@ -301,7 +347,28 @@ def lstm_row(params, quick):
     return run
 
 
-def methods(quick, candidates=()):
+def pretrained_row(name, max_iter=0):
+    """``load_pretrained(name, max_iter=max_iter)`` fitted on the training part
+    (zero-shot, or fine-tuned ``max_iter`` epochs), the h steps read off its
+    direct outputs. Only for the series it is made for (monthly, positive, h
+    up to its 18 outputs): None for the others."""
+
+    def run(train, test, period, seed):
+        from sklstm import load_pretrained
+
+        if period != 12 or len(test) > 18 or (train <= 0).any() or (test <= 0).any():
+            return None
+
+        def make():
+            return load_pretrained(name, max_iter=max_iter, random_state=seed)
+
+        return sklearn_method(make, "direct")(train, test)
+
+    run.seeded = max_iter > 0
+    return run
+
+
+def methods(quick, candidates=(), fine_tune=()):
     found = {
         "persistence": persistence,
         "AutoETS": statsforecast_row("AutoETS"),
@@ -309,6 +376,9 @@ def methods(quick, candidates=()):
     }
     for name, params in LSTM_ROWS.items():
         found[name] = lstm_row(params, quick)
+    found["pretrained m3-monthly"] = pretrained_row("m3-monthly")
+    for k in fine_tune:
+        found[f"pretrained, fine-tuned {k}"] = pretrained_row("m3-monthly", k)
     for text in candidates:  # --candidate KEY=VALUE[,KEY=VALUE]: one more row
         params = {}
         for item in text.split(","):
@@ -345,11 +415,14 @@ def evaluate(data, runners, seeds, *, log):
             per_seed = []
             for seed in seeds if getattr(run, "seeded", False) else [None]:
                 try:
-                    multi, one_step = run(train, test, SERIES[name].period, seed)
+                    result = run(train, test, SERIES[name].period, seed)
                 except Exception as error:  # noqa: BLE001 (reported at the end)
                     failures.append(f"{method} on {name} (seed {seed}): {error!r}")
                     log(f"  {method} on {name}: FAILED {error!r}")
                     continue
+                if result is None:  # a method made for other series: not scored
+                    continue
+                multi, one_step = result
                 pair = (rmse(test, one_step), rmse(test, multi))
                 per_seed.append(pair)
                 records.append([name, method, seed, len(train), h, *pair])
@@ -396,6 +469,13 @@ def table(data, scores, walls, seeds):
         lines.append(
             f"{'geometric mean':28} {1.0:13.3f}" + "".join(f" {geo[m]:>{width}.3f}" for m in others)
         )
+        monthly = [i for i, name in enumerate(names) if SERIES[name].period == 12]
+        if monthly and len(monthly) < len(names):
+            geo = {m: np.exp(np.nanmean(np.log(np.asarray(r)[monthly]))) for m, r in ratios.items()}
+            lines.append(
+                f"{'geometric mean, monthly':28} {1.0:13.3f}"
+                + "".join(f" {geo[m]:>{width}.3f}" for m in others)
+            )
         wins = {
             m: f"{int(np.sum(np.asarray(r) < 1))}/{np.sum(np.isfinite(r))}"
             for m, r in ratios.items()
@@ -460,6 +540,14 @@ def main(argv=None):
         metavar="KEY=VALUE[,KEY=VALUE]",
         help="one more LSTM row: make_lstm_forecaster arguments",
     )
+    parser.add_argument(
+        "--fine-tune",
+        type=int,
+        nargs="*",
+        default=[FINE_TUNE],
+        metavar="K",
+        help=f"rows of the pretrained network fine-tuned K epochs (default {FINE_TUNE})",
+    )
     parser.add_argument("--list", action="store_true", help="describe the set and stop")
     args = parser.parse_args(argv)
     names = args.series or (QUICK_SERIES if args.quick else list(SERIES))
@@ -489,7 +577,7 @@ def main(argv=None):
     print(f"sklstm default: {shown}" + (f", then {QUICK}" if args.quick else ""))
     seeds = list(range(args.seed, args.seed + args.seeds))
     warm_up(data)
-    runners = methods(args.quick, args.candidate)
+    runners = methods(args.quick, args.candidate, args.fine_tune)
     scores, walls, records, failures = evaluate(data, runners, seeds, log=_log)
     print(table(data, scores, walls, seeds))
     for failure in failures:
