@@ -107,16 +107,6 @@ def test_time_series_cross_validation_runs_on_one_series(airline_split):
     assert np.all(np.isfinite(scores)) and np.all(scores > -0.2)
 
 
-def test_the_fitted_forecaster_saves_and_loads(tmp_path, airline_split, fitted):
-    series, _, _ = airline_split
-    path = tmp_path / "airline.sklstm"
-    save_model(fitted, path)
-    loaded = load_model(path)
-    np.testing.assert_array_equal(
-        loaded.predict(series.to_frame()), fitted.predict(series.to_frame())
-    )
-
-
 def test_an_unknown_name_is_refused_with_the_shipped_names():
     with pytest.raises(ValueError, match=r"No pretrained network 'm4-daily'.*'m3-monthly'"):
         load_pretrained("m4-daily")
@@ -169,18 +159,20 @@ def test_fine_tuning_trains_a_copy_of_the_network_on_the_series(airline_split, f
     assert not np.allclose(tuned.predict(series.to_frame()), fitted.predict(series.to_frame()))
 
 
-def test_a_fine_tuned_forecaster_saves_and_loads(tmp_path, airline_split, tuned):
+@pytest.mark.parametrize("which", ["fitted", "tuned"])  # zero-shot, fine-tuned
+def test_a_fitted_forecaster_saves_loads_and_refits_alike(tmp_path, airline_split, request, which):
+    model = request.getfixturevalue(which)
     series, train, _ = airline_split
-    path = tmp_path / "tuned.sklstm"
-    save_model(tuned, path)
+    path = tmp_path / "forecaster.sklstm"
+    save_model(model, path)
     loaded = load_model(path)
     np.testing.assert_array_equal(
-        loaded.predict(series.to_frame()), tuned.predict(series.to_frame())
+        loaded.predict(series.to_frame()), model.predict(series.to_frame())
     )
     X, Y = to_supervised(train, horizon=range(1, H + 1))
     np.testing.assert_array_equal(
         clone(loaded).fit(X, Y).predict(series.to_frame()),
-        clone(tuned).fit(X, Y).predict(series.to_frame()),
+        clone(model).fit(X, Y).predict(series.to_frame()),
     )
 
 
