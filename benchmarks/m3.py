@@ -674,6 +674,8 @@ def main(argv=None):
         help="with --pretrained: also rows fine-tuned K epochs on each series",
     )
     args = parser.parse_args(argv)
+    if args.fine_tune and not args.pretrained:
+        parser.error("--fine-tune needs --pretrained")
     if args.no_local:
         args.lstm_strategies = []
     if args.quick:

@@ -216,7 +216,7 @@ def _rows():
 
 def test_init_of_another_architecture_is_refused(tiny, data, pretrained):
     X, y = data
-    with pytest.raises(ValueError, match=r"init\): the network was built with other.*units"):
+    with pytest.raises(ValueError, match=r"Cannot start from init: its network.*units=\(7,\)"):
         tiny(max_iter=1, units=7, init=pretrained).fit(X, y)
     with pytest.raises(ValueError, match="features"):
         tiny(max_iter=1, init=pretrained).fit(X[:, :, :1], y)
@@ -231,3 +231,40 @@ def test_a_regressor_with_init_saves_and_loads_with_its_init(tiny, data, pretrai
     np.testing.assert_array_equal(loaded.init.predict(X), pretrained.predict(X))
     # refitted, it starts from the same network as the original does
     assert_same_weights(clone(loaded).fit(X[:30], y[:30]), clone(tuned).fit(X[:30], y[:30]))
+
+
+def test_a_fit_from_init_keeps_nothing_of_an_earlier_fit(tiny, data, pretrained):
+    import pandas as pd
+
+    X, y = data
+    flat = pd.DataFrame(X[:, -1, :], columns=["a", "b"])
+    model = tiny(max_iter=1, init=tiny(max_iter=1).fit(flat, y))
+    model.fit(flat, y)
+    assert list(model.feature_names_in_) == ["a", "b"]
+    model.fit(flat.to_numpy(), y.reshape(-1, 1))  # no names, a 2-D target now
+    assert not hasattr(model, "feature_names_in_")
+    assert model.predict(flat.to_numpy()).shape == (len(y), 1)
+
+
+def test_the_parameters_of_init_are_not_settable_through_a_clone(tiny, pretrained):
+    model = tiny(max_iter=1, init=pretrained)
+    assert not any(key.startswith("init__") for key in clone(model).get_params(deep=True))
+    with pytest.raises(ValueError, match="Invalid parameter 'init__units'"):
+        clone(model).set_params(init__units=99)
+    assert pretrained.units == 4
+
+
+@pytest.mark.parametrize(
+    "make_init, match",
+    [
+        (lambda tiny, fitted: tiny(max_iter=1, init=fitted).fit(*_rows()), "no chains"),
+        (lambda tiny, fitted: Ridge().fit(*[a.reshape(len(a), -1) for a in _rows()]), "a Ridge"),
+    ],
+)
+def test_save_model_refuses_an_init_it_could_not_load(tiny, pretrained, make_init, match, tmp_path):
+    X, y = _rows()
+    model = tiny(max_iter=1, init=pretrained).fit(X, y)
+    model.init = make_init(tiny, pretrained)  # set after fit: the file would be refused
+    with pytest.raises(ValueError, match=match):
+        save_model(model, tmp_path / "model.sklstm")
+    assert not (tmp_path / "model.sklstm").exists()

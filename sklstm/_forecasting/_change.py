@@ -618,6 +618,7 @@ class ChangeRegressor(RegressorMixin, BaseEstimator):
         self._check_X(X, reset=False)
         X, base, scales = self._regressor_inputs(X, self._level_values(X))
         change = np.asarray(predict_quantiles_of(self.regressor_, X), dtype=np.float64)
+        self._check_outputs(change[..., 0] if change.ndim == 3 else change[:, 0])
         return self._level_from_change(base, change, scales)
 
     def _level_from_change(self, base, change, scales=None):

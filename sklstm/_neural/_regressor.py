@@ -481,6 +481,48 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
     # ChangeRegressor may fit it from window batches (sklstm._forecasting._windows).
     _fits_window_batches = True
 
+    def get_params(self, deep=True):
+        """Get parameters for this estimator.
+
+        Parameters
+        ----------
+        deep : bool, default=True
+            Kept for scikit-learn's API. ``init`` is a fitted network to
+            start from, shared by clones and never changed: its own
+            parameters are not listed (``init__units`` and so on), so that
+            ``set_params`` cannot change it.
+
+        Returns
+        -------
+        params : dict
+            Parameter names mapped to their values.
+        """
+        return super().get_params(deep=False)
+
+    def set_params(self, **params):
+        """Set the parameters of this estimator.
+
+        Parameters
+        ----------
+        **params : dict
+            Estimator parameters. ``init``'s own parameters (``init__units``
+            and so on) are refused: it is a fitted network shared by clones,
+            not a template.
+
+        Returns
+        -------
+        self : LSTMRegressor
+            This estimator.
+        """
+        nested = sorted(key for key in params if key.startswith("init__"))
+        if nested:
+            raise ValueError(
+                f"Invalid parameter {nested[0]!r} for estimator {type(self).__name__}: "
+                "init is a fitted network to start from, shared by clones and never "
+                "changed; pass another init instead."
+            )
+        return super().set_params(**params)
+
     def __sklearn_clone__(self):
         """A clone whose ``init`` is this one's: a fitted network to start
         from, read and never changed, is not a template to unfit."""
@@ -630,8 +672,13 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
         if continuing:  # the layers of the network itself, whatever units_ says
             built = tuple(keras_backend().architecture(self.model_)["units"])
             wanted = built if is_auto(self.units) else _per_layer(self.units)
-            self._check_continuable(wanted, levels)
-        X = self._validate_X(X, reset=not continuing, batches=True)
+            self._check_continuable(wanted, levels, from_init=from_init)
+        X = self._validate_X(X, reset=not continuing or from_init, batches=True)
+        if from_init and self.n_features_in_ != self.init.n_features_in_:
+            raise ValueError(
+                f"X has {self.n_features_in_} features per time step, but the network of "
+                f"init reads {self.init.n_features_in_}."
+            )
         self._choose_settings(len(X), max_iter, continuing=continuing)
         if built is not None:
             self.units_ = built
@@ -647,11 +694,20 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
 
         y_ndim = y.ndim
         y = y.reshape(len(y), -1)
+        if from_init and y.shape[1] != self.n_outputs_:
+            raise ValueError(
+                f"y has {y.shape[1]} column(s), but the network of init has "
+                f"{self.n_outputs_} outputs: fit on a target with {self.n_outputs_} columns "
+                f"(a network of load_pretrained: to_supervised(..., "
+                f"horizon=range(1, {self.n_outputs_ + 1})))."
+            )
+        if from_init:
+            self._y_ndim = y_ndim
         if continuing:
-            if y.shape[1] != self.n_outputs_:
+            if not from_init and y.shape[1] != self.n_outputs_:
                 raise ValueError(
                     f"y has {y.shape[1]} column(s), but the network was built for "
-                    f"{self.n_outputs_}. Continued training (warm_start=True, init, "
+                    f"{self.n_outputs_}. Continued training (warm_start=True, "
                     "partial_fit) needs the same target columns; set "
                     "warm_start=False (or clone the estimator) to build a new network."
                 )
@@ -794,6 +850,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                 "network (init=None), or set its init to None."
             )
         params = set(self._get_param_names())
+        for name in list(vars(self)):  # nothing of an earlier fit stays
+            if (name.endswith("_") and not name.startswith("__")) or name == "_y_ndim":
+                delattr(self, name)
         # a copy through __getstate__: the network as its .keras bytes, rebuilt
         source = copy.deepcopy(init)
         for name, value in vars(source).items():
@@ -801,8 +860,9 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
                 setattr(self, name, value)
         self._set_curves({"loss": []})  # this fit's epochs only
 
-    def _check_continuable(self, units, levels):
-        """Refuse to continue a network that the current parameters would not build."""
+    def _check_continuable(self, units, levels, *, from_init=False):
+        """Refuse to continue a network that the current parameters would not
+        build (``from_init``: the copy of ``init``'s network)."""
         built = keras_backend().architecture(self.model_)
         wanted = dict(
             units=units,
@@ -828,12 +888,18 @@ class LSTMRegressor(RegressorMixin, BaseEstimator):
             found = None if levels is None else levels.tolist()
             built_levels = None if fitted_levels is None else np.asarray(fitted_levels).tolist()
             changed.append(f"quantiles={found!r} (built with {built_levels!r})")
+        if changed and from_init:
+            raise ValueError(
+                "Cannot start from init: its network was built with other parameters "
+                f"than this estimator's: {', '.join(changed)}. Set them to init's "
+                "(units='auto' takes init's layers)."
+            )
         if changed:
             raise ValueError(
-                "Cannot continue training (warm_start=True, partial_fit or init): the "
+                "Cannot continue training (warm_start=True or partial_fit): the "
                 f"network was built with other parameters: {', '.join(changed)}. "
-                "Restore them, or set warm_start=False and init=None (or clone the "
-                "estimator) to build a new network."
+                "Restore them, or set warm_start=False (or clone the estimator) to "
+                "build a new network."
             )
 
     def _split_validation(self, X, y, sample_weight, early_stopping):

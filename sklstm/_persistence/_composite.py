@@ -104,11 +104,7 @@ def estimator_writer(estimator):
         return positions[id(regressor)]
 
     for index, regressor in enumerate(regressors):
-        if regressor.init is not None and not hasattr(regressor.init, "model_"):
-            raise ValueError(
-                f"save_model stores the init of an LSTMRegressor as a fitted network; "
-                f"this one's init is {type(regressor.init).__name__}, unfitted."
-            )
+        _check_init(regressor)
         if hasattr(regressor, "model_"):
             buffer = io.BytesIO()
             with zipfile.ZipFile(buffer, "w", compression=zipfile.ZIP_DEFLATED) as inner:
@@ -143,6 +139,24 @@ def estimator_writer(estimator):
             archive.writestr(name, content)
 
     return write
+
+
+def _check_init(regressor):
+    """Refuse to write an ``init`` that :func:`load_estimator` would refuse."""
+    init = regressor.init
+    if init is None:
+        return
+    if type(init) is not LSTMRegressor or not hasattr(init, "model_"):
+        raise ValueError(
+            "save_model stores the init of an LSTMRegressor as a fitted LSTMRegressor; "
+            f"this one's init is a {type(init).__name__}"
+            f"{'' if hasattr(init, 'model_') else ', unfitted'}."
+        )
+    if init is regressor or init.init is not None:
+        raise ValueError(
+            "save_model stores an init without an init of its own (no chains): this "
+            "regressor's init is itself or has one. Set the inner init to None."
+        )
 
 
 def _find_parts(root):
