@@ -20,6 +20,12 @@ def smape(y_true, y_pred):
     return float(np.mean(200.0 * np.abs(y_true - y_pred) / (np.abs(y_true) + np.abs(y_pred))))
 
 
+def rmse(actual, forecast):
+    """Root mean squared error of ``forecast`` against ``actual``."""
+    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
+    return float(np.sqrt(np.mean((actual - forecast) ** 2)))
+
+
 def load_example(name):
     """The gallery example ``examples/<name>.py``, imported as ``examples.<name>``.
 

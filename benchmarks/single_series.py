@@ -61,6 +61,7 @@ import pandas as pd
 if not __package__:  # run as a file: import the benchmarks as a package
     sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from benchmarks._common import rmse  # noqa: E402
 from benchmarks.m3 import sklearn_method, statsforecast_method  # noqa: E402
 
 LAST = 500  # a longer series is cut to its last LAST points
@@ -393,11 +394,6 @@ def methods(quick, candidates=(), fine_tune=()):
 
 
 # --- the run -----------------------------------------------------------------
-
-
-def rmse(actual, forecast):
-    actual, forecast = np.asarray(actual, float), np.asarray(forecast, float)
-    return float(np.sqrt(np.mean((actual - forecast) ** 2)))
 
 
 def evaluate(data, runners, seeds, *, log):
